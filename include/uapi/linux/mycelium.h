@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR MIT) */
+/*
+ * Mycelium: AF_MYCELIUM sockets and the "mycelium" generic netlink family.
+ *
+ * This is the one header shared by the kernel module, the userspace library,
+ * the tools and applications.  The generic netlink part is described in
+ * Documentation/netlink/specs/mycelium.yaml; the two are kept in sync by a
+ * host test (tests/unit/test_uapi_spec.py).
+ */
+#ifndef _UAPI_LINUX_MYCELIUM_H
+#define _UAPI_LINUX_MYCELIUM_H
+
+#include <linux/types.h>
+#include <linux/socket.h>
+
+/*
+ * Address family.  Out-of-tree modules cannot get a number of their own, so
+ * the module registers on a number that no in-tree family implements (25 is
+ * the never-implemented AF_WANPIPE slot).  The module parameter "family"
+ * overrides it; applications should ask the running module through
+ * /sys/module/mycelium/parameters/family (libmycelium's myc_family() does).
+ */
+#define AF_MYCELIUM_DEFAULT	25
+#ifndef AF_MYCELIUM
+#define AF_MYCELIUM		AF_MYCELIUM_DEFAULT
+#endif
+#ifndef PF_MYCELIUM
+#define PF_MYCELIUM		AF_MYCELIUM
+#endif
+
+/* Socket option level (getsockopt/setsockopt and cmsg_level). */
+#define SOL_MYCELIUM		295
+
+/* Default UDP port of a node's bearer socket. */
+#define MYC_DEFAULT_UDP_PORT	6920
+
+/* Largest message a socket accepts (fragmented and reassembled in-kernel). */
+#define MYC_MAX_MSG_SIZE	(256 * 1024)
+
+/* Ports below this need CAP_NET_BIND_SERVICE. */
+#define MYC_PORT_PRIVILEGED	1024
+
+/* smyc_kind */
+enum myc_addr_kind {
+	MYC_ADDR_PORT = 1,	/* smyc_id is a port */
+	MYC_ADDR_SERVICE,	/* smyc_id is a service id */
+	MYC_ADDR_ENDPOINT,	/* smyc_id is a virtual endpoint id */
+};
+
+struct sockaddr_myc {
+	__kernel_sa_family_t smyc_family;	/* AF_MYCELIUM */
+	__u16 smyc_kind;			/* enum myc_addr_kind */
+	__u32 smyc_id;				/* port, service or endpoint id */
+	__u64 smyc_node;			/* node id; 0 = this node */
+};
+
+/* Node types (SPEC section 1). */
+enum myc_node_type {
+	MYC_NODE_SCLEROTIA,	/* core node */
+	MYC_NODE_RHIZOMORPH,	/* relay / regional node */
+	MYC_NODE_HYPHAE,	/* edge / client node */
+
+	__MYC_NODE_TYPE_CNT,
+	MYC_NODE_TYPE_MAX = __MYC_NODE_TYPE_CNT - 1
+};
+
+/* Message classes, highest scheduling precedence first. */
+enum myc_class {
+	MYC_CLASS_CONSENSUS,
+	MYC_CLASS_HEALTH,
+	MYC_CLASS_SERVICE,
+	MYC_CLASS_RESOURCE,
+	MYC_CLASS_SPORE,
+
+	__MYC_CLASS_CNT,
+	MYC_CLASS_MAX = __MYC_CLASS_CNT - 1
+};
+
+/* Delivery guarantees (SPEC section 3). */
+enum myc_guarantee {
+	MYC_GUARANTEE_BEST_EFFORT,
+	MYC_GUARANTEE_HIGH,
+	MYC_GUARANTEE_GUARANTEED,
+
+	__MYC_GUARANTEE_CNT,
+	MYC_GUARANTEE_MAX = __MYC_GUARANTEE_CNT - 1
+};
+
+/* Message priority range (higher is sent first within a class). */
+#define MYC_PRIORITY_MIN	0
+#define MYC_PRIORITY_MAX	7
+#define MYC_PRIORITY_DEFAULT	3
+
+/*
+ * Socket options at level SOL_MYCELIUM.  Each takes an int.  The same
+ * numbers are used as cmsg_type on sendmsg() to override the socket's value
+ * for one message; recvmsg() returns MYC_CLASS for every message when
+ * MYC_RECV_CLASS is enabled.
+ */
+enum {
+	MYC_SO_CLASS = 1,	/* enum myc_class */
+	MYC_SO_PRIORITY,	/* MYC_PRIORITY_MIN..MYC_PRIORITY_MAX */
+	MYC_SO_GUARANTEE,	/* enum myc_guarantee */
+	MYC_SO_RECV_CLASS,	/* bool: deliver MYC_CMSG_CLASS on recvmsg */
+};
+
+#define MYC_CMSG_CLASS		MYC_SO_CLASS
+#define MYC_CMSG_PRIORITY	MYC_SO_PRIORITY
+#define MYC_CMSG_GUARANTEE	MYC_SO_GUARANTEE
+
+/*
+ * Generic netlink family "mycelium".
+ *
+ * Configuration commands (everything but *_GET) need CAP_NET_ADMIN in the
+ * user namespace that owns the network namespace.  Every attribute is
+ * checked against a per-command policy; errors carry an extack message.
+ */
+#define MYC_GENL_NAME		"mycelium"
+#define MYC_GENL_VERSION	1
+
+/* Multicast groups. */
+#define MYC_MCGRP_EVENTS	"events"	/* state changes, see MYC_CMD_*_NTF */
+#define MYC_MCGRP_AUTH		"auth"		/* requests to myceliumd */
+
+enum myc_cmd {
+	MYC_CMD_UNSPEC,
+	MYC_CMD_NODE_GET,	/* attrs: none; reply: MYC_A_NODE_* */
+	MYC_CMD_NODE_SET,	/* attrs: MYC_A_NODE_{ID,TYPE,PORT} */
+	MYC_CMD_NODE_NTF,	/* events group: node changed, MYC_A_NODE_* */
+
+	__MYC_CMD_MAX,
+	MYC_CMD_MAX = __MYC_CMD_MAX - 1
+};
+
+/* Attribute set "node". */
+enum myc_node_attr {
+	MYC_A_NODE_UNSPEC,
+	MYC_A_NODE_ID,		/* u64, not 0 */
+	MYC_A_NODE_TYPE,	/* u8, enum myc_node_type */
+	MYC_A_NODE_PORT,	/* u16, UDP port of the bearer, not 0 */
+	MYC_A_NODE_FAMILY,	/* u16, read-only: live AF_MYCELIUM number */
+	MYC_A_NODE_SOCKETS,	/* u32, read-only: open sockets in this netns */
+
+	__MYC_A_NODE_MAX,
+	MYC_A_NODE_MAX = __MYC_A_NODE_MAX - 1
+};
+
+#endif /* _UAPI_LINUX_MYCELIUM_H */

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Helpers shared by the in-VM selftests. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <libmnl/libmnl.h>
+
+#include "helpers.h"
+
+int run(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	if (st < 0 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+bool module_loaded(void)
+{
+	return access("/sys/module/mycelium", F_OK) == 0;
+}
+
+int load_module(void)
+{
+	return run("modprobe mycelium");
+}
+
+bool kmsg_contains(const char *s)
+{
+	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	bool found;
+	char *buf;
+
+	if (len <= 0)
+		return false;
+	buf = calloc(1, (size_t)len + 1);
+	if (!buf)
+		return false;
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, len);
+	found = len > 0 && strstr(buf, s);
+	free(buf);
+	return found;
+}
+
+static int node_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[MYC_A_NODE_MAX + 1] = {};
+	struct node_info *n = data;
+
+	if (myc_nl_parse(nlh, tb, MYC_A_NODE_MAX) < 0 || !tb[MYC_A_NODE_ID] ||
+	    !tb[MYC_A_NODE_TYPE] || !tb[MYC_A_NODE_PORT] ||
+	    !tb[MYC_A_NODE_FAMILY] || !tb[MYC_A_NODE_SOCKETS])
+		return MNL_CB_ERROR;
+	n->id = mnl_attr_get_u64(tb[MYC_A_NODE_ID]);
+	n->type = mnl_attr_get_u8(tb[MYC_A_NODE_TYPE]);
+	n->port = mnl_attr_get_u16(tb[MYC_A_NODE_PORT]);
+	n->family = mnl_attr_get_u16(tb[MYC_A_NODE_FAMILY]);
+	n->sockets = (int)mnl_attr_get_u32(tb[MYC_A_NODE_SOCKETS]);
+	return MNL_CB_OK;
+}
+
+int node_get(struct node_info *n)
+{
+	struct myc_nl h;
+	int err;
+
+	memset(n, 0, sizeof(*n));
+	err = myc_nl_open(&h);
+	if (err)
+		return err;
+	err = myc_nl_talk(&h, myc_nl_msg(&h, MYC_CMD_NODE_GET, 0), node_cb, n);
+	myc_nl_close(&h);
+	return err;
+}
+
+int node_set_raw(const struct raw_attr *attrs, int n, char *extack,
+		 size_t extack_len)
+{
+	struct nlmsghdr *nlh;
+	struct myc_nl h;
+	int err, i;
+
+	if (extack && extack_len)
+		extack[0] = '\0';
+	err = myc_nl_open(&h);
+	if (err)
+		return err;
+	nlh = myc_nl_msg(&h, MYC_CMD_NODE_SET, 0);
+	for (i = 0; i < n; i++)
+		mnl_attr_put(nlh, attrs[i].type, attrs[i].len, attrs[i].data);
+	err = myc_nl_talk(&h, nlh, NULL, NULL);
+	if (extack && extack_len)
+		snprintf(extack, extack_len, "%s", h.errmsg);
+	myc_nl_close(&h);
+	return err;
+}
+
+int node_set(uint64_t id, int type, int port)
+{
+	struct raw_attr a[3];
+	uint8_t t = (uint8_t)type;
+	uint16_t p = (uint16_t)port;
+	int n = 0;
+
+	if (id)
+		a[n++] = (struct raw_attr){ MYC_A_NODE_ID, 8, &id };
+	if (type >= 0)
+		a[n++] = (struct raw_attr){ MYC_A_NODE_TYPE, 1, &t };
+	if (port >= 0)
+		a[n++] = (struct raw_attr){ MYC_A_NODE_PORT, 2, &p };
+	return node_set_raw(a, n, NULL, 0);
+}
+
+int become_nobody(void)
+{
+	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+	    setresuid(65534, 65534, 65534))
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the in-VM selftests. */
+#ifndef MYC_SELFTEST_HELPERS_H
+#define MYC_SELFTEST_HELPERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "libmyc.h"
+
+struct node_info {
+	uint64_t id;
+	int type;
+	int port;
+	int family;
+	int sockets;
+};
+
+/* Runs a shell command; returns its exit status (or -1). */
+int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool module_loaded(void);
+int load_module(void);		/* modprobe mycelium, 0 on success */
+/* Does the kernel log contain s? */
+bool kmsg_contains(const char *s);
+
+int node_get(struct node_info *n);	/* 0 or -errno */
+/*
+ * Sends NODE_SET with the given raw attributes; extack receives the
+ * kernel's message (may be NULL).  Returns 0 or -errno.
+ */
+struct raw_attr {
+	uint16_t type;
+	uint16_t len;
+	const void *data;
+};
+int node_set_raw(const struct raw_attr *attrs, int n, char *extack,
+		 size_t extack_len);
+int node_set(uint64_t id, int type, int port);	/* -1 = leave */
+
+/* Drops to uid/gid 65534 (nobody); 0 on success. */
+int become_nobody(void);
+
+#endif

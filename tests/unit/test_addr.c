@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Node id and number parsing and printing. */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "libmyc.h"
+
+TEST(node_id_parse_valid)
+{
+	uint64_t id = 0;
+
+	ASSERT_EQ(0, myc_node_id_parse("1", &id));
+	EXPECT_EQ(1ULL, id);
+	ASSERT_EQ(0, myc_node_id_parse("0x1A2b", &id));
+	EXPECT_EQ(0x1a2bULL, id);
+	ASSERT_EQ(0, myc_node_id_parse("ffffffffffffffff", &id));
+	EXPECT_EQ(~0ULL, id);
+	ASSERT_EQ(0, myc_node_id_parse("0", &id));
+	EXPECT_EQ(0ULL, id);
+}
+
+TEST(node_id_parse_invalid)
+{
+	uint64_t id = 42;
+
+	EXPECT_EQ(-EINVAL, myc_node_id_parse("", &id));
+	EXPECT_EQ(-EINVAL, myc_node_id_parse("0x", &id));
+	EXPECT_EQ(-EINVAL, myc_node_id_parse("1ffffffffffffffff", &id));
+	EXPECT_EQ(-EINVAL, myc_node_id_parse("12g4", &id));
+	EXPECT_EQ(-EINVAL, myc_node_id_parse("-1", &id));
+	EXPECT_EQ(-EINVAL, myc_node_id_parse(" 1", &id));
+	EXPECT_EQ(42ULL, id);	/* untouched on error */
+}
+
+TEST(node_id_format)
+{
+	char buf[MYC_NODE_ID_STRLEN];
+	uint64_t back;
+
+	EXPECT_STREQ("0000000000000001", myc_node_id_fmt(1, buf));
+	EXPECT_STREQ("fedcba9876543210",
+		     myc_node_id_fmt(0xfedcba9876543210ULL, buf));
+	ASSERT_EQ(0, myc_node_id_parse(buf, &back));
+	EXPECT_EQ(0xfedcba9876543210ULL, back);
+}
+
+TEST(u32_parse)
+{
+	uint32_t v = 7;
+
+	ASSERT_EQ(0, myc_u32_parse("65535", 65535, &v));
+	EXPECT_EQ(65535U, v);
+	EXPECT_EQ(-EINVAL, myc_u32_parse("65536", 65535, &v));
+	EXPECT_EQ(-EINVAL, myc_u32_parse("-1", 65535, &v));
+	EXPECT_EQ(-EINVAL, myc_u32_parse("+1", 65535, &v));
+	EXPECT_EQ(-EINVAL, myc_u32_parse("1x", 65535, &v));
+	EXPECT_EQ(-EINVAL, myc_u32_parse("", 65535, &v));
+	EXPECT_EQ(-EINVAL, myc_u32_parse("99999999999999999999", ~0U, &v));
+	EXPECT_EQ(65535U, v);
+}
+
+TEST(sockaddr_layout)
+{
+	/* SPEC section 3: the address is part of the ABI. */
+	EXPECT_EQ(16U, sizeof(struct sockaddr_myc));
+	EXPECT_EQ(0U, offsetof(struct sockaddr_myc, smyc_family));
+	EXPECT_EQ(2U, offsetof(struct sockaddr_myc, smyc_kind));
+	EXPECT_EQ(4U, offsetof(struct sockaddr_myc, smyc_id));
+	EXPECT_EQ(8U, offsetof(struct sockaddr_myc, smyc_node));
+	EXPECT_EQ(25, AF_MYCELIUM_DEFAULT);
+}
+
+TEST(family_default_without_module)
+{
+	/* The host never has the module loaded (it cannot load modules). */
+	if (!access("/sys/module/mycelium", F_OK))
+		SKIP(return, "mycelium is loaded on this host");
+	EXPECT_EQ(AF_MYCELIUM_DEFAULT, myc_family());
+}
+
+TEST_HARNESS_MAIN

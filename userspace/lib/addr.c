@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Node ids and numbers on the command line. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libmyc.h"
+
+/* 1 to 16 hex digits, optionally prefixed by 0x. */
+int myc_node_id_parse(const char *s, uint64_t *id)
+{
+	uint64_t v = 0;
+	size_t n = 0;
+
+	if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2))
+		s += 2;
+	for (; *s; s++, n++) {
+		int d;
+
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			return -EINVAL;
+		if (n == 16)
+			return -EINVAL;
+		v = v << 4 | (uint64_t)d;
+	}
+	if (!n)
+		return -EINVAL;
+	*id = v;
+	return 0;
+}
+
+char *myc_node_id_fmt(uint64_t id, char buf[MYC_NODE_ID_STRLEN])
+{
+	snprintf(buf, MYC_NODE_ID_STRLEN, "%016" PRIx64, id);
+	return buf;
+}
+
+/* A decimal number in [0, max]. */
+int myc_u32_parse(const char *s, uint32_t max, uint32_t *v)
+{
+	unsigned long long x;
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	x = strtoull(s, &end, 10);
+	if (errno || *end || x > max)
+		return -EINVAL;
+	*v = (uint32_t)x;
+	return 0;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libmyc: what the Mycelium tools share — generic netlink helpers (libmnl),
+ * address and name parsing/printing, family lookup, text/JSON output.
+ */
+#ifndef LIBMYC_H
+#define LIBMYC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/mycelium.h>
+
+/* family.c */
+int myc_family(void);
+
+/* names.c: enums <-> names (the same strings as the netlink YAML spec). */
+const char *myc_node_type_name(unsigned int type);
+int myc_node_type_parse(const char *s);		/* -1 if unknown */
+const char *myc_class_name(unsigned int cls);
+int myc_class_parse(const char *s);
+const char *myc_guarantee_name(unsigned int g);
+int myc_guarantee_parse(const char *s);
+
+/* addr.c */
+#define MYC_NODE_ID_STRLEN 17			/* 16 hex digits + NUL */
+int myc_node_id_parse(const char *s, uint64_t *id);	/* 0 or -EINVAL */
+char *myc_node_id_fmt(uint64_t id, char buf[MYC_NODE_ID_STRLEN]);
+int myc_u32_parse(const char *s, uint32_t max, uint32_t *v);
+
+/* nl.c: one generic netlink request/response channel. */
+struct nlmsghdr;
+struct nlattr;
+
+#define MYC_NL_MAX_GROUPS 8
+
+struct myc_nl {
+	struct mnl_socket *sock;
+	uint16_t family_id;
+	struct {
+		char name[16];
+		uint32_t id;
+	} groups[MYC_NL_MAX_GROUPS];	/* multicast groups of the family */
+	uint32_t seq;
+	uint32_t portid;
+	char *buf;
+	char errmsg[256];	/* extack message of the last error, or "" */
+};
+
+typedef int (*myc_nl_cb)(const struct nlmsghdr *nlh, void *data);
+
+int myc_nl_open(struct myc_nl *h);
+void myc_nl_close(struct myc_nl *h);
+struct nlmsghdr *myc_nl_msg(struct myc_nl *h, uint8_t cmd, uint16_t flags);
+int myc_nl_talk(struct myc_nl *h, struct nlmsghdr *nlh, myc_nl_cb cb,
+		void *data);
+/* Joins the family's multicast group name; 0 or -errno. */
+int myc_nl_join(struct myc_nl *h, const char *name);
+/* Receives one batch of messages into cb (for multicast listeners). */
+int myc_nl_recv(struct myc_nl *h, myc_nl_cb cb, void *data);
+/* Prints "Error: ..." for a failed talk (extack message or strerror). */
+void myc_nl_perror(const struct myc_nl *h, int err);
+/* Attribute table of a genetlink message: tb[0..max]. */
+int myc_nl_parse(const struct nlmsghdr *nlh, const struct nlattr **tb,
+		 unsigned int max);
+
+/* out.c: iproute2-style output, text or JSON (json-c). */
+void out_init(bool json, bool pretty);
+bool out_is_json(void);
+void out_open_array(const char *key);
+void out_close_array(void);
+void out_open_object(const char *key);
+void out_close_object(void);
+/* fmt is used in text mode only; a NULL fmt prints nothing in text mode. */
+void out_str(const char *key, const char *fmt, const char *val);
+void out_u64(const char *key, const char *fmt, uint64_t val);
+void out_bool(const char *key, const char *fmt, bool val);
+void out_text(const char *s);	/* text mode only */
+void out_flush(void);		/* JSON: print the document */
+
+/* error.c */
+void myc_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* LIBMYC_H */
