@@ -77,8 +77,13 @@ static int myc_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 /*
  * The data path (bind, connect, sendmsg, recvmsg, ...) is added on top of
  * these operations; until then they answer like an unbound socket would.
+ *
+ * proto_ops.family is informational (the core dispatches on
+ * net_proto_family.family and sk->sk_family, both the live number), so the
+ * ops stay const with the default number.
  */
-static struct proto_ops myc_dgram_ops __ro_after_init = {
+static const struct proto_ops myc_dgram_ops = {
+	.family = PF_MYCELIUM,
 	.owner = THIS_MODULE,
 	.release = myc_release,
 	.bind = sock_no_bind,
@@ -95,7 +100,8 @@ static struct proto_ops myc_dgram_ops __ro_after_init = {
 	.mmap = sock_no_mmap,
 };
 
-static struct proto_ops myc_seqpacket_ops __ro_after_init = {
+static const struct proto_ops myc_seqpacket_ops = {
+	.family = PF_MYCELIUM,
 	.owner = THIS_MODULE,
 	.release = myc_release,
 	.bind = sock_no_bind,
@@ -158,8 +164,6 @@ int myc_af_init(void)
 {
 	int err;
 
-	myc_dgram_ops.family = myc_family;
-	myc_seqpacket_ops.family = myc_family;
 	myc_family_ops.family = myc_family;
 
 	err = proto_register(&myc_proto, 1);
