@@ -81,6 +81,8 @@ install: all
 		$(DESTDIR)$(PREFIX)/include/linux/mycelium.h
 	install -D -m 0644 Documentation/man/myc.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/myc.8
+	install -D -m 0644 userspace/completion/myc \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/myc
 
 clean:
 	rm -rf $(BUILD)
