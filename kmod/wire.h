@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Mycelium wire format: encoder and decoder of the frames carried in UDP.
+ *
+ * This file and wire.c are plain C that compiles both in the kernel module
+ * and in userspace (host unit tests, the libFuzzer target, tools), so the
+ * tests exercise the very code the kernel runs.  They use no allocation, no
+ * locking and no kernel or libc calls beyond memcpy/memset: everything works
+ * on caller-provided buffers.  Documentation/protocol.rst is the normative
+ * description; keep the two in sync.
+ *
+ * All multi-byte fields are big-endian on the wire.
+ */
+#ifndef _MYC_WIRE_H
+#define _MYC_WIRE_H
+
+#include "shared.h"
+
+#define MYC_WIRE_VERSION	1
+
+/* Frame types (header byte 1). */
+enum myc_frame_type {
+	MYC_FT_DATA = 1,	/* one or more chunks (messages, connection ctl) */
+	MYC_FT_ACK = 2,		/* selective acknowledgement of packet numbers */
+	MYC_FT_PROBE = 3,	/* path health probe */
+	MYC_FT_PROBE_REPLY = 4,	/* answer to a probe */
+	MYC_FT_HELLO = 5,	/* capabilities (profiles) */
+	MYC_FT_HANDSHAKE = 6,	/* authentication messages, opaque to the kernel */
+	MYC_FT_SPORE = 7,	/* spore transport */
+	MYC_FT_CLOSE = 8,	/* the sender resets its state for this peer */
+	__MYC_FT_MAX
+};
+
+/* Frame header flags (header bytes 2-3). */
+#define MYC_FF_ENCRYPTED	0x0001	/* payload is AEAD-sealed */
+#define MYC_FF_COMPRESSED	0x0002	/* payload is compressed */
+#define MYC_FF_ACK_ELICITING	0x0004	/* receiver must acknowledge the PN */
+#define MYC_FF_KNOWN		0x0007	/* every other bit must be zero */
+
+/*
+ * Frame header, 28 bytes:
+ *   0  u8  version (MYC_WIRE_VERSION)
+ *   1  u8  type (enum myc_frame_type)
+ *   2  u16 flags (MYC_FF_*)
+ *   4  u64 source node id (never 0)
+ *  12  u64 destination node id (never 0)
+ *  20  u64 packet number: per (source, destination) pair, increasing by
+ *          one for every frame sent, starting at 1; never reused, also
+ *          not for retransmissions.
+ */
+#define MYC_HDR_LEN		28
+
+struct myc_hdr {
+	u8 version;
+	u8 type;
+	u16 flags;
+	u64 src_node;
+	u64 dst_node;
+	u64 pn;
+};
+
+/* Chunk kinds (first byte of a chunk in a DATA frame). */
+enum myc_chunk_kind {
+	MYC_CK_MSG = 1,		/* (a fragment of) an application message */
+	MYC_CK_CONN_REQ = 2,	/* SEQPACKET connect request */
+	MYC_CK_CONN_ACK = 3,	/* connect accepted: src_port is the new port */
+	MYC_CK_CONN_RST = 4,	/* connection refused or closed */
+	MYC_CK_REJECT = 5,	/* a returned message; data = original payload */
+	MYC_CK_CREDIT = 6,	/* connection flow control window update */
+	__MYC_CK_MAX
+};
+
+/* Chunk flags. */
+#define MYC_CF_SERVICE		0x01	/* dst_id is a service id, not a port */
+#define MYC_CF_CONNECTED	0x02	/* belongs to a SEQPACKET connection */
+#define MYC_CF_KNOWN		0x03
+
+/*
+ * Chunk, 36-byte header followed by len bytes of data:
+ *   0  u8  kind (enum myc_chunk_kind)
+ *   1  u8  flags (MYC_CF_*)
+ *   2  u8  class (enum myc_class)
+ *   3  u8  bits 7-6: guarantee (enum myc_guarantee), bits 5-3: zero,
+ *          bits 2-0: priority
+ *   4  u32 source port
+ *   8  u32 destination port or service id (MYC_CF_SERVICE)
+ *  12  u64 message sequence number: per (source, destination, guarantee)
+ *          sequence space, starting at 1; all fragments of a message share it
+ *  20  u32 total message length (<= MYC_MAX_MSG_SIZE)
+ *  24  u32 offset of this fragment in the message
+ *  28  u32 aux: REJECT: reason (errno), CREDIT: window, CONN_*: zero,
+ *          MSG: zero
+ *  32  u16 len: data bytes in this chunk
+ *  34  u16 reserved, zero
+ *  36  data
+ * offset + len <= total; a message is complete when its fragments cover
+ * [0, total).  A zero-length message is one chunk with total 0, len 0.
+ */
+#define MYC_CHUNK_HDR_LEN	36
+
+struct myc_chunk {
+	u8 kind;
+	u8 flags;
+	u8 cls;
+	u8 guarantee;
+	u8 priority;
+	u32 src_port;
+	u32 dst_id;
+	u64 msn;
+	u32 total;
+	u32 offset;
+	u32 aux;
+	u16 len;
+	const u8 *data;		/* decode: points into the frame */
+};
+
+/*
+ * ACK frame payload:
+ *   0  u64 largest packet number acknowledged
+ *   8  u32 ack delay in microseconds (time the largest was held)
+ *  12  u32 receive window in bytes the sender may still have in flight
+ *  16  u16 number of additional ranges (n <= MYC_ACK_MAX_RANGES)
+ *  18  u16 reserved, zero
+ *  20  u32 first range: packets largest-first_range .. largest are acked
+ *  24  n times: u32 gap, u32 range.  Going down from the previous range's
+ *      smallest packet number s: packets s-gap-2-range .. s-gap-2 are acked
+ *      (gap counts the unacknowledged packets between, minus one, as in
+ *      QUIC, so that a gap of zero still means one missing packet).
+ * No range may go below packet number 1.
+ */
+#define MYC_ACK_MIN_LEN		24
+#define MYC_ACK_MAX_RANGES	64
+
+struct myc_ack_range {
+	u64 lo, hi;		/* inclusive */
+};
+
+struct myc_ack {
+	u64 largest;
+	u32 delay_us;
+	u32 window;
+	u16 nranges;		/* ranges in use, 1..MYC_ACK_MAX_RANGES + 1;
+				 * ranges[0] is the highest (hi == largest),
+				 * the others descend without touching.
+				 * On the wire the count is nranges - 1. */
+	struct myc_ack_range ranges[MYC_ACK_MAX_RANGES + 1];
+};
+
+/*
+ * PROBE and PROBE_REPLY payload, 24 bytes:
+ *   0  u32 path id (the sender's local path index)
+ *   4  u32 reserved, zero
+ *   8  u64 probe sequence
+ *  16  u64 sender timestamp (ns, opaque to the receiver, echoed back)
+ */
+#define MYC_PROBE_LEN		24
+
+struct myc_probe {
+	u32 path_id;
+	u64 seq;
+	u64 timestamp;
+};
+
+/* Decoder results: 0 or a negative MYC_WERR_* (each counted on its own). */
+enum myc_wire_err {
+	MYC_WERR_SHORT = 1,	/* shorter than a header or a declared length */
+	MYC_WERR_VERSION,	/* unknown version */
+	MYC_WERR_TYPE,		/* unknown frame type or chunk kind */
+	MYC_WERR_FLAGS,		/* unknown or inconsistent flag bits */
+	MYC_WERR_NODE,		/* node id 0 */
+	MYC_WERR_PN,		/* packet number 0 */
+	MYC_WERR_FIELD,		/* a field out of range (class, lengths, ...) */
+	MYC_WERR_TRAILING,	/* bytes after the last element */
+	__MYC_WERR_MAX
+};
+
+/* Encoding. Each returns bytes written, or 0 if the buffer is too small. */
+size_t myc_hdr_encode(u8 *buf, size_t size, const struct myc_hdr *h);
+size_t myc_chunk_encode(u8 *buf, size_t size, const struct myc_chunk *c,
+			const void *data);
+/* Chunk header only; the caller places c->len data bytes right after it. */
+size_t myc_chunk_hdr_encode(u8 *buf, size_t size, const struct myc_chunk *c);
+size_t myc_ack_encode(u8 *buf, size_t size, const struct myc_ack *a);
+size_t myc_probe_encode(u8 *buf, size_t size, const struct myc_probe *p);
+
+/* Decoding: validate everything, never read outside [buf, buf + len). */
+int myc_hdr_decode(const u8 *buf, size_t len, struct myc_hdr *h);
+/*
+ * Iterate over the chunks of a DATA frame payload: *pos starts at 0; each
+ * call decodes the chunk at *pos and advances it.  Returns 1 with *c filled,
+ * 0 at the end, or a negative MYC_WERR_*.
+ */
+int myc_chunk_next(const u8 *payload, size_t len, size_t *pos,
+		   struct myc_chunk *c);
+int myc_ack_decode(const u8 *payload, size_t len, struct myc_ack *a);
+int myc_probe_decode(const u8 *payload, size_t len, struct myc_probe *p);
+
+/* Validate a whole frame (header and every element of its payload). */
+int myc_frame_validate(const u8 *buf, size_t len);
+
+#endif /* _MYC_WIRE_H */
