@@ -1,30 +1,53 @@
 // SPDX-License-Identifier: GPL-2.0
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 /*
  * The AF_MYCELIUM socket family.
  *
  * Object: struct myc_sock, embedding struct sock as its first member.
  *
  * Lifetime: created by myc_create(), which takes a reference on the netns
- * (sk_alloc() with kern == 0) and counts the socket in its node.  release()
- * orphans the sock and drops the socket's reference; the last sock_put()
- * runs myc_sk_destruct().  An open socket pins the module through
- * proto_ops.owner, so rmmod is refused while any socket is open.
+ * (sk_alloc() with kern == 0) and counts the socket in its node.  A bound
+ * socket is hashed in its node's port table (and service table) until
+ * release().  Lookups from the receive path run under RCU: sockets are
+ * SOCK_RCU_FREE and a lookup takes a reference with refcount_inc_not_zero.
+ * release() unhashes, orphans and drops the socket's reference; the last
+ * sock_put() runs myc_sk_destruct().  An open socket pins the module
+ * through proto_ops.owner, so rmmod is refused while any socket is open.
  *
- * Locking: the socket's own state is protected by lock_sock().  The family
- * number is chosen at module load and the proto_ops are read-only after init.
+ * Locking: the socket's own state (binding, destination, options) is
+ * protected by lock_sock(); the port and service tables by mn->sk_lock
+ * (spinlock, _bh: never taken from hard irq).  Options read on the send
+ * path without the socket lock use READ_ONCE().
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/socket.h>
+#include <linux/sockios.h>
+#include <linux/termios.h>
 #include <net/sock.h>
 
 #include "myc.h"
 
+/* Ports given to sockets bound to port 0 (and to services). */
+#define MYC_EPHEMERAL_MIN	0x80000000U
+
 struct myc_sock {
 	struct sock sk;			/* must be first */
 	struct myc_net *mn;		/* node of sk's netns */
+
+	u32 port;			/* 0: not bound */
+	bool has_service;
+	u32 service;
+	struct hlist_node port_node;	/* mn->ports */
+	struct hlist_node service_node;	/* mn->services */
+
+	bool connected;			/* SOCK_DGRAM default destination */
+	struct sockaddr_myc dst;
+
+	struct myc_msg_meta meta;	/* defaults for sendmsg */
+	bool recv_class;
 };
 
 static inline struct myc_sock *myc_sk(const struct sock *sk)
@@ -38,6 +61,520 @@ static struct proto myc_proto = {
 	.obj_size = sizeof(struct myc_sock),
 };
 
+/* Port and service tables. */
+
+static struct myc_sock *myc_port_lookup_rcu(struct myc_net *mn, u32 port)
+{
+	struct myc_sock *ms;
+
+	hash_for_each_possible_rcu(mn->ports, ms, port_node, port) {
+		if (ms->port == port)
+			return ms;
+	}
+	return NULL;
+}
+
+/* Several sockets may bind one service: spread messages over them. */
+static struct myc_sock *myc_service_lookup_rcu(struct myc_net *mn, u32 svc)
+{
+	struct myc_sock *ms, *pick = NULL;
+	unsigned int n = 0;
+
+	hash_for_each_possible_rcu(mn->services, ms, service_node, svc) {
+		if (ms->service != svc)
+			continue;
+		/* reservoir sampling: each bound socket equally likely */
+		if (!get_random_u32_below(++n))
+			pick = ms;
+	}
+	return pick;
+}
+
+int myc_deliver(struct myc_net *mn, u32 dst_id, bool service,
+		struct sk_buff *skb)
+{
+	struct myc_sock *ms;
+	struct sock *sk;
+	int err;
+
+	rcu_read_lock();
+	ms = service ? myc_service_lookup_rcu(mn, dst_id) :
+		       myc_port_lookup_rcu(mn, dst_id);
+	if (!ms || !refcount_inc_not_zero(&ms->sk.sk_refcnt)) {
+		rcu_read_unlock();
+		kfree_skb(skb);
+		return -ENOENT;
+	}
+	rcu_read_unlock();
+
+	sk = &ms->sk;
+	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) {
+		err = -ENOENT;
+		kfree_skb(skb);
+	} else {
+		err = sock_queue_rcv_skb(sk, skb);
+		if (err) {
+			kfree_skb(skb);
+			err = -ENOBUFS;
+		}
+	}
+	sock_put(sk);
+	return err;
+}
+
+/* Hash the socket on port (0: pick an ephemeral one).  Under lock_sock. */
+static int myc_hash(struct myc_sock *ms, u32 port, bool has_service, u32 svc)
+{
+	struct myc_net *mn = ms->mn;
+	int tries;
+
+	spin_lock_bh(&mn->sk_lock);
+	if (port) {
+		if (myc_port_lookup_rcu(mn, port)) {
+			spin_unlock_bh(&mn->sk_lock);
+			return -EADDRINUSE;
+		}
+	} else {
+		for (tries = 0; tries < 64; tries++) {
+			port = MYC_EPHEMERAL_MIN |
+			       (mn->next_ephemeral++ & ~MYC_EPHEMERAL_MIN);
+			if (!myc_port_lookup_rcu(mn, port))
+				break;
+		}
+		if (tries == 64) {
+			spin_unlock_bh(&mn->sk_lock);
+			return -EADDRINUSE;
+		}
+	}
+	ms->port = port;
+	hash_add_rcu(mn->ports, &ms->port_node, port);
+	if (has_service) {
+		ms->has_service = true;
+		ms->service = svc;
+		hash_add_rcu(mn->services, &ms->service_node, svc);
+	}
+	spin_unlock_bh(&mn->sk_lock);
+	return 0;
+}
+
+static void myc_unhash(struct myc_sock *ms)
+{
+	struct myc_net *mn = ms->mn;
+
+	if (!ms->port)
+		return;
+	spin_lock_bh(&mn->sk_lock);
+	hash_del_rcu(&ms->port_node);
+	if (ms->has_service)
+		hash_del_rcu(&ms->service_node);
+	spin_unlock_bh(&mn->sk_lock);
+}
+
+static bool myc_is_local_node(struct myc_net *mn, u64 node)
+{
+	return !node || node == READ_ONCE(mn->node_id);
+}
+
+/* Check a user address; kinds is a mask of accepted BIT(MYC_ADDR_*). */
+static int myc_check_addr(const struct sockaddr *uaddr, int len,
+			  unsigned int kinds)
+{
+	const struct sockaddr_myc *a = (const struct sockaddr_myc *)uaddr;
+
+	if (len < (int)sizeof(*a))
+		return -EINVAL;
+	if (a->smyc_family != myc_family)
+		return -EAFNOSUPPORT;
+	if (a->smyc_kind > MYC_ADDR_ENDPOINT || !(kinds & BIT(a->smyc_kind)))
+		return -EINVAL;
+	return 0;
+}
+
+static int myc_bind(struct socket *sock, struct sockaddr *uaddr, int len)
+{
+	const struct sockaddr_myc *a = (const struct sockaddr_myc *)uaddr;
+	struct sock *sk = sock->sk;
+	struct myc_sock *ms = myc_sk(sk);
+	bool service;
+	int err;
+
+	err = myc_check_addr(uaddr, len,
+			     BIT(MYC_ADDR_PORT) | BIT(MYC_ADDR_SERVICE));
+	if (err)
+		return err;
+	if (!myc_is_local_node(ms->mn, a->smyc_node))
+		return -EADDRNOTAVAIL;
+	service = a->smyc_kind == MYC_ADDR_SERVICE;
+	if (!service && a->smyc_id && a->smyc_id < MYC_PORT_PRIVILEGED &&
+	    !ns_capable(sock_net(sk)->user_ns, CAP_NET_BIND_SERVICE))
+		return -EACCES;
+
+	lock_sock(sk);
+	if (ms->port)
+		err = -EINVAL;
+	else
+		err = myc_hash(ms, service ? 0 : a->smyc_id, service,
+			       a->smyc_id);
+	release_sock(sk);
+	return err;
+}
+
+static int myc_autobind(struct myc_sock *ms)
+{
+	return ms->port ? 0 : myc_hash(ms, 0, false, 0);
+}
+
+static int myc_dgram_connect(struct socket *sock, struct sockaddr *uaddr,
+			     int len, int flags)
+{
+	struct sock *sk = sock->sk;
+	struct myc_sock *ms = myc_sk(sk);
+	int err;
+
+	if (len >= (int)sizeof(sa_family_t) && uaddr->sa_family == AF_UNSPEC) {
+		lock_sock(sk);
+		ms->connected = false;
+		sock->state = SS_UNCONNECTED;
+		release_sock(sk);
+		return 0;
+	}
+	err = myc_check_addr(uaddr, len,
+			     BIT(MYC_ADDR_PORT) | BIT(MYC_ADDR_SERVICE));
+	if (err)
+		return err;
+
+	lock_sock(sk);
+	err = myc_autobind(ms);
+	if (!err) {
+		memcpy(&ms->dst, uaddr, sizeof(ms->dst));
+		ms->connected = true;
+		sock->state = SS_CONNECTED;
+	}
+	release_sock(sk);
+	return err;
+}
+
+static int myc_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
+{
+	DECLARE_SOCKADDR(struct sockaddr_myc *, addr, uaddr);
+	struct myc_sock *ms = myc_sk(sock->sk);
+
+	memset(addr, 0, sizeof(*addr));
+	addr->smyc_family = myc_family;
+	if (peer) {
+		if (!ms->connected)
+			return -ENOTCONN;
+		*addr = ms->dst;
+		return sizeof(*addr);
+	}
+	if (ms->port) {
+		addr->smyc_kind = MYC_ADDR_PORT;
+		addr->smyc_id = ms->port;
+		addr->smyc_node = READ_ONCE(ms->mn->node_id);
+	}
+	return sizeof(*addr);
+}
+
+static int myc_cmsg_int(struct cmsghdr *cmsg, int max, u8 *out)
+{
+	int v;
+
+	if (cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
+		return -EINVAL;
+	v = *(int *)CMSG_DATA(cmsg);
+	if (v < 0 || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int myc_parse_cmsgs(struct msghdr *msg, struct myc_msg_meta *meta)
+{
+	struct cmsghdr *cmsg;
+	int err;
+
+	for_each_cmsghdr(cmsg, msg) {
+		if (!CMSG_OK(msg, cmsg))
+			return -EINVAL;
+		if (cmsg->cmsg_level != SOL_MYCELIUM)
+			return -EINVAL;
+		switch (cmsg->cmsg_type) {
+		case MYC_CMSG_CLASS:
+			err = myc_cmsg_int(cmsg, MYC_CLASS_MAX, &meta->cls);
+			break;
+		case MYC_CMSG_PRIORITY:
+			err = myc_cmsg_int(cmsg, MYC_PRIORITY_MAX,
+					   &meta->priority);
+			break;
+		case MYC_CMSG_GUARANTEE:
+			err = myc_cmsg_int(cmsg, MYC_GUARANTEE_MAX,
+					   &meta->guarantee);
+			break;
+		default:
+			err = -EINVAL;
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* A message to a socket on this node: no network involved. */
+static int myc_send_local(struct sock *sk, const struct sockaddr_myc *dst,
+			  const struct myc_msg_meta *meta, struct msghdr *msg,
+			  size_t len)
+{
+	struct myc_sock *ms = myc_sk(sk);
+	struct myc_skb_cb *cb;
+	struct sk_buff *skb;
+	int err;
+
+	skb = sock_alloc_send_skb(sk, len, msg->msg_flags & MSG_DONTWAIT,
+				  &err);
+	if (!skb)
+		return err;
+	err = memcpy_from_msg(skb_put(skb, len), msg, len);
+	if (err) {
+		kfree_skb(skb);
+		return err;
+	}
+	cb = MYC_SKB_CB(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->src.smyc_family = myc_family;
+	cb->src.smyc_kind = MYC_ADDR_PORT;
+	cb->src.smyc_id = ms->port;
+	cb->src.smyc_node = READ_ONCE(ms->mn->node_id);
+	cb->cls = meta->cls;
+	cb->priority = meta->priority;
+	cb->guarantee = meta->guarantee;
+	skb_orphan(skb);
+
+	err = myc_deliver(ms->mn, dst->smyc_id,
+			  dst->smyc_kind == MYC_ADDR_SERVICE, skb);
+	if (err == -ENOENT)
+		return -ECONNREFUSED;
+	if (err == -ENOBUFS && meta->guarantee == MYC_GUARANTEE_BEST_EFFORT)
+		return 0;	/* best effort: dropped, as on the wire */
+	return err;
+}
+
+static int myc_dgram_sendmsg(struct socket *sock, struct msghdr *msg,
+			     size_t len)
+{
+	struct sock *sk = sock->sk;
+	struct myc_sock *ms = myc_sk(sk);
+	struct sockaddr_myc dst;
+	struct myc_msg_meta meta;
+	u32 port;
+	int err;
+
+	if (msg->msg_flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR |
+			       MSG_CMSG_COMPAT))
+		return -EOPNOTSUPP;
+	if (len > MYC_MAX_MSG_SIZE)
+		return -EMSGSIZE;
+
+	if (msg->msg_name) {
+		err = myc_check_addr(msg->msg_name, msg->msg_namelen,
+				     BIT(MYC_ADDR_PORT) |
+				     BIT(MYC_ADDR_SERVICE));
+		if (err)
+			return err;
+		memcpy(&dst, msg->msg_name, sizeof(dst));
+	}
+
+	lock_sock(sk);
+	if (sk->sk_shutdown & SEND_SHUTDOWN) {
+		release_sock(sk);
+		if (!(msg->msg_flags & MSG_NOSIGNAL))
+			send_sig(SIGPIPE, current, 0);
+		return -EPIPE;
+	}
+	if (!msg->msg_name) {
+		if (!ms->connected) {
+			release_sock(sk);
+			return -EDESTADDRREQ;
+		}
+		dst = ms->dst;
+	}
+	err = myc_autobind(ms);
+	port = ms->port;
+	meta = ms->meta;
+	release_sock(sk);
+	if (err)
+		return err;
+
+	err = myc_parse_cmsgs(msg, &meta);
+	if (err)
+		return err;
+
+	if (myc_is_local_node(ms->mn, dst.smyc_node))
+		err = myc_send_local(sk, &dst, &meta, msg, len);
+	else
+		err = myc_tx_msg(sk, port, &dst, &meta, msg, len);
+	return err ? err : len;
+}
+
+static int myc_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
+		       int flags)
+{
+	struct sock *sk = sock->sk;
+	struct myc_sock *ms = myc_sk(sk);
+	struct sk_buff *skb;
+	size_t copied;
+	int err;
+
+	if (flags & ~(MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_COMPAT |
+		      MSG_ERRQUEUE))
+		return -EOPNOTSUPP;
+	if (flags & MSG_ERRQUEUE)
+		return -EAGAIN;	/* nothing is returned to senders yet */
+
+	skb = skb_recv_datagram(sk, flags, &err);
+	if (!skb)
+		return err;
+
+	copied = skb->len;
+	if (copied > size) {
+		copied = size;
+		msg->msg_flags |= MSG_TRUNC;
+	}
+	err = skb_copy_datagram_msg(skb, 0, msg, copied);
+	if (err)
+		goto out;
+
+	sock_recv_timestamp(msg, sk, skb);
+	if (msg->msg_name) {
+		DECLARE_SOCKADDR(struct sockaddr_myc *, addr, msg->msg_name);
+
+		*addr = MYC_SKB_CB(skb)->src;
+		msg->msg_namelen = sizeof(*addr);
+	}
+	if (READ_ONCE(ms->recv_class)) {
+		int cls = MYC_SKB_CB(skb)->cls;
+
+		put_cmsg(msg, SOL_MYCELIUM, MYC_CMSG_CLASS, sizeof(cls), &cls);
+	}
+	err = (flags & MSG_TRUNC) ? skb->len : copied;
+out:
+	skb_free_datagram(sk, skb);
+	return err;
+}
+
+static int myc_setsockopt(struct socket *sock, int level, int optname,
+			  sockptr_t optval, unsigned int optlen)
+{
+	struct myc_sock *ms = myc_sk(sock->sk);
+	int val, err = 0;
+
+	if (level != SOL_MYCELIUM)
+		return -ENOPROTOOPT;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+
+	lock_sock(sock->sk);
+	switch (optname) {
+	case MYC_SO_CLASS:
+		if (val < 0 || val > MYC_CLASS_MAX)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(ms->meta.cls, val);
+		break;
+	case MYC_SO_PRIORITY:
+		if (val < MYC_PRIORITY_MIN || val > MYC_PRIORITY_MAX)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(ms->meta.priority, val);
+		break;
+	case MYC_SO_GUARANTEE:
+		if (val < 0 || val > MYC_GUARANTEE_MAX)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(ms->meta.guarantee, val);
+		break;
+	case MYC_SO_RECV_CLASS:
+		WRITE_ONCE(ms->recv_class, !!val);
+		break;
+	default:
+		err = -ENOPROTOOPT;
+	}
+	release_sock(sock->sk);
+	return err;
+}
+
+static int myc_getsockopt(struct socket *sock, int level, int optname,
+			  char __user *optval, int __user *optlen)
+{
+	struct myc_sock *ms = myc_sk(sock->sk);
+	int val, len;
+
+	if (level != SOL_MYCELIUM)
+		return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < (int)sizeof(int))
+		return -EINVAL;
+
+	switch (optname) {
+	case MYC_SO_CLASS:
+		val = READ_ONCE(ms->meta.cls);
+		break;
+	case MYC_SO_PRIORITY:
+		val = READ_ONCE(ms->meta.priority);
+		break;
+	case MYC_SO_GUARANTEE:
+		val = READ_ONCE(ms->meta.guarantee);
+		break;
+	case MYC_SO_RECV_CLASS:
+		val = READ_ONCE(ms->recv_class);
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	len = sizeof(int);
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
+
+static int myc_shutdown(struct socket *sock, int how)
+{
+	struct sock *sk = sock->sk;
+
+	how++;	/* SHUT_RD..SHUT_RDWR -> RCV_SHUTDOWN..SHUTDOWN_MASK */
+	if (how & ~SHUTDOWN_MASK || !how)
+		return -EINVAL;
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
+	sk->sk_state_change(sk);
+	release_sock(sk);
+	return 0;
+}
+
+static int myc_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+{
+	struct sock *sk = sock->sk;
+	struct sk_buff *skb;
+	int amount;
+
+	switch (cmd) {
+	case SIOCINQ:
+		spin_lock_bh(&sk->sk_receive_queue.lock);
+		skb = skb_peek(&sk->sk_receive_queue);
+		amount = skb ? skb->len : 0;
+		spin_unlock_bh(&sk->sk_receive_queue.lock);
+		break;
+	case SIOCOUTQ:
+		amount = sk_wmem_alloc_get(sk);
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	return put_user(amount, (int __user *)arg);
+}
+
 static void myc_sk_destruct(struct sock *sk)
 {
 	skb_queue_purge(&sk->sk_receive_queue);
@@ -47,14 +584,17 @@ static void myc_sk_destruct(struct sock *sk)
 static int myc_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
+	struct myc_sock *ms;
 
 	if (!sk)
 		return 0;
+	ms = myc_sk(sk);
 
 	lock_sock(sk);
+	myc_unhash(ms);
 	sk->sk_shutdown = SHUTDOWN_MASK;
 	sk->sk_state_change(sk);
-	atomic_dec(&myc_sk(sk)->mn->nr_sockets);
+	atomic_dec(&ms->mn->nr_sockets);
 	sock_orphan(sk);
 	sock->sk = NULL;
 	release_sock(sk);
@@ -62,22 +602,7 @@ static int myc_release(struct socket *sock)
 	return 0;
 }
 
-static int myc_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
-{
-	DECLARE_SOCKADDR(struct sockaddr_myc *, addr, uaddr);
-
-	if (peer)
-		return -ENOTCONN;
-
-	memset(addr, 0, sizeof(*addr));
-	addr->smyc_family = myc_family;
-	return sizeof(*addr);
-}
-
 /*
- * The data path (bind, connect, sendmsg, recvmsg, ...) is added on top of
- * these operations; until then they answer like an unbound socket would.
- *
  * proto_ops.family is informational (the core dispatches on
  * net_proto_family.family and sk->sk_family, both the live number), so the
  * ops stay const with the default number.
@@ -86,35 +611,40 @@ static const struct proto_ops myc_dgram_ops = {
 	.family = PF_MYCELIUM,
 	.owner = THIS_MODULE,
 	.release = myc_release,
-	.bind = sock_no_bind,
-	.connect = sock_no_connect,
+	.bind = myc_bind,
+	.connect = myc_dgram_connect,
 	.socketpair = sock_no_socketpair,
 	.accept = sock_no_accept,
 	.getname = myc_getname,
 	.poll = datagram_poll,
-	.ioctl = sock_no_ioctl,
+	.ioctl = myc_ioctl,
 	.listen = sock_no_listen,
-	.shutdown = sock_no_shutdown,
-	.sendmsg = sock_no_sendmsg,
-	.recvmsg = sock_no_recvmsg,
+	.shutdown = myc_shutdown,
+	.setsockopt = myc_setsockopt,
+	.getsockopt = myc_getsockopt,
+	.sendmsg = myc_dgram_sendmsg,
+	.recvmsg = myc_recvmsg,
 	.mmap = sock_no_mmap,
 };
 
+/* Connections (listen/accept/connect) come with the reliable data path. */
 static const struct proto_ops myc_seqpacket_ops = {
 	.family = PF_MYCELIUM,
 	.owner = THIS_MODULE,
 	.release = myc_release,
-	.bind = sock_no_bind,
+	.bind = myc_bind,
 	.connect = sock_no_connect,
 	.socketpair = sock_no_socketpair,
 	.accept = sock_no_accept,
 	.getname = myc_getname,
 	.poll = datagram_poll,
-	.ioctl = sock_no_ioctl,
+	.ioctl = myc_ioctl,
 	.listen = sock_no_listen,
-	.shutdown = sock_no_shutdown,
+	.shutdown = myc_shutdown,
+	.setsockopt = myc_setsockopt,
+	.getsockopt = myc_getsockopt,
 	.sendmsg = sock_no_sendmsg,
-	.recvmsg = sock_no_recvmsg,
+	.recvmsg = myc_recvmsg,
 	.mmap = sock_no_mmap,
 };
 
@@ -146,11 +676,17 @@ static int myc_create(struct net *net, struct socket *sock, int protocol,
 	sock->ops = ops;
 	sock->state = SS_UNCONNECTED;
 	sock_init_data(sock, sk);
+	sock_set_flag(sk, SOCK_RCU_FREE);
 	sk->sk_protocol = protocol;
 	sk->sk_destruct = myc_sk_destruct;
 
 	ms = myc_sk(sk);
 	ms->mn = myc_net(net);
+	ms->meta.cls = MYC_CLASS_SERVICE;
+	ms->meta.priority = MYC_PRIORITY_DEFAULT;
+	ms->meta.guarantee = sock->type == SOCK_SEQPACKET ?
+			     MYC_GUARANTEE_GUARANTEED :
+			     MYC_GUARANTEE_BEST_EFFORT;
 	atomic_inc(&ms->mn->nr_sockets);
 	return 0;
 }

@@ -25,9 +25,19 @@ struct myc_cc {
 	u32 cwnd;		/* congestion window, bytes */
 	u32 ssthresh;		/* slow start threshold, bytes (~0 = none) */
 	u32 ca_acked;		/* bytes acked in congestion avoidance */
-	u64 recovery_pn;	/* losses of packets below this start no new
-				 * recovery period (0 = not in recovery) */
+	u64 recovery_pn;	/* see below, 0 = no recovery yet */
 };
+
+/*
+ * recovery_pn is the first packet number sent after the latest recovery
+ * period began; it plays the part of RFC 9002's congestion recovery start
+ * time.  Packets below it were sent before that reduction: their losses
+ * start no new recovery period and their acks do not grow the window.  The
+ * period ends with the first ack of a packet >= recovery_pn (which grows
+ * the window already).  recovery_pn stays set after that, so that a
+ * packet of the old flight declared lost late does not halve the window a
+ * second time.  An RTO resets it to 0 (RFC 9002 7.6.2).
+ */
 
 void myc_cc_init(struct myc_cc *cc, u32 mss);
 /* bytes of packet pn were acknowledged. */
@@ -37,9 +47,15 @@ void myc_cc_on_ack(struct myc_cc *cc, u64 pn, u32 bytes);
  * sender will use (the end of the recovery period).
  */
 void myc_cc_on_loss(struct myc_cc *cc, u64 lost_pn, u64 next_pn);
-/* The retransmission timeout fired: back to the minimum window. */
+/*
+ * The retransmission timeout fired: ssthresh as on a loss (max(cwnd / 2,
+ * minimum window)), cwnd back to the minimum window, recovery_pn = 0.
+ */
 void myc_cc_on_rto(struct myc_cc *cc);
-/* May bytes more go out with in_flight bytes unacknowledged? */
+/*
+ * May bytes more go out with in_flight bytes unacknowledged?  Always true
+ * with nothing in flight, so a datagram larger than cwnd cannot deadlock.
+ */
 bool myc_cc_can_send(const struct myc_cc *cc, u32 in_flight, u32 bytes);
 
 /*
@@ -47,6 +63,9 @@ bool myc_cc_can_send(const struct myc_cc *cc, u32 in_flight, u32 bytes);
  * largest_acked has been acknowledged and it is now now_us?
  * If not lost but eligible by time later, *when_us (if not NULL) gets the
  * time at which it will be, else 0.
+ * Only pn < largest_acked can be lost.  Time threshold: 9/8 of
+ * max(srtt, latest), at least MYC_RTT_GRANULARITY_US; without an RTT sample
+ * (rtt NULL or srtt 0) MYC_RTO_INITIAL_US stands for the RTT.
  */
 bool myc_is_lost(u64 pn, u64 sent_us, u64 largest_acked, u64 now_us,
 		 const struct myc_rtt *rtt, u64 *when_us);

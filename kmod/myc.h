@@ -1,6 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Mycelium internal declarations shared between the files of the module.
+ *
+ * Object ownership, in one place (each file states its own rules too):
+ *
+ *   struct net ─ struct myc_net (net_generic; the node)
+ *                 ├─ peers: hash of struct myc_peer, RCU + refcount
+ *                 │    └─ paths: list of struct myc_path, RCU, owned by peer
+ *                 ├─ bearer: UDP sockets sock4/sock6, RCU pointers
+ *                 └─ ports/services: hash of struct myc_sock, RCU
+ *
+ * Lock order: myc_net.lock (mutex, configuration) > myc_net.sk_lock
+ * (spinlock, port table) > myc_peer.lock (spinlock_bh, per-peer protocol
+ * state).  No lock is held while calling into the IP layer to transmit.
  */
 #ifndef _MYC_H
 #define _MYC_H
@@ -8,30 +20,193 @@
 #include <linux/types.h>
 #include <linux/mutex.h>
 #include <linux/atomic.h>
+#include <linux/hashtable.h>
+#include <linux/in6.h>
+#include <linux/refcount.h>
+#include <linux/ipv6.h>
+#include <linux/udp.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include <uapi/linux/mycelium.h>
 
+#include "seqwin.h"
+#include "wire.h"
+
 /* main.c */
 extern int myc_family;
 
+/* Counters of a node, a peer or a path, in MYC_A_STATS_* order. */
+enum myc_stat {
+	MYC_STAT_TX_FRAMES,
+	MYC_STAT_TX_BYTES,
+	MYC_STAT_RX_FRAMES,
+	MYC_STAT_RX_BYTES,
+	MYC_STAT_TX_MSGS,
+	MYC_STAT_RX_MSGS,
+	MYC_STAT_RETRANS,
+	MYC_STAT_RX_DUP,
+	MYC_STAT_RX_DROP,
+	MYC_STAT_RX_MALFORMED,
+	MYC_STAT_TX_ERRORS,
+	MYC_STAT_CNT
+};
+
+struct myc_stats {
+	atomic64_t v[MYC_STAT_CNT];
+};
+
+static inline void myc_stat_add(struct myc_stats *s, enum myc_stat i, u64 n)
+{
+	atomic64_add(n, &s->v[i]);
+}
+
+static inline void myc_stat_inc(struct myc_stats *s, enum myc_stat i)
+{
+	atomic64_inc(&s->v[i]);
+}
+
 /* node.c: one node per network namespace. */
+#define MYC_PEER_HASH_BITS	8
+#define MYC_PORT_HASH_BITS	8
+
 struct myc_net {
 	struct net *net;		/* not refcounted: we live in it */
-	struct mutex lock;		/* serialises configuration changes */
+	struct mutex lock;		/* configuration: node, peers, bearer */
 	u64 node_id;			/* never 0 */
 	u8 node_type;			/* enum myc_node_type */
 	u16 udp_port;			/* host order, never 0 */
 	atomic_t nr_sockets;		/* open AF_MYCELIUM sockets */
+
+	/* peer.c */
+	DECLARE_HASHTABLE(peers, MYC_PEER_HASH_BITS);	/* under lock, RCU */
+	unsigned int nr_peers;				/* under lock */
+
+	/* bearer.c */
+	struct sock __rcu *sock4;
+	struct sock __rcu *sock6;
+
+	/* af.c: bound sockets, by port and by service */
+	spinlock_t sk_lock;
+	DECLARE_HASHTABLE(ports, MYC_PORT_HASH_BITS);
+	DECLARE_HASHTABLE(services, MYC_PORT_HASH_BITS);
+	u32 next_ephemeral;
+
+	struct myc_stats stats;		/* frames that match no peer, ... */
+	atomic64_t malformed[__MYC_WERR_MAX];	/* by decoder error */
 };
 
 struct myc_net *myc_net(const struct net *net);
 int myc_node_init(void);
 void myc_node_exit(void);
 
+/* peer.c: remote nodes and the paths to them. */
+union myc_ipaddr {
+	struct in_addr v4;
+	struct in6_addr v6;
+};
+
+struct myc_path {
+	struct list_head list;		/* in peer->paths, RCU */
+	struct myc_peer *peer;		/* owner; not refcounted */
+	u32 id;				/* 1.., unique within the peer */
+	sa_family_t family;		/* AF_INET or AF_INET6 */
+	union myc_ipaddr local;
+	union myc_ipaddr remote;
+	__be16 remote_port;
+	int ifindex;			/* IPv6 link-local scope, or 0 */
+	u8 state;			/* enum myc_path_state */
+	struct myc_stats stats;
+	struct rcu_head rcu;
+};
+
+struct myc_peer {
+	struct hlist_node hnode;	/* in mn->peers, RCU */
+	struct myc_net *mn;
+	u64 id;
+	u8 type;			/* enum myc_node_type */
+	refcount_t refcnt;
+	bool dead;			/* unhashed; under mn->lock */
+
+	spinlock_t lock;		/* protocol state below, _bh */
+	struct list_head paths;		/* RCU; written under mn->lock */
+	unsigned int nr_paths;
+	u32 next_path_id;
+	u64 tx_pn;			/* next packet number */
+	u64 tx_msn[__MYC_GUARANTEE_CNT];	/* next message sequence */
+	struct myc_pnwin rx_pnwin;	/* replay window */
+
+	struct myc_stats stats;
+	struct rcu_head rcu;
+};
+
+struct myc_peer *myc_peer_lookup(struct myc_net *mn, u64 id);	/* +ref */
+struct myc_peer *myc_peer_lookup_rcu(struct myc_net *mn, u64 id);
+void myc_peer_put(struct myc_peer *peer);
+struct myc_path *myc_peer_pick_path(struct myc_peer *peer);	/* RCU */
+int myc_peer_create(struct myc_net *mn, u64 id, u8 type,
+		    struct myc_peer **out);
+void myc_peer_remove(struct myc_peer *peer);
+void myc_peer_remove_all(struct myc_net *mn);
+struct myc_path *myc_path_add(struct myc_peer *peer, sa_family_t family,
+			      const union myc_ipaddr *local,
+			      const union myc_ipaddr *remote, __be16 port,
+			      int ifindex);
+void myc_path_del(struct myc_path *path);
+struct myc_path *myc_path_find(struct myc_peer *peer, sa_family_t family,
+			       const union myc_ipaddr *local,
+			       const union myc_ipaddr *remote, __be16 port);
+
+/* bearer.c: the node's UDP sockets. */
+int myc_bearer_open(struct myc_net *mn, u16 port);
+void myc_bearer_close(struct myc_net *mn);
+bool myc_bearer_is_open(struct myc_net *mn);
+/* Transmit one frame on a path; consumes skb. */
+int myc_bearer_xmit(struct myc_net *mn, struct myc_path *path,
+		    struct sk_buff *skb);
+/* Headroom a frame skb needs in front of the Mycelium header. */
+#define MYC_XMIT_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
+				 sizeof(struct udphdr))
+
+/* rx.c: a frame arrived on the bearer (BH context); consumes skb. */
+void myc_rx(struct myc_net *mn, struct sk_buff *skb);
+
+/* tx.c: sending messages. */
+struct myc_msg_meta {
+	u8 cls;
+	u8 priority;
+	u8 guarantee;
+};
+/*
+ * Send one message of len bytes from sk (bound to src_port) to dst on a
+ * remote node; the data comes from msg's iterator.  Returns 0 or -errno.
+ */
+int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
+	       const struct myc_msg_meta *meta, struct msghdr *msg,
+	       size_t len);
+
 /* af.c: the socket family. */
 int myc_af_init(void);
 void myc_af_exit(void);
+
+/* What the receive path hands to a socket, in skb->cb. */
+struct myc_skb_cb {
+	struct sockaddr_myc src;
+	u8 cls;
+	u8 priority;
+	u8 guarantee;
+	int err;			/* error queue: the reason */
+};
+
+#define MYC_SKB_CB(skb) ((struct myc_skb_cb *)((skb)->cb))
+
+/*
+ * Deliver a complete message skb (data only, cb filled) to the socket bound
+ * to dst_id (a port, or a service when service is true) on this node.
+ * Consumes skb.  Returns 0, -ENOENT (nobody bound) or -ENOBUFS (receive
+ * buffer full).
+ */
+int myc_deliver(struct myc_net *mn, u32 dst_id, bool service,
+		struct sk_buff *skb);
 
 /* netlink.c: the generic netlink family. */
 int myc_genl_init(void);

@@ -12,6 +12,8 @@
  * is changed under myc_net.lock so that other contexts can take it alone.
  */
 #include <net/genetlink.h>
+#include <net/ipv6.h>
+#include <net/netlink.h>
 
 #include "myc.h"
 #include "compat.h"
@@ -40,6 +42,8 @@ static const struct nla_policy myc_node_get_policy[MYC_A_NODE_MAX + 1] = {
 	[MYC_A_NODE_SOCKETS] = MYC_NO_ATTR,
 };
 
+#define MYC_READ_ONLY { .type = NLA_REJECT, .reject_message = "attribute is read-only" }
+
 static const struct nla_policy myc_node_set_policy[MYC_A_NODE_MAX + 1] = {
 	[MYC_A_NODE_ID] = { .type = NLA_U64 },
 	[MYC_A_NODE_TYPE] = NLA_POLICY_MAX(NLA_U8, MYC_NODE_TYPE_MAX),
@@ -52,9 +56,60 @@ static const struct nla_policy myc_node_set_policy[MYC_A_NODE_MAX + 1] = {
 		.type = NLA_REJECT,
 		.reject_message = "socket count is read-only",
 	},
+	[MYC_A_NODE_STATS] = MYC_READ_ONLY,
+};
+
+static const struct nla_policy myc_path_policy[MYC_A_PATH_MAX + 1] = {
+	[MYC_A_PATH_ID] = MYC_READ_ONLY,
+	[MYC_A_PATH_LOCAL] = { .type = NLA_BINARY, .len = 16 },
+	[MYC_A_PATH_REMOTE] = { .type = NLA_BINARY, .len = 16 },
+	[MYC_A_PATH_REMOTE_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[MYC_A_PATH_IFINDEX] = { .type = NLA_U32 },
+	[MYC_A_PATH_STATE] = MYC_READ_ONLY,
+	[MYC_A_PATH_SRTT] = MYC_READ_ONLY,
+	[MYC_A_PATH_RTTVAR] = MYC_READ_ONLY,
+	[MYC_A_PATH_IN_FLIGHT] = MYC_READ_ONLY,
+	[MYC_A_PATH_STATS] = MYC_READ_ONLY,
+};
+
+static const struct nla_policy myc_peer_policy[MYC_A_PEER_MAX + 1] = {
+	[MYC_A_PEER_ID] = { .type = NLA_U64 },
+	[MYC_A_PEER_TYPE] = NLA_POLICY_MAX(NLA_U8, MYC_NODE_TYPE_MAX),
+	[MYC_A_PEER_PATH] = NLA_POLICY_NESTED(myc_path_policy),
+	[MYC_A_PEER_STATE] = MYC_READ_ONLY,
+	[MYC_A_PEER_STATS] = MYC_READ_ONLY,
+};
+
+/* GET and DEL name a peer and nothing else. */
+static const struct nla_policy myc_peer_id_policy[MYC_A_PEER_MAX + 1] = {
+	[MYC_A_PEER_ID] = { .type = NLA_U64 },
+	[MYC_A_PEER_TYPE] = MYC_NO_ATTR,
+	[MYC_A_PEER_PATH] = MYC_NO_ATTR,
+	[MYC_A_PEER_STATE] = MYC_NO_ATTR,
+	[MYC_A_PEER_STATS] = MYC_NO_ATTR,
 };
 
 static struct genl_family myc_genl_family;
+
+static int myc_put_stats(struct sk_buff *skb, int type,
+			 const struct myc_stats *st)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+	int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < MYC_STAT_CNT; i++) {
+		if (nla_put_u64_64bit(skb, MYC_A_STATS_TX_FRAMES + i,
+				      atomic64_read(&st->v[i]),
+				      MYC_A_STATS_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
 
 static int myc_node_fill(struct sk_buff *skb, struct myc_net *mn, u32 portid,
 			 u32 seq, int flags, u8 cmd)
@@ -71,7 +126,8 @@ static int myc_node_fill(struct sk_buff *skb, struct myc_net *mn, u32 portid,
 	    nla_put_u16(skb, MYC_A_NODE_PORT, READ_ONCE(mn->udp_port)) ||
 	    nla_put_u16(skb, MYC_A_NODE_FAMILY, myc_family) ||
 	    nla_put_u32(skb, MYC_A_NODE_SOCKETS,
-			atomic_read(&mn->nr_sockets))) {
+			atomic_read(&mn->nr_sockets)) ||
+	    myc_put_stats(skb, MYC_A_NODE_STATS, &mn->stats)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -133,6 +189,17 @@ static int myc_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 	if (attrs[MYC_A_NODE_PORT]) {
 		u16 port = nla_get_u16(attrs[MYC_A_NODE_PORT]);
 
+		if (port != mn->udp_port && myc_bearer_is_open(mn)) {
+			int err = myc_bearer_open(mn, port);
+
+			if (err) {
+				mutex_unlock(&mn->lock);
+				NL_SET_ERR_MSG_ATTR(info->extack,
+						    attrs[MYC_A_NODE_PORT],
+						    "cannot open the UDP port (in use?)");
+				return err;
+			}
+		}
 		changed |= port != mn->udp_port;
 		WRITE_ONCE(mn->udp_port, port);
 	}
@@ -164,6 +231,381 @@ void myc_genl_node_notify(struct myc_net *mn)
 				MYC_MCGRP_EVENTS_ID, GFP_KERNEL);
 }
 
+
+/* Peers and paths. */
+
+struct myc_path_cfg {
+	sa_family_t family;
+	union myc_ipaddr local, remote;
+	__be16 port;
+	int ifindex;
+};
+
+static int myc_parse_addr(const struct nlattr *a, union myc_ipaddr *ip,
+			  sa_family_t *family, struct netlink_ext_ack *extack)
+{
+	switch (nla_len(a)) {
+	case 4:
+		*family = AF_INET;
+		memcpy(&ip->v4, nla_data(a), 4);
+		return 0;
+	case 16:
+		*family = AF_INET6;
+		memcpy(&ip->v6, nla_data(a), 16);
+		return 0;
+	}
+	NL_SET_ERR_MSG_ATTR(extack, a, "address must be 4 (IPv4) or 16 (IPv6) bytes");
+	return -EINVAL;
+}
+
+static int myc_parse_path(struct nlattr *nest, struct myc_path_cfg *cfg,
+			  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[MYC_A_PATH_MAX + 1];
+	sa_family_t lfam, rfam;
+	int err;
+
+	err = nla_parse_nested(tb, MYC_A_PATH_MAX, nest, myc_path_policy,
+			       extack);
+	if (err)
+		return err;
+	if (!tb[MYC_A_PATH_LOCAL] || !tb[MYC_A_PATH_REMOTE]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "a path needs a local and a remote address");
+		return -EINVAL;
+	}
+	err = myc_parse_addr(tb[MYC_A_PATH_LOCAL], &cfg->local, &lfam, extack);
+	if (err)
+		return err;
+	err = myc_parse_addr(tb[MYC_A_PATH_REMOTE], &cfg->remote, &rfam,
+			     extack);
+	if (err)
+		return err;
+	if (lfam != rfam) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "local and remote address families differ");
+		return -EINVAL;
+	}
+	cfg->family = lfam;
+	if ((lfam == AF_INET && ipv4_is_zeronet(cfg->remote.v4.s_addr)) ||
+	    (lfam == AF_INET6 && ipv6_addr_any(&cfg->remote.v6))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[MYC_A_PATH_REMOTE],
+				    "remote address must not be unspecified");
+		return -EINVAL;
+	}
+	cfg->port = htons(tb[MYC_A_PATH_REMOTE_PORT] ?
+			  nla_get_u16(tb[MYC_A_PATH_REMOTE_PORT]) :
+			  MYC_DEFAULT_UDP_PORT);
+	cfg->ifindex = tb[MYC_A_PATH_IFINDEX] ?
+		       nla_get_u32(tb[MYC_A_PATH_IFINDEX]) : 0;
+	return 0;
+}
+
+/* Parse every MYC_A_PEER_PATH of the request into cfgs[]; count in *n. */
+static int myc_parse_paths(struct genl_info *info, struct myc_path_cfg *cfgs,
+			   int *n)
+{
+	struct nlattr *a;
+	int rem, err;
+
+	*n = 0;
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != MYC_A_PEER_PATH)
+			continue;
+		if (*n >= MYC_MAX_PATHS) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "too many paths for one peer");
+			return -E2BIG;
+		}
+		err = myc_parse_path(a, &cfgs[*n], info->extack);
+		if (err)
+			return err;
+		(*n)++;
+	}
+	return 0;
+}
+
+static int myc_add_paths(struct myc_peer *peer, struct myc_path_cfg *cfgs,
+			 int n, struct netlink_ext_ack *extack)
+{
+	struct myc_path *path;
+	int i;
+
+	if (peer->nr_paths + n > MYC_MAX_PATHS) {
+		NL_SET_ERR_MSG(extack, "too many paths for one peer");
+		return -E2BIG;
+	}
+	for (i = 0; i < n; i++) {
+		if (myc_path_find(peer, cfgs[i].family, &cfgs[i].local,
+				  &cfgs[i].remote, cfgs[i].port)) {
+			NL_SET_ERR_MSG(extack, "path already exists");
+			return -EEXIST;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		path = myc_path_add(peer, cfgs[i].family, &cfgs[i].local,
+				    &cfgs[i].remote, cfgs[i].port,
+				    cfgs[i].ifindex);
+		if (IS_ERR(path)) {
+			NL_SET_ERR_MSG(extack, "cannot add path");
+			return PTR_ERR(path);
+		}
+	}
+	return 0;
+}
+
+static int myc_get_peer_id(struct genl_info *info, struct myc_net *mn,
+			   u64 *id)
+{
+	if (GENL_REQ_ATTR_CHECK(info, MYC_A_PEER_ID))
+		return -EINVAL;
+	*id = nla_get_u64(info->attrs[MYC_A_PEER_ID]);
+	if (!*id || *id == READ_ONCE(mn->node_id)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MYC_A_PEER_ID],
+				    "peer id must be non-zero and not this node's");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int myc_nl_peer_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct myc_net *mn = myc_net(genl_info_net(info));
+	struct myc_path_cfg *cfgs;
+	struct myc_peer *peer;
+	int n, err;
+	u8 type;
+	u64 id;
+
+	err = myc_get_peer_id(info, mn, &id);
+	if (err)
+		return err;
+	type = info->attrs[MYC_A_PEER_TYPE] ?
+	       nla_get_u8(info->attrs[MYC_A_PEER_TYPE]) : MYC_NODE_HYPHAE;
+
+	cfgs = kcalloc(MYC_MAX_PATHS, sizeof(*cfgs), GFP_KERNEL);
+	if (!cfgs)
+		return -ENOMEM;
+	err = myc_parse_paths(info, cfgs, &n);
+	if (err)
+		goto out;
+
+	mutex_lock(&mn->lock);
+	if (myc_peer_lookup_rcu(mn, id)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MYC_A_PEER_ID],
+				    "peer already exists");
+		err = -EEXIST;
+		goto unlock;
+	}
+	if (!myc_bearer_is_open(mn)) {
+		err = myc_bearer_open(mn, mn->udp_port);
+		if (err) {
+			NL_SET_ERR_MSG(info->extack,
+				       "cannot open the node's UDP port (in use?)");
+			goto unlock;
+		}
+	}
+	err = myc_peer_create(mn, id, type, &peer);
+	if (err) {
+		if (err == -ENOSPC)
+			NL_SET_ERR_MSG(info->extack, "too many peers");
+		goto unlock;
+	}
+	err = myc_add_paths(peer, cfgs, n, info->extack);
+	if (err)
+		myc_peer_remove(peer);
+unlock:
+	mutex_unlock(&mn->lock);
+out:
+	kfree(cfgs);
+	return err;
+}
+
+static int myc_nl_peer_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct myc_net *mn = myc_net(genl_info_net(info));
+	struct myc_path_cfg *cfgs;
+	struct myc_peer *peer;
+	int n, err;
+	u64 id;
+
+	err = myc_get_peer_id(info, mn, &id);
+	if (err)
+		return err;
+	cfgs = kcalloc(MYC_MAX_PATHS, sizeof(*cfgs), GFP_KERNEL);
+	if (!cfgs)
+		return -ENOMEM;
+	err = myc_parse_paths(info, cfgs, &n);
+	if (err)
+		goto out;
+	if (!n && !info->attrs[MYC_A_PEER_TYPE]) {
+		NL_SET_ERR_MSG(info->extack, "nothing to set: give type or path");
+		err = -EINVAL;
+		goto out;
+	}
+
+	mutex_lock(&mn->lock);
+	peer = myc_peer_lookup_rcu(mn, id);
+	if (!peer) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MYC_A_PEER_ID],
+				    "no such peer");
+		err = -ENOENT;
+		goto unlock;
+	}
+	err = myc_add_paths(peer, cfgs, n, info->extack);
+	if (!err && info->attrs[MYC_A_PEER_TYPE])
+		WRITE_ONCE(peer->type, nla_get_u8(info->attrs[MYC_A_PEER_TYPE]));
+unlock:
+	mutex_unlock(&mn->lock);
+out:
+	kfree(cfgs);
+	return err;
+}
+
+static int myc_nl_peer_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct myc_net *mn = myc_net(genl_info_net(info));
+	struct myc_peer *peer;
+	int err;
+	u64 id;
+
+	err = myc_get_peer_id(info, mn, &id);
+	if (err)
+		return err;
+	mutex_lock(&mn->lock);
+	peer = myc_peer_lookup_rcu(mn, id);
+	if (peer)
+		myc_peer_remove(peer);
+	mutex_unlock(&mn->lock);
+	if (!peer) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MYC_A_PEER_ID],
+				    "no such peer");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int myc_put_addr(struct sk_buff *skb, int type, sa_family_t family,
+			const union myc_ipaddr *ip)
+{
+	return family == AF_INET ? nla_put_in_addr(skb, type, ip->v4.s_addr) :
+				   nla_put_in6_addr(skb, type, &ip->v6);
+}
+
+static int myc_path_fill(struct sk_buff *skb, const struct myc_path *path)
+{
+	struct nlattr *nest = nla_nest_start(skb, MYC_A_PEER_PATH);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, MYC_A_PATH_ID, path->id) ||
+	    myc_put_addr(skb, MYC_A_PATH_LOCAL, path->family, &path->local) ||
+	    myc_put_addr(skb, MYC_A_PATH_REMOTE, path->family, &path->remote) ||
+	    nla_put_u16(skb, MYC_A_PATH_REMOTE_PORT, ntohs(path->remote_port)) ||
+	    (path->ifindex &&
+	     nla_put_u32(skb, MYC_A_PATH_IFINDEX, path->ifindex)) ||
+	    nla_put_u8(skb, MYC_A_PATH_STATE, READ_ONCE(path->state)) ||
+	    myc_put_stats(skb, MYC_A_PATH_STATS, &path->stats)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Caller holds rcu_read_lock() or mn->lock. */
+static int myc_peer_fill(struct sk_buff *skb, struct myc_peer *peer,
+			 u32 portid, u32 seq, int flags, u8 cmd)
+{
+	struct myc_path *path;
+	u8 state = MYC_PEER_UNREACHABLE;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &myc_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+
+	list_for_each_entry_rcu(path, &peer->paths, list) {
+		if (READ_ONCE(path->state) != MYC_PATH_DOWN)
+			state = MYC_PEER_REACHABLE;
+	}
+	if (nla_put_u64_64bit(skb, MYC_A_PEER_ID, peer->id, MYC_A_PEER_PAD) ||
+	    nla_put_u8(skb, MYC_A_PEER_TYPE, READ_ONCE(peer->type)) ||
+	    nla_put_u8(skb, MYC_A_PEER_STATE, state) ||
+	    myc_put_stats(skb, MYC_A_PEER_STATS, &peer->stats))
+		goto cancel;
+	list_for_each_entry_rcu(path, &peer->paths, list) {
+		if (myc_path_fill(skb, path))
+			goto cancel;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int myc_nl_peer_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct myc_net *mn = myc_net(genl_info_net(info));
+	struct myc_peer *peer;
+	struct sk_buff *msg;
+	int err;
+	u64 id;
+
+	err = myc_get_peer_id(info, mn, &id);
+	if (err)
+		return err;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	rcu_read_lock();
+	peer = myc_peer_lookup_rcu(mn, id);
+	err = peer ? myc_peer_fill(msg, peer, info->snd_portid, info->snd_seq,
+				   0, MYC_CMD_PEER_GET) : -ENOENT;
+	rcu_read_unlock();
+	if (err) {
+		nlmsg_free(msg);
+		if (err == -ENOENT)
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[MYC_A_PEER_ID],
+					    "no such peer");
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* Dump: cb->args[0] = hash bucket, cb->args[1] = index in the bucket. */
+static int myc_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct myc_net *mn = myc_net(sock_net(skb->sk));
+	long bkt, idx = 0, start = cb->args[1];
+	struct myc_peer *peer;
+	int err = 0;
+
+	rcu_read_lock();
+	for (bkt = cb->args[0]; bkt < HASH_SIZE(mn->peers); bkt++, start = 0) {
+		idx = 0;
+		hlist_for_each_entry_rcu(peer, &mn->peers[bkt], hnode) {
+			if (idx++ < start)
+				continue;
+			err = myc_peer_fill(skb, peer,
+					    NETLINK_CB(cb->skb).portid,
+					    cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					    MYC_CMD_PEER_GET);
+			if (err) {
+				idx--;
+				goto out;
+			}
+		}
+	}
+out:
+	rcu_read_unlock();
+	cb->args[0] = bkt;
+	cb->args[1] = idx;
+	return err == -EMSGSIZE && skb->len ? skb->len : err ? err : skb->len;
+}
+
 static const struct genl_ops myc_genl_ops[] = {
 	{
 		.cmd = MYC_CMD_NODE_GET,
@@ -176,6 +618,34 @@ static const struct genl_ops myc_genl_ops[] = {
 		.doit = myc_nl_node_set,
 		.policy = myc_node_set_policy,
 		.maxattr = MYC_A_NODE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MYC_CMD_PEER_GET,
+		.doit = myc_nl_peer_get,
+		.dumpit = myc_nl_peer_dump,
+		.policy = myc_peer_id_policy,
+		.maxattr = MYC_A_PEER_MAX,
+	},
+	{
+		.cmd = MYC_CMD_PEER_ADD,
+		.doit = myc_nl_peer_add,
+		.policy = myc_peer_policy,
+		.maxattr = MYC_A_PEER_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MYC_CMD_PEER_DEL,
+		.doit = myc_nl_peer_del,
+		.policy = myc_peer_id_policy,
+		.maxattr = MYC_A_PEER_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MYC_CMD_PEER_SET,
+		.doit = myc_nl_peer_set,
+		.policy = myc_peer_policy,
+		.maxattr = MYC_A_PEER_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -10,7 +10,10 @@
  *
  * Locking: node_id, node_type and udp_port are written under mn->lock by the
  * netlink handlers and read with READ_ONCE() elsewhere; writers use
- * WRITE_ONCE().  nr_sockets is an atomic counter.
+ * WRITE_ONCE().  nr_sockets and the counters are atomic.
+ *
+ * When the namespace goes away its peers are removed and the bearer's UDP
+ * sockets closed (kernel sockets hold no reference on their netns).
  */
 #include <linux/random.h>
 #include <net/netns/generic.h>
@@ -44,6 +47,11 @@ static int __net_init myc_net_init(struct net *net)
 	mn->node_type = MYC_NODE_HYPHAE;
 	mn->udp_port = MYC_DEFAULT_UDP_PORT;
 	atomic_set(&mn->nr_sockets, 0);
+	hash_init(mn->peers);
+	spin_lock_init(&mn->sk_lock);
+	hash_init(mn->ports);
+	hash_init(mn->services);
+	mn->next_ephemeral = get_random_u32();
 	return 0;
 }
 
@@ -52,6 +60,10 @@ static void __net_exit myc_net_exit(struct net *net)
 	struct myc_net *mn = myc_net(net);
 
 	WARN_ON_ONCE(atomic_read(&mn->nr_sockets));
+	mutex_lock(&mn->lock);
+	myc_peer_remove_all(mn);
+	myc_bearer_close(mn);
+	mutex_unlock(&mn->lock);
 	mutex_destroy(&mn->lock);
 }
 

@@ -21,10 +21,13 @@
 
 #define MYC_PNWIN_SIZE		2048	/* bits; a multiple of 64 */
 
+/*
+ * bits: bit (pn % SIZE) set = pn seen, for pn in (top - SIZE, top]; a packet
+ * number more than SIZE - 1 below top is MYC_PN_OLD.
+ */
 struct myc_pnwin {
 	u64 top;			/* highest packet number seen, 0 = none */
-	u64 bits[MYC_PNWIN_SIZE / 64];	/* bit (pn % SIZE) set = seen,
-					 * for pn in (top - SIZE, top] */
+	u64 bits[MYC_PNWIN_SIZE / 64];
 };
 
 enum myc_pnwin_verdict {
@@ -43,7 +46,8 @@ enum myc_pnwin_verdict myc_pnwin_check(const struct myc_pnwin *w, u64 pn);
  * Describe the received packet numbers as an ACK: largest = top, up to
  * max_ranges ranges (1..MYC_ACK_MAX_RANGES + 1) from the top down, within
  * the window.  delay_us and window are left for the caller.  Returns the
- * number of ranges (0 if nothing was received).
+ * number of ranges (0 if nothing was received), also stored in a->nranges.
+ * A max_ranges outside 1..MYC_ACK_MAX_RANGES + 1 is clamped into it.
  */
 u16 myc_pnwin_to_ack(const struct myc_pnwin *w, struct myc_ack *a,
 		     u16 max_ranges);
@@ -66,7 +70,8 @@ void myc_seqwin_init(struct myc_seqwin *w);
 enum myc_seqwin_verdict myc_seqwin_check(const struct myc_seqwin *w, u64 seq);
 /*
  * Mark seq delivered (it must be MYC_SEQ_NEW); base advances over every
- * delivered number from base up.  Returns how far base moved.
+ * delivered number from base up.  Returns how far base moved.  A seq that
+ * is not MYC_SEQ_NEW is ignored (returns 0).
  */
 u64 myc_seqwin_mark(struct myc_seqwin *w, u64 seq);
 

@@ -21,7 +21,7 @@
 /* Frame types (header byte 1). */
 enum myc_frame_type {
 	MYC_FT_DATA = 1,	/* one or more chunks (messages, connection ctl) */
-	MYC_FT_ACK = 2,		/* selective acknowledgement of packet numbers */
+	MYC_FT_ACK = 2,		/* selective acknowledgment of packet numbers */
 	MYC_FT_PROBE = 3,	/* path health probe */
 	MYC_FT_PROBE_REPLY = 4,	/* answer to a probe */
 	MYC_FT_HELLO = 5,	/* capabilities (profiles) */
@@ -31,7 +31,14 @@ enum myc_frame_type {
 	__MYC_FT_MAX
 };
 
-/* Frame header flags (header bytes 2-3). */
+/*
+ * Frame header flags (header bytes 2-3).  An ACK frame must not be
+ * ack-eliciting (MYC_WERR_FLAGS): acknowledging acknowledgments never ends.
+ * With ENCRYPTED or COMPRESSED set the payload is opaque to
+ * myc_frame_validate(), which then checks the header only; the receiver
+ * validates the payload once it has undone the transformation (whose
+ * format is reserved for a later version).
+ */
 #define MYC_FF_ENCRYPTED	0x0001	/* payload is AEAD-sealed */
 #define MYC_FF_COMPRESSED	0x0002	/* payload is compressed */
 #define MYC_FF_ACK_ELICITING	0x0004	/* receiver must acknowledge the PN */
@@ -94,7 +101,12 @@ enum myc_chunk_kind {
  *  34  u16 reserved, zero
  *  36  data
  * offset + len <= total; a message is complete when its fragments cover
- * [0, total).  A zero-length message is one chunk with total 0, len 0.
+ * [0, total).  A zero-length message is one chunk with total 0, len 0; no
+ * other chunk has len 0.  msn is never 0, for every kind.  A REJECT's
+ * reason is 1..4095 (a positive errno).  A non-zero reserved field or bit
+ * is MYC_WERR_FIELD.  Chunks follow each other with no padding; bytes after
+ * the last chunk that are too few for a chunk are MYC_WERR_SHORT (they are
+ * a truncated chunk).
  */
 #define MYC_CHUNK_HDR_LEN	36
 
@@ -126,7 +138,10 @@ struct myc_chunk {
  *      smallest packet number s: packets s-gap-2-range .. s-gap-2 are acked
  *      (gap counts the unacknowledged packets between, minus one, as in
  *      QUIC, so that a gap of zero still means one missing packet).
- * No range may go below packet number 1.
+ * No range may go below packet number 1, so first range <= largest - 1.
+ * A largest of 0 is MYC_WERR_PN.  n is checked before the length: more than
+ * MYC_ACK_MAX_RANGES is MYC_WERR_FIELD, then a payload shorter than
+ * 24 + 8 n bytes is MYC_WERR_SHORT and a longer one MYC_WERR_TRAILING.
  */
 #define MYC_ACK_MIN_LEN		24
 #define MYC_ACK_MAX_RANGES	64
@@ -139,10 +154,13 @@ struct myc_ack {
 	u64 largest;
 	u32 delay_us;
 	u32 window;
-	u16 nranges;		/* ranges in use, 1..MYC_ACK_MAX_RANGES + 1;
-				 * ranges[0] is the highest (hi == largest),
-				 * the others descend without touching.
-				 * On the wire the count is nranges - 1. */
+	/*
+	 * Ranges in use, 1..MYC_ACK_MAX_RANGES + 1; ranges[0] is the highest
+	 * (hi == largest), the others descend without touching (at least one
+	 * packet missing between two ranges), none below 1, each spanning at
+	 * most 2^32 packets.  On the wire the count is nranges - 1.
+	 */
+	u16 nranges;
 	struct myc_ack_range ranges[MYC_ACK_MAX_RANGES + 1];
 };
 
@@ -161,7 +179,13 @@ struct myc_probe {
 	u64 timestamp;
 };
 
-/* Decoder results: 0 or a negative MYC_WERR_* (each counted on its own). */
+/*
+ * Decoder results: 0 or a negative MYC_WERR_* (each counted on its own).
+ * When an input has several defects, the first found is reported; checks
+ * run in this order: frame header: version (the only check on a 1-byte
+ * frame), length, type, flags, node ids, pn; chunk: length of its header,
+ * kind, flags, fields, then length of its data.
+ */
 enum myc_wire_err {
 	MYC_WERR_SHORT = 1,	/* shorter than a header or a declared length */
 	MYC_WERR_VERSION,	/* unknown version */
@@ -174,7 +198,13 @@ enum myc_wire_err {
 	__MYC_WERR_MAX
 };
 
-/* Encoding. Each returns bytes written, or 0 if the buffer is too small. */
+/*
+ * Encoding.  Each returns bytes written, or 0 if the buffer is too small or
+ * the structure holds something the decoder would reject (wrong version,
+ * msn 0, malformed ACK ranges, ...): an encoder never writes a frame that
+ * does not decode back to the same structure.  Reserved fields are written
+ * as zero.  After a 0 return the buffer's contents are unspecified.
+ */
 size_t myc_hdr_encode(u8 *buf, size_t size, const struct myc_hdr *h);
 size_t myc_chunk_encode(u8 *buf, size_t size, const struct myc_chunk *c,
 			const void *data);
@@ -183,19 +213,32 @@ size_t myc_chunk_hdr_encode(u8 *buf, size_t size, const struct myc_chunk *c);
 size_t myc_ack_encode(u8 *buf, size_t size, const struct myc_ack *a);
 size_t myc_probe_encode(u8 *buf, size_t size, const struct myc_probe *p);
 
-/* Decoding: validate everything, never read outside [buf, buf + len). */
+/*
+ * Decoding: validate everything, never read outside [buf, buf + len).
+ * On error the output structure's contents are unspecified.
+ * myc_hdr_decode() checks only the 28 header bytes of a frame of len bytes.
+ */
 int myc_hdr_decode(const u8 *buf, size_t len, struct myc_hdr *h);
 /*
  * Iterate over the chunks of a DATA frame payload: *pos starts at 0; each
  * call decodes the chunk at *pos and advances it.  Returns 1 with *c filled,
- * 0 at the end, or a negative MYC_WERR_*.
+ * 0 at the end, or a negative MYC_WERR_* (*pos is then left unchanged).
  */
 int myc_chunk_next(const u8 *payload, size_t len, size_t *pos,
 		   struct myc_chunk *c);
 int myc_ack_decode(const u8 *payload, size_t len, struct myc_ack *a);
 int myc_probe_decode(const u8 *payload, size_t len, struct myc_probe *p);
 
-/* Validate a whole frame (header and every element of its payload). */
+/*
+ * Validate a whole frame (header and every element of its payload):
+ *   DATA               one or more chunks (empty payload: MYC_WERR_SHORT)
+ *   ACK                exactly one ACK payload
+ *   PROBE, PROBE_REPLY exactly MYC_PROBE_LEN bytes, reserved field zero
+ *   HANDSHAKE, SPORE   opaque (for myceliumd), at least 1 byte
+ *   HELLO, CLOSE       opaque, any length including 0 (the HELLO
+ *                      capability format is reserved for a later version)
+ * With MYC_FF_ENCRYPTED or MYC_FF_COMPRESSED only the header is checked.
+ */
 int myc_frame_validate(const u8 *buf, size_t len);
 
 #endif /* _MYC_WIRE_H */

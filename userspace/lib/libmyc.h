@@ -78,6 +78,20 @@ void out_bool(const char *key, const char *fmt, bool val);
 void out_text(const char *s);	/* text mode only */
 void out_flush(void);		/* JSON: print the document */
 
+/* stats.c: a MYC_A_STATS_* nest, as "stats" in JSON. */
+void myc_print_stats(const struct nlattr *nest, const char *indent);
+
+/* inet.c: IP addresses on the command line. */
+struct myc_inaddr {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];	/* 4 or 16 bytes used */
+	uint16_t port;		/* 0 when not given */
+};
+/* "1.2.3.4", "1.2.3.4:P", "fe80::1", "[fe80::1]:P"; allow_port. */
+int myc_inaddr_parse(const char *s, bool allow_port, struct myc_inaddr *a);
+const char *myc_inaddr_fmt(int family, const void *addr, char *buf,
+			   size_t len);
+
 /* error.c */
 void myc_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -33,6 +33,7 @@ int myc_dispatch(const struct myc_handler *tbl, const char *what, const char *df
 int myc_open(struct myc_nl *h);
 
 int do_node(int argc, char **argv);
+int do_peer(int argc, char **argv);
 
 #define NEXT_ARG(what)							\
 	do {								\

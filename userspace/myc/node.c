@@ -57,6 +57,8 @@ static int node_print_cb(const struct nlmsghdr *nlh, void *data)
 		out_u64("sockets", " sockets %" PRIu64,
 			mnl_attr_get_u32(tb[MYC_A_NODE_SOCKETS]));
 	out_text("\n");
+	if (opts.stats)
+		myc_print_stats(tb[MYC_A_NODE_STATS], "    ");
 	out_close_object();
 	return MNL_CB_OK;
 }

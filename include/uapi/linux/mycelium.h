@@ -127,6 +127,11 @@ enum myc_cmd {
 	MYC_CMD_NODE_GET,	/* attrs: none; reply: MYC_A_NODE_* */
 	MYC_CMD_NODE_SET,	/* attrs: MYC_A_NODE_{ID,TYPE,PORT} */
 	MYC_CMD_NODE_NTF,	/* events group: node changed, MYC_A_NODE_* */
+	MYC_CMD_PEER_GET,	/* do (MYC_A_PEER_ID) or dump; MYC_A_PEER_* */
+	MYC_CMD_PEER_ADD,	/* MYC_A_PEER_{ID,TYPE}, MYC_A_PEER_PATH... */
+	MYC_CMD_PEER_DEL,	/* MYC_A_PEER_ID */
+	MYC_CMD_PEER_SET,	/* MYC_A_PEER_ID, {TYPE}, MYC_A_PEER_PATH... */
+	MYC_CMD_PEER_NTF,	/* events group: peer added/changed/deleted */
 
 	__MYC_CMD_MAX,
 	MYC_CMD_MAX = __MYC_CMD_MAX - 1
@@ -140,9 +145,91 @@ enum myc_node_attr {
 	MYC_A_NODE_PORT,	/* u16, UDP port of the bearer, not 0 */
 	MYC_A_NODE_FAMILY,	/* u16, read-only: live AF_MYCELIUM number */
 	MYC_A_NODE_SOCKETS,	/* u32, read-only: open sockets in this netns */
+	MYC_A_NODE_STATS,	/* nest, read-only: MYC_A_STATS_* of the node */
+	MYC_A_NODE_PAD,
 
 	__MYC_A_NODE_MAX,
 	MYC_A_NODE_MAX = __MYC_A_NODE_MAX - 1
+};
+
+/* Peer states (read-only). */
+enum myc_peer_state {
+	MYC_PEER_UNREACHABLE,	/* no usable path */
+	MYC_PEER_REACHABLE,	/* at least one path up */
+
+	__MYC_PEER_STATE_CNT,
+	MYC_PEER_STATE_MAX = __MYC_PEER_STATE_CNT - 1
+};
+
+/* Path states (read-only). */
+enum myc_path_state {
+	MYC_PATH_UNKNOWN,	/* never probed or used yet */
+	MYC_PATH_UP,
+	MYC_PATH_DOWN,
+
+	__MYC_PATH_STATE_CNT,
+	MYC_PATH_STATE_MAX = __MYC_PATH_STATE_CNT - 1
+};
+
+/* Most paths a peer may have. */
+#define MYC_MAX_PATHS		8
+/* Most peers a node may have. */
+#define MYC_MAX_PEERS		4096
+
+/* Attribute set "peer". */
+enum myc_peer_attr {
+	MYC_A_PEER_UNSPEC,
+	MYC_A_PEER_ID,		/* u64, not 0, not this node's id */
+	MYC_A_PEER_TYPE,	/* u8, enum myc_node_type */
+	MYC_A_PEER_PATH,	/* nest, multi: MYC_A_PATH_* */
+	MYC_A_PEER_STATE,	/* u8, read-only: enum myc_peer_state */
+	MYC_A_PEER_STATS,	/* nest, read-only: MYC_A_STATS_* */
+	MYC_A_PEER_PAD,
+
+	__MYC_A_PEER_MAX,
+	MYC_A_PEER_MAX = __MYC_A_PEER_MAX - 1
+};
+
+/*
+ * Attribute set "path".  A path is a local address and a remote address
+ * and UDP port; both addresses are of one family (4 or 16 bytes).
+ */
+enum myc_path_attr {
+	MYC_A_PATH_UNSPEC,
+	MYC_A_PATH_ID,		/* u32, read-only: index within the peer */
+	MYC_A_PATH_LOCAL,	/* binary, 4 or 16 bytes: local IP address */
+	MYC_A_PATH_REMOTE,	/* binary, 4 or 16 bytes: remote IP address */
+	MYC_A_PATH_REMOTE_PORT,	/* u16: remote UDP port (default: ours) */
+	MYC_A_PATH_IFINDEX,	/* u32: interface for IPv6 link-local */
+	MYC_A_PATH_STATE,	/* u8, read-only: enum myc_path_state */
+	MYC_A_PATH_SRTT,	/* u32, read-only: smoothed RTT, us */
+	MYC_A_PATH_RTTVAR,	/* u32, read-only: RTT variation, us */
+	MYC_A_PATH_IN_FLIGHT,	/* u32, read-only: bytes in flight */
+	MYC_A_PATH_STATS,	/* nest, read-only: MYC_A_STATS_* */
+	MYC_A_PATH_PAD,
+
+	__MYC_A_PATH_MAX,
+	MYC_A_PATH_MAX = __MYC_A_PATH_MAX - 1
+};
+
+/* Attribute set "stats": counters, all u64, all read-only. */
+enum myc_stats_attr {
+	MYC_A_STATS_UNSPEC,
+	MYC_A_STATS_TX_FRAMES,
+	MYC_A_STATS_TX_BYTES,
+	MYC_A_STATS_RX_FRAMES,
+	MYC_A_STATS_RX_BYTES,
+	MYC_A_STATS_TX_MSGS,		/* messages sent */
+	MYC_A_STATS_RX_MSGS,		/* messages delivered to sockets */
+	MYC_A_STATS_RETRANS,		/* chunks retransmitted */
+	MYC_A_STATS_RX_DUP,		/* duplicate frames or messages dropped */
+	MYC_A_STATS_RX_DROP,		/* frames dropped (no peer, no memory) */
+	MYC_A_STATS_RX_MALFORMED,	/* frames failing validation */
+	MYC_A_STATS_TX_ERRORS,		/* frames the IP layer refused */
+	MYC_A_STATS_PAD,
+
+	__MYC_A_STATS_MAX,
+	MYC_A_STATS_MAX = __MYC_A_STATS_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_MYCELIUM_H */

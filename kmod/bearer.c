@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The UDP bearer: each node has a kernel UDP socket per address family on
+ * its port, set up with the UDP tunnel API so that frames are taken in
+ * encap_rcv (BH context) without going through a socket queue, and sent with
+ * udp_tunnel_xmit_skb()/udp_tunnel6_xmit_skb() from skbs the data path
+ * built, without another copy.
+ *
+ * Lifetime: opened when the first peer is added or the port changes with
+ * peers configured, closed when the netns goes.  sock4/sock6 are RCU
+ * pointers written under mn->lock; senders use them under rcu_read_lock_bh().
+ * The sockets' sk_user_data points back to the node.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/net.h>
+#include <linux/udp.h>
+#include <net/ipv6.h>
+#include <net/ipv6_stubs.h>
+#include <net/route.h>
+#include <net/udp.h>
+#include <net/udp_tunnel.h>
+
+#include "myc.h"
+
+static int myc_encap_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct myc_net *mn = rcu_dereference_sk_user_data(sk);
+
+	if (unlikely(!mn)) {
+		kfree_skb(skb);
+		return 0;
+	}
+	/* strip the UDP header: the frame starts at skb->data */
+	if (unlikely(!pskb_may_pull(skb, sizeof(struct udphdr)))) {
+		kfree_skb(skb);
+		return 0;
+	}
+	__skb_pull(skb, sizeof(struct udphdr));
+	myc_rx(mn, skb);
+	return 0;
+}
+
+static void myc_sock_release(struct sock *sk)
+{
+	if (!sk)
+		return;
+	sk_clear_memalloc(sk);
+	udp_tunnel_sock_release(sk->sk_socket);
+}
+
+static int myc_udp_sock(struct myc_net *mn, struct udp_port_cfg *cfg,
+			struct sock **out)
+{
+	struct udp_tunnel_sock_cfg tcfg = {
+		.sk_user_data = mn,
+		.encap_type = 1,
+		.encap_rcv = myc_encap_rcv,
+	};
+	struct socket *sock;
+	int err;
+
+	err = udp_sock_create(mn->net, cfg, &sock);
+	if (err)
+		return err;
+	sock->sk->sk_allocation = GFP_ATOMIC;
+	sock->sk->sk_sndbuf = INT_MAX;
+	sk_set_memalloc(sock->sk);
+	setup_udp_tunnel_sock(mn->net, sock, &tcfg);
+	*out = sock->sk;
+	return 0;
+}
+
+int myc_bearer_open(struct myc_net *mn, u16 port)
+{
+	struct udp_port_cfg cfg4 = {
+		.family = AF_INET,
+		.local_ip.s_addr = htonl(INADDR_ANY),
+		.local_udp_port = htons(port),
+		.use_udp_checksums = true,
+	};
+	struct udp_port_cfg cfg6 = {
+		.family = AF_INET6,
+		.local_ip6 = IN6ADDR_ANY_INIT,
+		.local_udp_port = htons(port),
+		.use_udp6_tx_checksums = true,
+		.use_udp6_rx_checksums = true,
+		.ipv6_v6only = true,
+	};
+	struct sock *sk4 = NULL, *sk6 = NULL;
+	int err;
+
+	lockdep_assert_held(&mn->lock);
+
+	err = myc_udp_sock(mn, &cfg4, &sk4);
+	if (err)
+		return err;
+	if (ipv6_mod_enabled()) {
+		err = myc_udp_sock(mn, &cfg6, &sk6);
+		if (err) {
+			myc_sock_release(sk4);
+			return err;
+		}
+	}
+
+	myc_bearer_close(mn);
+	rcu_assign_pointer(mn->sock4, sk4);
+	rcu_assign_pointer(mn->sock6, sk6);
+	return 0;
+}
+
+void myc_bearer_close(struct myc_net *mn)
+{
+	struct sock *sk4, *sk6;
+
+	lockdep_assert_held(&mn->lock);
+
+	sk4 = rcu_dereference_protected(mn->sock4, lockdep_is_held(&mn->lock));
+	sk6 = rcu_dereference_protected(mn->sock6, lockdep_is_held(&mn->lock));
+	if (!sk4 && !sk6)
+		return;
+	RCU_INIT_POINTER(mn->sock4, NULL);
+	RCU_INIT_POINTER(mn->sock6, NULL);
+	synchronize_net();
+	myc_sock_release(sk4);
+	myc_sock_release(sk6);
+}
+
+bool myc_bearer_is_open(struct myc_net *mn)
+{
+	return rcu_access_pointer(mn->sock4) || rcu_access_pointer(mn->sock6);
+}
+
+static int myc_xmit4(struct myc_net *mn, struct myc_path *path,
+		     struct sk_buff *skb)
+{
+	struct flowi4 fl = {
+		.saddr = path->local.v4.s_addr,
+		.daddr = path->remote.v4.s_addr,
+		.fl4_dport = path->remote_port,
+		.flowi4_proto = IPPROTO_UDP,
+	};
+	struct rtable *rt;
+	struct sock *sk;
+
+	sk = rcu_dereference_bh(mn->sock4);
+	if (unlikely(!sk))
+		return -ENETDOWN;
+	fl.fl4_sport = inet_sk(sk)->inet_sport;
+
+	rt = ip_route_output_flow(mn->net, &fl, sk);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+
+	skb->ignore_df = 1;
+	udp_tunnel_xmit_skb(rt, sk, skb, fl.saddr, fl.daddr, 0,
+			    ip4_dst_hoplimit(&rt->dst), 0, fl.fl4_sport,
+			    fl.fl4_dport, false, false);
+	return 0;
+}
+
+static int myc_xmit6(struct myc_net *mn, struct myc_path *path,
+		     struct sk_buff *skb)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	struct flowi6 fl = {
+		.saddr = path->local.v6,
+		.daddr = path->remote.v6,
+		.fl6_dport = path->remote_port,
+		.flowi6_oif = path->ifindex,
+		.flowi6_proto = IPPROTO_UDP,
+	};
+	struct dst_entry *dst;
+	struct sock *sk;
+
+	sk = rcu_dereference_bh(mn->sock6);
+	if (unlikely(!sk))
+		return -ENETDOWN;
+	fl.fl6_sport = inet_sk(sk)->inet_sport;
+
+	dst = ipv6_stub->ipv6_dst_lookup_flow(mn->net, sk, &fl, NULL);
+	if (IS_ERR(dst))
+		return PTR_ERR(dst);
+
+	skb->ignore_df = 1;
+	udp_tunnel6_xmit_skb(dst, sk, skb, NULL, &fl.saddr, &fl.daddr, 0,
+			     ip6_dst_hoplimit(dst), 0, fl.fl6_sport,
+			     fl.fl6_dport, false);
+	return 0;
+#else
+	return -EAFNOSUPPORT;
+#endif
+}
+
+int myc_bearer_xmit(struct myc_net *mn, struct myc_path *path,
+		    struct sk_buff *skb)
+{
+	unsigned int len = skb->len;
+	int err;
+
+	skb_mark_not_on_list(skb);
+	rcu_read_lock_bh();
+	if (path->family == AF_INET)
+		err = myc_xmit4(mn, path, skb);
+	else
+		err = myc_xmit6(mn, path, skb);
+	rcu_read_unlock_bh();
+
+	if (unlikely(err)) {
+		kfree_skb(skb);
+		myc_stat_inc(&path->stats, MYC_STAT_TX_ERRORS);
+		myc_stat_inc(&path->peer->stats, MYC_STAT_TX_ERRORS);
+		return err;
+	}
+	myc_stat_inc(&path->stats, MYC_STAT_TX_FRAMES);
+	myc_stat_add(&path->stats, MYC_STAT_TX_BYTES, len);
+	myc_stat_inc(&path->peer->stats, MYC_STAT_TX_FRAMES);
+	myc_stat_add(&path->peer->stats, MYC_STAT_TX_BYTES, len);
+	return 0;
+}

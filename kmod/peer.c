@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Peers (remote nodes) and the paths to them.
+ *
+ * Lifetime: a peer is created by netlink (PEER_ADD) and hashed in its
+ * node's table; lookups take a reference (refcount_inc_not_zero under RCU).
+ * Removal unhashes it, marks it dead, deletes its paths and drops the
+ * table's reference; the last myc_peer_put() frees it after an RCU grace
+ * period.  Paths belong to their peer: they are added and deleted under
+ * mn->lock, read under RCU, and freed after a grace period.
+ *
+ * Locking: the peer table and path lists change under mn->lock (mutex);
+ * readers use RCU.  peer->lock (spinlock, taken with _bh) protects the
+ * protocol state (packet and message numbers, windows, queues).
+ */
+#include <linux/slab.h>
+#include <net/ipv6.h>
+
+#include "myc.h"
+
+struct myc_peer *myc_peer_lookup_rcu(struct myc_net *mn, u64 id)
+{
+	struct myc_peer *peer;
+
+	hash_for_each_possible_rcu(mn->peers, peer, hnode, id) {
+		if (peer->id == id)
+			return peer;
+	}
+	return NULL;
+}
+
+struct myc_peer *myc_peer_lookup(struct myc_net *mn, u64 id)
+{
+	struct myc_peer *peer;
+
+	rcu_read_lock();
+	peer = myc_peer_lookup_rcu(mn, id);
+	if (peer && !refcount_inc_not_zero(&peer->refcnt))
+		peer = NULL;
+	rcu_read_unlock();
+	return peer;
+}
+
+static void myc_peer_free_rcu(struct rcu_head *rcu)
+{
+	kfree(container_of(rcu, struct myc_peer, rcu));
+}
+
+void myc_peer_put(struct myc_peer *peer)
+{
+	if (peer && refcount_dec_and_test(&peer->refcnt))
+		call_rcu(&peer->rcu, myc_peer_free_rcu);
+}
+
+int myc_peer_create(struct myc_net *mn, u64 id, u8 type,
+		    struct myc_peer **out)
+{
+	struct myc_peer *peer;
+	int i;
+
+	lockdep_assert_held(&mn->lock);
+
+	if (mn->nr_peers >= MYC_MAX_PEERS)
+		return -ENOSPC;
+
+	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
+	if (!peer)
+		return -ENOMEM;
+
+	peer->mn = mn;
+	peer->id = id;
+	peer->type = type;
+	refcount_set(&peer->refcnt, 1);		/* the table's */
+	spin_lock_init(&peer->lock);
+	INIT_LIST_HEAD(&peer->paths);
+	peer->next_path_id = 1;
+	peer->tx_pn = 1;
+	for (i = 0; i < __MYC_GUARANTEE_CNT; i++)
+		peer->tx_msn[i] = 1;
+	myc_pnwin_init(&peer->rx_pnwin);
+
+	hash_add_rcu(mn->peers, &peer->hnode, id);
+	mn->nr_peers++;
+	*out = peer;
+	return 0;
+}
+
+static void myc_path_free_rcu(struct rcu_head *rcu)
+{
+	kfree(container_of(rcu, struct myc_path, rcu));
+}
+
+struct myc_path *myc_path_find(struct myc_peer *peer, sa_family_t family,
+			       const union myc_ipaddr *local,
+			       const union myc_ipaddr *remote, __be16 port)
+{
+	struct myc_path *path;
+
+	list_for_each_entry_rcu(path, &peer->paths, list,
+				lockdep_is_held(&peer->mn->lock)) {
+		if (path->family != family || path->remote_port != port)
+			continue;
+		if (family == AF_INET &&
+		    path->local.v4.s_addr == local->v4.s_addr &&
+		    path->remote.v4.s_addr == remote->v4.s_addr)
+			return path;
+		if (family == AF_INET6 &&
+		    ipv6_addr_equal(&path->local.v6, &local->v6) &&
+		    ipv6_addr_equal(&path->remote.v6, &remote->v6))
+			return path;
+	}
+	return NULL;
+}
+
+struct myc_path *myc_path_add(struct myc_peer *peer, sa_family_t family,
+			      const union myc_ipaddr *local,
+			      const union myc_ipaddr *remote, __be16 port,
+			      int ifindex)
+{
+	struct myc_path *path;
+
+	lockdep_assert_held(&peer->mn->lock);
+
+	if (peer->nr_paths >= MYC_MAX_PATHS)
+		return ERR_PTR(-ENOSPC);
+	if (myc_path_find(peer, family, local, remote, port))
+		return ERR_PTR(-EEXIST);
+
+	path = kzalloc(sizeof(*path), GFP_KERNEL);
+	if (!path)
+		return ERR_PTR(-ENOMEM);
+	path->peer = peer;
+	path->id = peer->next_path_id++;
+	path->family = family;
+	path->local = *local;
+	path->remote = *remote;
+	path->remote_port = port;
+	path->ifindex = ifindex;
+	path->state = MYC_PATH_UNKNOWN;
+
+	list_add_tail_rcu(&path->list, &peer->paths);
+	peer->nr_paths++;
+	return path;
+}
+
+void myc_path_del(struct myc_path *path)
+{
+	struct myc_peer *peer = path->peer;
+
+	lockdep_assert_held(&peer->mn->lock);
+
+	list_del_rcu(&path->list);
+	peer->nr_paths--;
+	call_rcu(&path->rcu, myc_path_free_rcu);
+}
+
+/*
+ * The path to send on.  One path per peer is all the data path uses so
+ * far: the first that is not down.  Caller holds rcu_read_lock().
+ */
+struct myc_path *myc_peer_pick_path(struct myc_peer *peer)
+{
+	struct myc_path *path, *first = NULL;
+
+	list_for_each_entry_rcu(path, &peer->paths, list) {
+		if (READ_ONCE(path->state) != MYC_PATH_DOWN)
+			return path;
+		if (!first)
+			first = path;
+	}
+	return first;
+}
+
+void myc_peer_remove(struct myc_peer *peer)
+{
+	struct myc_net *mn = peer->mn;
+	struct myc_path *path, *tmp;
+
+	lockdep_assert_held(&mn->lock);
+
+	hash_del_rcu(&peer->hnode);
+	mn->nr_peers--;
+	peer->dead = true;
+	list_for_each_entry_safe(path, tmp, &peer->paths, list)
+		myc_path_del(path);
+	myc_peer_put(peer);
+}
+
+void myc_peer_remove_all(struct myc_net *mn)
+{
+	struct myc_peer *peer;
+	struct hlist_node *tmp;
+	int bkt;
+
+	lockdep_assert_held(&mn->lock);
+
+	hash_for_each_safe(mn->peers, bkt, tmp, peer, hnode)
+		myc_peer_remove(peer);
+}

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receive: frames from the bearer (BH context, under RCU) are validated,
+ * matched to their peer, checked against the replay window and taken apart
+ * into chunks; complete messages go to the bound socket.
+ *
+ * Every frame that fails validation is dropped and counted by error class
+ * (myc_net.malformed[], shown by `myc -s node show`); frames from unknown
+ * peers or for another node are dropped and counted too.  Nothing in a
+ * frame is trusted before myc_frame_validate() accepted it.
+ *
+ * Locking: peer->lock (taken plain: we run in BH) around the replay window.
+ */
+#include <linux/skbuff.h>
+
+#include "myc.h"
+
+static void myc_rx_malformed(struct myc_net *mn, int err)
+{
+	if (err < 0 && -err < __MYC_WERR_MAX)
+		atomic64_inc(&mn->malformed[-err]);
+	myc_stat_inc(&mn->stats, MYC_STAT_RX_MALFORMED);
+}
+
+static void myc_rx_msg(struct myc_net *mn, struct myc_peer *peer,
+		       const struct myc_chunk *c)
+{
+	struct myc_skb_cb *cb;
+	struct sk_buff *skb;
+	int err;
+
+	/* Fragmented messages are reassembled by reassembly.c (to come). */
+	if (c->offset || c->len != c->total) {
+		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
+		return;
+	}
+
+	skb = alloc_skb(c->len, GFP_ATOMIC);
+	if (!skb) {
+		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
+		return;
+	}
+	skb_put_data(skb, c->data, c->len);
+	cb = MYC_SKB_CB(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->src.smyc_family = myc_family;
+	cb->src.smyc_kind = MYC_ADDR_PORT;
+	cb->src.smyc_id = c->src_port;
+	cb->src.smyc_node = peer->id;
+	cb->cls = c->cls;
+	cb->priority = c->priority;
+	cb->guarantee = c->guarantee;
+
+	err = myc_deliver(mn, c->dst_id, c->flags & MYC_CF_SERVICE, skb);
+	if (err)
+		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
+	else
+		myc_stat_inc(&peer->stats, MYC_STAT_RX_MSGS);
+}
+
+static void myc_rx_data(struct myc_net *mn, struct myc_peer *peer,
+			const u8 *payload, size_t len)
+{
+	struct myc_chunk c;
+	size_t pos = 0;
+
+	while (myc_chunk_next(payload, len, &pos, &c) > 0) {
+		switch (c.kind) {
+		case MYC_CK_MSG:
+			myc_rx_msg(mn, peer, &c);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+void myc_rx(struct myc_net *mn, struct sk_buff *skb)
+{
+	enum myc_pnwin_verdict v;
+	struct myc_peer *peer;
+	struct myc_hdr h;
+	int err;
+
+	if (skb_linearize(skb)) {
+		myc_stat_inc(&mn->stats, MYC_STAT_RX_DROP);
+		goto out;
+	}
+
+	err = myc_frame_validate(skb->data, skb->len);
+	if (err) {
+		myc_rx_malformed(mn, err);
+		goto out;
+	}
+	myc_hdr_decode(skb->data, skb->len, &h);
+	if (h.dst_node != READ_ONCE(mn->node_id)) {
+		myc_stat_inc(&mn->stats, MYC_STAT_RX_DROP);
+		goto out;
+	}
+
+	rcu_read_lock();
+	peer = myc_peer_lookup_rcu(mn, h.src_node);
+	if (!peer) {
+		myc_stat_inc(&mn->stats, MYC_STAT_RX_DROP);
+		goto unlock;
+	}
+
+	spin_lock(&peer->lock);
+	v = myc_pnwin_check_mark(&peer->rx_pnwin, h.pn);
+	spin_unlock(&peer->lock);
+	if (v != MYC_PN_NEW) {
+		myc_stat_inc(&peer->stats, MYC_STAT_RX_DUP);
+		goto unlock;
+	}
+	myc_stat_inc(&peer->stats, MYC_STAT_RX_FRAMES);
+	myc_stat_add(&peer->stats, MYC_STAT_RX_BYTES, skb->len);
+
+	switch (h.type) {
+	case MYC_FT_DATA:
+		myc_rx_data(mn, peer, skb->data + MYC_HDR_LEN,
+			    skb->len - MYC_HDR_LEN);
+		break;
+	default:
+		break;
+	}
+unlock:
+	rcu_read_unlock();
+out:
+	kfree_skb(skb);
+}

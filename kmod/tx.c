@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transmit: messages from sockets become DATA frames to a peer.
+ *
+ * A message is cut into chunks that fit one frame each (fragments share the
+ * message sequence number and carry their offset).  Frame skbs are charged
+ * to the sending socket (sock_alloc_send_skb), so SO_SNDBUF bounds what a
+ * socket has queued in the stack and blocking/non-blocking/SO_SNDTIMEO
+ * behave as for any datagram socket.  The user's data is copied once,
+ * straight into the frame.
+ *
+ * Locking: peer->lock (_bh) around packet and message number allocation;
+ * the path is picked and the frame sent under RCU, with no lock held.
+ */
+#include <linux/skbuff.h>
+
+#include "myc.h"
+
+/*
+ * Largest frame sent so far: a 1500-byte MTU minus IPv6 and UDP headers.
+ * Path MTU discovery replaces this constant with the path's value.
+ */
+#define MYC_FRAME_MAX		(1500 - 40 - 8)
+#define MYC_CHUNK_DATA_MAX	(MYC_FRAME_MAX - MYC_HDR_LEN - MYC_CHUNK_HDR_LEN)
+
+static u64 myc_next_pn(struct myc_peer *peer)
+{
+	u64 pn;
+
+	spin_lock_bh(&peer->lock);
+	pn = peer->tx_pn++;
+	spin_unlock_bh(&peer->lock);
+	return pn;
+}
+
+int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
+	       const struct myc_msg_meta *meta, struct msghdr *msg,
+	       size_t len)
+{
+	struct myc_net *mn = myc_net(sock_net(sk));
+	bool noblock = msg->msg_flags & MSG_DONTWAIT;
+	struct myc_chunk c = {
+		.kind = MYC_CK_MSG,
+		.flags = dst->smyc_kind == MYC_ADDR_SERVICE ? MYC_CF_SERVICE : 0,
+		.cls = meta->cls,
+		.guarantee = meta->guarantee,
+		.priority = meta->priority,
+		.src_port = src_port,
+		.dst_id = dst->smyc_id,
+		.total = len,
+	};
+	struct myc_hdr h = {
+		.version = MYC_WIRE_VERSION,
+		.type = MYC_FT_DATA,
+		.src_node = READ_ONCE(mn->node_id),
+		.dst_node = dst->smyc_node,
+	};
+	struct myc_peer *peer;
+	size_t offset = 0;
+	int err = 0;
+
+	peer = myc_peer_lookup(mn, dst->smyc_node);
+	if (!peer)
+		return -EHOSTUNREACH;
+
+	spin_lock_bh(&peer->lock);
+	c.msn = peer->tx_msn[meta->guarantee]++;
+	spin_unlock_bh(&peer->lock);
+
+	do {
+		struct myc_path *path;
+		struct sk_buff *skb;
+		u8 *p;
+
+		c.offset = offset;
+		c.len = min_t(size_t, len - offset, MYC_CHUNK_DATA_MAX);
+
+		skb = sock_alloc_send_skb(sk, MYC_XMIT_HEADROOM + MYC_HDR_LEN +
+					  MYC_CHUNK_HDR_LEN + c.len,
+					  noblock, &err);
+		if (!skb)
+			break;
+		skb_reserve(skb, MYC_XMIT_HEADROOM);
+		p = skb_put(skb, MYC_HDR_LEN + MYC_CHUNK_HDR_LEN);
+		h.pn = myc_next_pn(peer);
+		myc_hdr_encode(p, MYC_HDR_LEN, &h);
+		myc_chunk_hdr_encode(p + MYC_HDR_LEN, MYC_CHUNK_HDR_LEN, &c);
+		err = memcpy_from_msg(skb_put(skb, c.len), msg, c.len);
+		if (err) {
+			kfree_skb(skb);
+			break;
+		}
+
+		rcu_read_lock();
+		path = myc_peer_pick_path(peer);
+		if (path)
+			err = myc_bearer_xmit(mn, path, skb);
+		else
+			err = -ENETUNREACH;
+		rcu_read_unlock();
+		if (!path)
+			kfree_skb(skb);
+		if (err)
+			break;
+		offset += c.len;
+	} while (offset < len);
+
+	if (!err)
+		myc_stat_inc(&peer->stats, MYC_STAT_TX_MSGS);
+	myc_peer_put(peer);
+	return err;
+}

@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Mycelium wire format: encoder and decoder of the frames carried in UDP.
+ *
+ * Plain C shared by the kernel module and userspace (host unit tests, the
+ * libFuzzer target, tools), so that the tests exercise the very code the
+ * kernel runs.  Nothing here allocates, locks or calls anything but
+ * memcpy/memset.  Every multi-byte field is read and written big-endian
+ * with explicit byte shifts: no unaligned accesses, no dependency on the
+ * host byte order.
+ *
+ * The decoders trust nothing: every length is checked before the bytes are
+ * read, and every field is checked against wire.h and
+ * Documentation/protocol.rst (the normative description).  The encoders
+ * run the same checks on the structure they encode, so whatever they write
+ * decodes back to the same structure, byte for byte.
+ */
+#include "wire.h"
+
+#ifdef __KERNEL__
+#include <uapi/linux/mycelium.h>
+#else
+#include <linux/mycelium.h>
+#endif
+
+/* Chunk byte 3: guarantee, reserved bits, priority. */
+#define MYC_CHUNK_GUAR_SHIFT	6
+#define MYC_CHUNK_RSVD_MASK	0x38
+#define MYC_CHUNK_PRIO_MASK	0x07
+
+/* A REJECT chunk's reason is a positive errno value, at most this. */
+#define MYC_WIRE_MAX_ERRNO	4095
+
+#define MYC_WIRE_U32_MAX	0xffffffffULL
+
+/* Size of one additional ACK range on the wire: u32 gap, u32 range. */
+#define MYC_ACK_RANGE_LEN	8
+
+static inline u16 myc_get16(const u8 *p)
+{
+	return (u16)((u16)p[0] << 8 | p[1]);
+}
+
+static inline u32 myc_get32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+static inline u64 myc_get64(const u8 *p)
+{
+	return (u64)myc_get32(p) << 32 | myc_get32(p + 4);
+}
+
+static inline void myc_put16(u8 *p, u16 v)
+{
+	p[0] = (u8)(v >> 8);
+	p[1] = (u8)v;
+}
+
+static inline void myc_put32(u8 *p, u32 v)
+{
+	p[0] = (u8)(v >> 24);
+	p[1] = (u8)(v >> 16);
+	p[2] = (u8)(v >> 8);
+	p[3] = (u8)v;
+}
+
+static inline void myc_put64(u8 *p, u64 v)
+{
+	myc_put32(p, (u32)(v >> 32));
+	myc_put32(p + 4, (u32)v);
+}
+
+/*
+ * Frame header
+ */
+
+static int myc_hdr_check(const struct myc_hdr *h)
+{
+	if (h->version != MYC_WIRE_VERSION)
+		return -MYC_WERR_VERSION;
+	if (h->type == 0 || h->type >= __MYC_FT_MAX)
+		return -MYC_WERR_TYPE;
+	if (h->flags & ~MYC_FF_KNOWN)
+		return -MYC_WERR_FLAGS;
+	/* An ACK is never acknowledged itself: that would never end. */
+	if (h->type == MYC_FT_ACK && (h->flags & MYC_FF_ACK_ELICITING))
+		return -MYC_WERR_FLAGS;
+	if (!h->src_node || !h->dst_node)
+		return -MYC_WERR_NODE;
+	if (!h->pn)
+		return -MYC_WERR_PN;
+	return 0;
+}
+
+size_t myc_hdr_encode(u8 *buf, size_t size, const struct myc_hdr *h)
+{
+	if (size < MYC_HDR_LEN || myc_hdr_check(h))
+		return 0;
+	buf[0] = h->version;
+	buf[1] = h->type;
+	myc_put16(buf + 2, h->flags);
+	myc_put64(buf + 4, h->src_node);
+	myc_put64(buf + 12, h->dst_node);
+	myc_put64(buf + 20, h->pn);
+	return MYC_HDR_LEN;
+}
+
+int myc_hdr_decode(const u8 *buf, size_t len, struct myc_hdr *h)
+{
+	/*
+	 * The version comes first, so that a frame of another version is
+	 * counted as such whatever its length.
+	 */
+	if (len < 1)
+		return -MYC_WERR_SHORT;
+	if (buf[0] != MYC_WIRE_VERSION)
+		return -MYC_WERR_VERSION;
+	if (len < MYC_HDR_LEN)
+		return -MYC_WERR_SHORT;
+	h->version = buf[0];
+	h->type = buf[1];
+	h->flags = myc_get16(buf + 2);
+	h->src_node = myc_get64(buf + 4);
+	h->dst_node = myc_get64(buf + 12);
+	h->pn = myc_get64(buf + 20);
+	return myc_hdr_check(h);
+}
+
+/*
+ * Chunks
+ */
+
+static int myc_chunk_check(const struct myc_chunk *c)
+{
+	if (c->kind == 0 || c->kind >= __MYC_CK_MAX)
+		return -MYC_WERR_TYPE;
+	if (c->flags & ~MYC_CF_KNOWN)
+		return -MYC_WERR_FLAGS;
+	if (c->cls > MYC_CLASS_MAX || c->guarantee > MYC_GUARANTEE_MAX ||
+	    c->priority > MYC_PRIORITY_MAX)
+		return -MYC_WERR_FIELD;
+	if (!c->msn)
+		return -MYC_WERR_FIELD;
+	if (c->total > MYC_MAX_MSG_SIZE || c->offset > c->total ||
+	    c->len > c->total - c->offset)
+		return -MYC_WERR_FIELD;
+	/* Only a zero-length message has an empty chunk. */
+	if (!c->len && c->total)
+		return -MYC_WERR_FIELD;
+	switch (c->kind) {
+	case MYC_CK_REJECT:
+		if (!c->aux || c->aux > MYC_WIRE_MAX_ERRNO)
+			return -MYC_WERR_FIELD;
+		break;
+	case MYC_CK_CREDIT:
+		break;
+	default:
+		if (c->aux)
+			return -MYC_WERR_FIELD;
+		break;
+	}
+	return 0;
+}
+
+size_t myc_chunk_hdr_encode(u8 *buf, size_t size, const struct myc_chunk *c)
+{
+	if (size < MYC_CHUNK_HDR_LEN || myc_chunk_check(c))
+		return 0;
+	buf[0] = c->kind;
+	buf[1] = c->flags;
+	buf[2] = c->cls;
+	buf[3] = (u8)(c->guarantee << MYC_CHUNK_GUAR_SHIFT | c->priority);
+	myc_put32(buf + 4, c->src_port);
+	myc_put32(buf + 8, c->dst_id);
+	myc_put64(buf + 12, c->msn);
+	myc_put32(buf + 20, c->total);
+	myc_put32(buf + 24, c->offset);
+	myc_put32(buf + 28, c->aux);
+	myc_put16(buf + 32, c->len);
+	myc_put16(buf + 34, 0);
+	return MYC_CHUNK_HDR_LEN;
+}
+
+size_t myc_chunk_encode(u8 *buf, size_t size, const struct myc_chunk *c,
+			const void *data)
+{
+	if (size < MYC_CHUNK_HDR_LEN || size - MYC_CHUNK_HDR_LEN < c->len)
+		return 0;
+	if (c->len && !data)
+		return 0;
+	if (!myc_chunk_hdr_encode(buf, size, c))
+		return 0;
+	if (c->len)
+		memcpy(buf + MYC_CHUNK_HDR_LEN, data, c->len);
+	return MYC_CHUNK_HDR_LEN + (size_t)c->len;
+}
+
+int myc_chunk_next(const u8 *payload, size_t len, size_t *pos,
+		   struct myc_chunk *c)
+{
+	const u8 *p;
+	size_t left;
+	int err;
+
+	if (*pos == len)
+		return 0;
+	if (*pos > len)
+		return -MYC_WERR_SHORT;
+	left = len - *pos;
+	/* Bytes after the last chunk are a truncated chunk. */
+	if (left < MYC_CHUNK_HDR_LEN)
+		return -MYC_WERR_SHORT;
+	p = payload + *pos;
+	c->kind = p[0];
+	c->flags = p[1];
+	c->cls = p[2];
+	c->guarantee = p[3] >> MYC_CHUNK_GUAR_SHIFT;
+	c->priority = p[3] & MYC_CHUNK_PRIO_MASK;
+	c->src_port = myc_get32(p + 4);
+	c->dst_id = myc_get32(p + 8);
+	c->msn = myc_get64(p + 12);
+	c->total = myc_get32(p + 20);
+	c->offset = myc_get32(p + 24);
+	c->aux = myc_get32(p + 28);
+	c->len = myc_get16(p + 32);
+	c->data = p + MYC_CHUNK_HDR_LEN;
+	err = myc_chunk_check(c);
+	if (err)
+		return err;
+	if ((p[3] & MYC_CHUNK_RSVD_MASK) || myc_get16(p + 34))
+		return -MYC_WERR_FIELD;
+	if (c->len > left - MYC_CHUNK_HDR_LEN)
+		return -MYC_WERR_SHORT;
+	*pos += MYC_CHUNK_HDR_LEN + (size_t)c->len;
+	return 1;
+}
+
+/*
+ * ACK
+ */
+
+size_t myc_ack_encode(u8 *buf, size_t size, const struct myc_ack *a)
+{
+	const struct myc_ack_range *r = a->ranges;
+	size_t need;
+	u64 gap, range;
+	u16 i;
+
+	if (!a->nranges || a->nranges > MYC_ACK_MAX_RANGES + 1)
+		return 0;
+	need = MYC_ACK_MIN_LEN + (size_t)(a->nranges - 1) * MYC_ACK_RANGE_LEN;
+	if (size < need)
+		return 0;
+	if (!a->largest || r[0].hi != a->largest || !r[0].lo ||
+	    r[0].lo > r[0].hi || r[0].hi - r[0].lo > MYC_WIRE_U32_MAX)
+		return 0;
+	myc_put64(buf, a->largest);
+	myc_put32(buf + 8, a->delay_us);
+	myc_put32(buf + 12, a->window);
+	myc_put16(buf + 16, a->nranges - 1);
+	myc_put16(buf + 18, 0);
+	myc_put32(buf + 20, (u32)(r[0].hi - r[0].lo));
+	for (i = 1; i < a->nranges; i++) {
+		/* At least one missing packet between two ranges. */
+		if (!r[i].lo || r[i].lo > r[i].hi || r[i - 1].lo < 2 ||
+		    r[i].hi > r[i - 1].lo - 2)
+			return 0;
+		gap = r[i - 1].lo - r[i].hi - 2;
+		range = r[i].hi - r[i].lo;
+		if (gap > MYC_WIRE_U32_MAX || range > MYC_WIRE_U32_MAX)
+			return 0;
+		myc_put32(buf + MYC_ACK_MIN_LEN + (i - 1) * MYC_ACK_RANGE_LEN,
+			  (u32)gap);
+		myc_put32(buf + MYC_ACK_MIN_LEN + (i - 1) * MYC_ACK_RANGE_LEN + 4,
+			  (u32)range);
+	}
+	return need;
+}
+
+/* Validates an ACK payload; fills *a unless it is NULL. */
+static int myc_ack_parse(const u8 *p, size_t len, struct myc_ack *a)
+{
+	u64 largest, lo, hi;
+	u32 first, gap, range;
+	size_t need;
+	u16 n, i;
+
+	if (len < MYC_ACK_MIN_LEN)
+		return -MYC_WERR_SHORT;
+	largest = myc_get64(p);
+	n = myc_get16(p + 16);
+	first = myc_get32(p + 20);
+	if (!largest)
+		return -MYC_WERR_PN;
+	if (n > MYC_ACK_MAX_RANGES || myc_get16(p + 18) || first >= largest)
+		return -MYC_WERR_FIELD;
+	need = MYC_ACK_MIN_LEN + (size_t)n * MYC_ACK_RANGE_LEN;
+	if (len < need)
+		return -MYC_WERR_SHORT;
+	if (len > need)
+		return -MYC_WERR_TRAILING;
+	hi = largest;
+	lo = largest - first;
+	if (a) {
+		a->largest = largest;
+		a->delay_us = myc_get32(p + 8);
+		a->window = myc_get32(p + 12);
+		a->ranges[0].lo = lo;
+		a->ranges[0].hi = hi;
+	}
+	for (i = 0; i < n; i++) {
+		gap = myc_get32(p + MYC_ACK_MIN_LEN + i * MYC_ACK_RANGE_LEN);
+		range = myc_get32(p + MYC_ACK_MIN_LEN + i * MYC_ACK_RANGE_LEN + 4);
+		/* The range is lo-gap-2-range .. lo-gap-2; it must stay >= 1. */
+		if (lo <= (u64)gap + range + 2)
+			return -MYC_WERR_FIELD;
+		hi = lo - gap - 2;
+		lo = hi - range;
+		if (a) {
+			a->ranges[i + 1].lo = lo;
+			a->ranges[i + 1].hi = hi;
+		}
+	}
+	if (a)
+		a->nranges = n + 1;
+	return 0;
+}
+
+int myc_ack_decode(const u8 *payload, size_t len, struct myc_ack *a)
+{
+	return myc_ack_parse(payload, len, a);
+}
+
+/*
+ * PROBE and PROBE_REPLY
+ */
+
+size_t myc_probe_encode(u8 *buf, size_t size, const struct myc_probe *p)
+{
+	if (size < MYC_PROBE_LEN)
+		return 0;
+	myc_put32(buf, p->path_id);
+	myc_put32(buf + 4, 0);
+	myc_put64(buf + 8, p->seq);
+	myc_put64(buf + 16, p->timestamp);
+	return MYC_PROBE_LEN;
+}
+
+static int myc_probe_check(const u8 *payload, size_t len)
+{
+	if (len < MYC_PROBE_LEN)
+		return -MYC_WERR_SHORT;
+	if (len > MYC_PROBE_LEN)
+		return -MYC_WERR_TRAILING;
+	if (myc_get32(payload + 4))
+		return -MYC_WERR_FIELD;
+	return 0;
+}
+
+int myc_probe_decode(const u8 *payload, size_t len, struct myc_probe *p)
+{
+	int err = myc_probe_check(payload, len);
+
+	if (err)
+		return err;
+	p->path_id = myc_get32(payload);
+	p->seq = myc_get64(payload + 8);
+	p->timestamp = myc_get64(payload + 16);
+	return 0;
+}
+
+/*
+ * Whole frame
+ */
+
+int myc_frame_validate(const u8 *buf, size_t len)
+{
+	struct myc_chunk c;
+	struct myc_hdr h;
+	const u8 *payload;
+	size_t plen, pos = 0;
+	int err;
+
+	err = myc_hdr_decode(buf, len, &h);
+	if (err)
+		return err;
+	payload = buf + MYC_HDR_LEN;
+	plen = len - MYC_HDR_LEN;
+
+	/* A sealed or compressed payload is checked once it is undone. */
+	if (h.flags & (MYC_FF_ENCRYPTED | MYC_FF_COMPRESSED))
+		return 0;
+
+	switch (h.type) {
+	case MYC_FT_DATA:
+		if (!plen)
+			return -MYC_WERR_SHORT;	/* at least one chunk */
+		do {
+			err = myc_chunk_next(payload, plen, &pos, &c);
+		} while (err > 0);
+		return err;
+	case MYC_FT_ACK:
+		return myc_ack_parse(payload, plen, NULL);
+	case MYC_FT_PROBE:
+	case MYC_FT_PROBE_REPLY:
+		return myc_probe_check(payload, plen);
+	case MYC_FT_HANDSHAKE:
+	case MYC_FT_SPORE:
+		/* Opaque, for myceliumd: never empty. */
+		return plen ? 0 : -MYC_WERR_SHORT;
+	default:
+		/* HELLO and CLOSE: opaque, any length (also empty). */
+		return 0;
+	}
+}

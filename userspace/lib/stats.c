@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Printing a MYC_A_STATS_* nest: names as in the netlink spec. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <libmnl/libmnl.h>
+
+#include "libmyc.h"
+
+static const char *const stat_names[MYC_A_STATS_MAX + 1] = {
+	[MYC_A_STATS_TX_FRAMES] = "tx-frames",
+	[MYC_A_STATS_TX_BYTES] = "tx-bytes",
+	[MYC_A_STATS_RX_FRAMES] = "rx-frames",
+	[MYC_A_STATS_RX_BYTES] = "rx-bytes",
+	[MYC_A_STATS_TX_MSGS] = "tx-msgs",
+	[MYC_A_STATS_RX_MSGS] = "rx-msgs",
+	[MYC_A_STATS_RETRANS] = "retrans",
+	[MYC_A_STATS_RX_DUP] = "rx-dup",
+	[MYC_A_STATS_RX_DROP] = "rx-drop",
+	[MYC_A_STATS_RX_MALFORMED] = "rx-malformed",
+	[MYC_A_STATS_TX_ERRORS] = "tx-errors",
+};
+
+void myc_print_stats(const struct nlattr *nest, const char *indent)
+{
+	const struct nlattr *a;
+	int n = 0;
+
+	if (!nest)
+		return;
+	out_open_object("stats");
+	mnl_attr_for_each_nested(a, nest) {
+		unsigned int t = mnl_attr_get_type(a);
+		char fmt[64];
+
+		if (t > MYC_A_STATS_MAX || !stat_names[t] ||
+		    mnl_attr_validate(a, MNL_TYPE_U64))
+			continue;
+		snprintf(fmt, sizeof(fmt), "%s%s %%" PRIu64,
+			 n % 4 ? "  " : (n ? "\n" : ""), stat_names[t]);
+		if (!out_is_json() && n % 4 == 0)
+			out_text(indent);
+		out_u64(stat_names[t], fmt, mnl_attr_get_u64(a));
+		n++;
+	}
+	out_text("\n");
+	out_close_object();
+}
