@@ -134,6 +134,9 @@ struct myc_peer {
 	u64 tx_pn;			/* next packet number */
 	u64 tx_msn[__MYC_GUARANTEE_CNT];	/* next message sequence */
 	struct myc_pnwin rx_pnwin;	/* replay window */
+	struct list_head reasm;		/* partial messages (reasm.c) */
+	u32 reasm_bytes;
+	unsigned int reasm_count;
 
 	struct myc_stats stats;
 	struct rcu_head rcu;
@@ -155,6 +158,12 @@ void myc_path_del(struct myc_path *path);
 struct myc_path *myc_path_find(struct myc_peer *peer, sa_family_t family,
 			       const union myc_ipaddr *local,
 			       const union myc_ipaddr *remote, __be16 port);
+
+/* reasm.c: reassembly of fragmented messages, under peer->lock. */
+struct sk_buff *myc_alloc_msg_skb(u32 len, gfp_t gfp);
+/* Returns the complete message's skb (data only) or NULL. */
+struct sk_buff *myc_reasm_add(struct myc_peer *peer, const struct myc_chunk *c);
+void myc_reasm_purge(struct myc_peer *peer);
 
 /* bearer.c: the node's UDP sockets. */
 int myc_bearer_open(struct myc_net *mn, u16 port);

@@ -43,7 +43,10 @@ struct myc_peer *myc_peer_lookup(struct myc_net *mn, u64 id)
 
 static void myc_peer_free_rcu(struct rcu_head *rcu)
 {
-	kfree(container_of(rcu, struct myc_peer, rcu));
+	struct myc_peer *peer = container_of(rcu, struct myc_peer, rcu);
+
+	myc_reasm_purge(peer);
+	kfree(peer);
 }
 
 void myc_peer_put(struct myc_peer *peer)
@@ -73,6 +76,7 @@ int myc_peer_create(struct myc_net *mn, u64 id, u8 type,
 	refcount_set(&peer->refcnt, 1);		/* the table's */
 	spin_lock_init(&peer->lock);
 	INIT_LIST_HEAD(&peer->paths);
+	INIT_LIST_HEAD(&peer->reasm);
 	peer->next_path_id = 1;
 	peer->tx_pn = 1;
 	for (i = 0; i < __MYC_GUARANTEE_CNT; i++)

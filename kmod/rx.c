@@ -29,18 +29,20 @@ static void myc_rx_msg(struct myc_net *mn, struct myc_peer *peer,
 	struct sk_buff *skb;
 	int err;
 
-	/* Fragmented messages are reassembled by reassembly.c (to come). */
 	if (c->offset || c->len != c->total) {
-		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
-		return;
+		spin_lock(&peer->lock);
+		skb = myc_reasm_add(peer, c);
+		spin_unlock(&peer->lock);
+		if (!skb)
+			return;		/* more to come, or dropped (counted) */
+	} else {
+		skb = alloc_skb(c->len, GFP_ATOMIC);
+		if (!skb) {
+			myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
+			return;
+		}
+		skb_put_data(skb, c->data, c->len);
 	}
-
-	skb = alloc_skb(c->len, GFP_ATOMIC);
-	if (!skb) {
-		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
-		return;
-	}
-	skb_put_data(skb, c->data, c->len);
 	cb = MYC_SKB_CB(skb);
 	memset(cb, 0, sizeof(*cb));
 	cb->src.smyc_family = myc_family;

@@ -2,12 +2,15 @@
 /* Helpers shared by the in-VM selftests. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <libmnl/libmnl.h>
@@ -131,4 +134,92 @@ int become_nobody(void)
 	    setresuid(65534, 65534, 65534))
 		return -errno;
 	return 0;
+}
+
+int topo_two_nodes(bool v6)
+{
+	topo_cleanup();
+	if (run("ip netns add mA && ip netns add mB && "
+		"ip link add vA netns mA type veth peer name vB netns mB && "
+		"ip -n mA link set lo up && ip -n mB link set lo up && "
+		"ip -n mA addr add 10.0.0.1/24 dev vA && "
+		"ip -n mB addr add 10.0.0.2/24 dev vB && "
+		"ip -n mA addr add fd00::1/64 dev vA nodad && "
+		"ip -n mB addr add fd00::2/64 dev vB nodad && "
+		"ip -n mA link set vA up && ip -n mB link set vB up && "
+		"myc -n mA node set id a && myc -n mB node set id b"))
+		return -1;
+	if (v6)
+		return run("myc -n mA peer add b type sclerotia path fd00::1 fd00::2 && "
+			   "myc -n mB peer add a type sclerotia path fd00::2 fd00::1");
+	return run("myc -n mA peer add b type sclerotia path 10.0.0.1 10.0.0.2 && "
+		   "myc -n mB peer add a type sclerotia path 10.0.0.2 10.0.0.1");
+}
+
+void topo_cleanup(void)
+{
+	run("ip netns del mA 2>/dev/null; ip netns del mB 2>/dev/null; true");
+}
+
+int in_netns(const char *ns, int (*fn)(void *), void *arg)
+{
+	char path[256];
+	int self, fd, ret;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (self < 0 || fd < 0 || setns(fd, CLONE_NEWNET)) {
+		ret = -errno;
+		goto out;
+	}
+	ret = fn(arg);
+	if (setns(self, CLONE_NEWNET))
+		abort();
+out:
+	if (fd >= 0)
+		close(fd);
+	if (self >= 0)
+		close(self);
+	return ret;
+}
+
+static int do_socket(void *arg)
+{
+	int fd = socket(myc_family(), *(int *)arg, 0);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int socket_in(const char *ns, int type)
+{
+	return in_netns(ns, do_socket, &type);
+}
+
+struct sockaddr_myc myc_addr(uint64_t node, uint16_t kind, uint32_t id)
+{
+	struct sockaddr_myc a = {
+		.smyc_family = (unsigned short)myc_family(),
+		.smyc_kind = kind,
+		.smyc_id = id,
+		.smyc_node = node,
+	};
+	return a;
+}
+
+int bind_port(int fd, uint32_t port)
+{
+	struct sockaddr_myc a = myc_addr(0, MYC_ADDR_PORT, port);
+
+	return bind(fd, (struct sockaddr *)&a, sizeof(a)) ? -errno : 0;
+}
+
+uint32_t local_port(int fd)
+{
+	struct sockaddr_myc a = {};
+	socklen_t len = sizeof(a);
+
+	if (getsockname(fd, (struct sockaddr *)&a, &len))
+		return 0;
+	return a.smyc_id;
 }

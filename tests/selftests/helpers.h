@@ -40,4 +40,19 @@ int node_set(uint64_t id, int type, int port);	/* -1 = leave */
 /* Drops to uid/gid 65534 (nobody); 0 on success. */
 int become_nobody(void);
 
+/* Network namespaces: a node per netns, veth between them. */
+/* Create netns mA and mB joined by veth (10.0.0.1/2, fd00::1/2), node ids
+ * 0xa and 0xb, each the other's peer over IPv4 (v6: over IPv6). */
+int topo_two_nodes(bool v6);
+void topo_cleanup(void);
+/* socket() in the named netns (the socket stays in it). */
+int socket_in(const char *ns, int type);
+/* Run fn(arg) with the calling thread in netns ns; returns fn's result. */
+int in_netns(const char *ns, int (*fn)(void *), void *arg);
+
+/* sockaddr_myc helpers */
+struct sockaddr_myc myc_addr(uint64_t node, uint16_t kind, uint32_t id);
+int bind_port(int fd, uint32_t port);
+uint32_t local_port(int fd);
+
 #endif

@@ -119,11 +119,12 @@ TEST(converges_to_constant)
 				       r.rttvar_us);
 			/* RTTVAR has died out: RTO = SRTT + G, clamped. */
 			EXPECT_EQ(expected_rto(&r), r.rto_us);
-			if (rtts[k] + MYC_RTT_GRANULARITY_US > MYC_RTO_MIN_US)
+			if (rtts[k] + MYC_RTT_GRANULARITY_US > MYC_RTO_MIN_US) {
 				EXPECT_GE(4U, absdiff(r.rto_us, rtts[k] +
 						      MYC_RTT_GRANULARITY_US));
-			else
+			} else {
 				EXPECT_EQ(MYC_RTO_MIN_US, r.rto_us);
+			}
 		}
 	}
 }
@@ -300,10 +301,11 @@ TEST(no_overflow)
 		ASSERT_GE(MYC_RTO_MAX_US, r.rto_us);
 		ASSERT_LT(0U, r.srtt_us);
 		/* SRTT moves by about an eighth of the way, never wraps. */
-		if (n % 2)
+		if (n % 2) {
 			ASSERT_GE(prev_srtt, r.srtt_us);
-		else
+		} else {
 			ASSERT_LE(prev_srtt, r.srtt_us);
+		}
 		ASSERT_EQ(expected_rto(&r), r.rto_us);
 	}
 	EXPECT_EQ(1U, r.min_rtt_us);

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target for the frame codec (kmod/wire.c, the code the module
+ * runs).  For every input:
+ *   - myc_frame_validate() must return 0 or a known -MYC_WERR_*;
+ *   - if it accepts the frame, every element is decoded and re-encoded, and
+ *     the re-encoding must be byte-identical to the input;
+ *   - the element decoders also run on the raw input (as a DATA, ACK and
+ *     PROBE payload), and whatever they accept must re-encode identically.
+ * Any violation abort()s, which libFuzzer reports as a crash.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wire.h"
+
+#define OUT_MAX		(1 << 20)
+
+static u8 out[OUT_MAX];
+
+#define CHECK(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "fuzz_wire: %s:%d: %s\n",		\
+			__FILE__, __LINE__, #cond);			\
+		abort();						\
+	}								\
+} while (0)
+
+static void check_err(int err)
+{
+	CHECK(err <= 0 && err > -__MYC_WERR_MAX);
+}
+
+/* Chunks of a DATA payload: re-encodes what decodes; returns the error. */
+static int chunks(const u8 *p, size_t len, size_t *end)
+{
+	struct myc_chunk c;
+	size_t pos = 0, n = 0, w;
+	int err;
+
+	while ((err = myc_chunk_next(p, len, &pos, &c)) > 0) {
+		CHECK(err == 1);
+		CHECK(pos <= len && pos == n + MYC_CHUNK_HDR_LEN + c.len);
+		CHECK(c.data == p + n + MYC_CHUNK_HDR_LEN);
+		w = myc_chunk_encode(out, OUT_MAX, &c, c.data);
+		CHECK(w == MYC_CHUNK_HDR_LEN + (size_t)c.len);
+		CHECK(!memcmp(out, p + n, w));
+		CHECK(myc_chunk_hdr_encode(out, OUT_MAX, &c) ==
+		      MYC_CHUNK_HDR_LEN);
+		n = pos;
+	}
+	check_err(err);
+	CHECK(pos == n);	/* not advanced on error or at the end */
+	*end = pos;
+	return err;
+}
+
+static int ack(const u8 *p, size_t len)
+{
+	static struct myc_ack a;
+	int err = myc_ack_decode(p, len, &a);
+	size_t w;
+	int i;
+
+	check_err(err);
+	if (err)
+		return err;
+	CHECK(a.nranges >= 1 && a.nranges <= MYC_ACK_MAX_RANGES + 1);
+	CHECK(a.ranges[0].hi == a.largest);
+	for (i = 0; i < a.nranges; i++) {
+		CHECK(a.ranges[i].lo >= 1 && a.ranges[i].lo <= a.ranges[i].hi);
+		if (i)
+			CHECK(a.ranges[i].hi + 1 < a.ranges[i - 1].lo);
+	}
+	w = myc_ack_encode(out, OUT_MAX, &a);
+	CHECK(w == len && !memcmp(out, p, len));
+	return 0;
+}
+
+static int probe(const u8 *p, size_t len)
+{
+	struct myc_probe pr;
+	int err = myc_probe_decode(p, len, &pr);
+
+	check_err(err);
+	if (err)
+		return err;
+	CHECK(myc_probe_encode(out, OUT_MAX, &pr) == len);
+	CHECK(!memcmp(out, p, len));
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	const u8 *payload;
+	struct myc_hdr h;
+	size_t plen, end;
+	int err, herr;
+
+	if (size > OUT_MAX)
+		return 0;
+
+	/* The element decoders on their own, on arbitrary bytes. */
+	chunks(data, size, &end);
+	ack(data, size);
+	probe(data, size);
+
+	err = myc_frame_validate(data, size);
+	check_err(err);
+	herr = myc_hdr_decode(data, size, &h);
+	check_err(herr);
+	if (herr) {
+		CHECK(err == herr);	/* header errors come first */
+		return 0;
+	}
+	CHECK(myc_hdr_encode(out, OUT_MAX, &h) == MYC_HDR_LEN);
+	CHECK(!memcmp(out, data, MYC_HDR_LEN));
+	if (err)
+		return 0;
+
+	/* A valid frame: every element must decode and re-encode. */
+	payload = data + MYC_HDR_LEN;
+	plen = size - MYC_HDR_LEN;
+	if (h.flags & (MYC_FF_ENCRYPTED | MYC_FF_COMPRESSED))
+		return 0;	/* opaque */
+	switch (h.type) {
+	case MYC_FT_DATA:
+		CHECK(plen > 0);
+		CHECK(chunks(payload, plen, &end) == 0 && end == plen);
+		break;
+	case MYC_FT_ACK:
+		CHECK(!(h.flags & MYC_FF_ACK_ELICITING));
+		CHECK(ack(payload, plen) == 0);
+		break;
+	case MYC_FT_PROBE:
+	case MYC_FT_PROBE_REPLY:
+		CHECK(probe(payload, plen) == 0);
+		break;
+	case MYC_FT_HANDSHAKE:
+	case MYC_FT_SPORE:
+		CHECK(plen > 0);
+		break;
+	case MYC_FT_HELLO:
+	case MYC_FT_CLOSE:
+		break;
+	default:
+		CHECK(0);	/* the header decoder let an unknown type in */
+	}
+	return 0;
+}
