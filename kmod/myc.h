@@ -185,6 +185,7 @@ struct myc_msg_meta {
 	u8 priority;
 	u8 guarantee;
 };
+
 /*
  * Send one message of len bytes from sk (bound to src_port) to dst on a
  * remote node; the data comes from msg's iterator.  Returns 0 or -errno.

@@ -231,7 +231,6 @@ void myc_genl_node_notify(struct myc_net *mn)
 				MYC_MCGRP_EVENTS_ID, GFP_KERNEL);
 }
 
-
 /* Peers and paths. */
 
 struct myc_path_cfg {

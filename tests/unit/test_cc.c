@@ -9,9 +9,9 @@
 #define MSS	1400U
 
 /* xorshift64*: deterministic, fixed seed. */
-static uint64_t rnd_state = 0x5eedcc01;
+static u64 rnd_state = 0x5eedcc01;
 
-static uint64_t rnd_below(uint64_t n)
+static u64 rnd_below(u64 n)
 {
 	rnd_state ^= rnd_state >> 12;
 	rnd_state ^= rnd_state << 25;
@@ -59,7 +59,7 @@ TEST(loss_halves_then_congestion_avoidance)
 {
 	struct myc_cc cc;
 	unsigned int n;
-	uint64_t pn;
+	u64 pn;
 
 	myc_cc_init(&cc, MSS);
 	/* Packets 1..10 in flight, 5 lost; 11 is next. */
@@ -107,7 +107,7 @@ TEST(loss_halves_then_congestion_avoidance)
 TEST(one_reduction_per_recovery_period)
 {
 	struct myc_cc cc;
-	uint64_t pn;
+	u64 pn;
 
 	myc_cc_init(&cc, MSS);
 	for (pn = 1; pn <= 10; pn++)
@@ -153,7 +153,7 @@ TEST(one_reduction_per_recovery_period)
 TEST(minimum_window)
 {
 	struct myc_cc cc;
-	uint64_t pn = 1;
+	u64 pn = 1;
 	unsigned int n;
 
 	myc_cc_init(&cc, MSS);
@@ -177,7 +177,7 @@ TEST(minimum_window)
 TEST(rto_collapse)
 {
 	struct myc_cc cc;
-	uint64_t pn;
+	u64 pn;
 
 	myc_cc_init(&cc, MSS);
 	for (pn = 1; pn <= 10; pn++)
@@ -272,14 +272,14 @@ TEST(no_overflow)
 TEST(random_invariants)
 {
 	struct myc_cc cc;
-	uint64_t next = 1, acked = 0;
+	u64 next = 1, acked = 0;
 	unsigned int step;
 
 	myc_cc_init(&cc, MSS);
 	for (step = 0; step < 100000; step++) {
-		uint64_t k = rnd_below(1000);
-		uint32_t cwnd = cc.cwnd;
-		uint64_t pn;
+		u64 k = rnd_below(1000);
+		u32 cwnd = cc.cwnd;
+		u64 pn;
 
 		next += 1 + rnd_below(4);
 		if (k < 900) {
@@ -307,7 +307,7 @@ TEST(random_invariants)
 TEST(lost_by_packet_threshold)
 {
 	struct myc_rtt rtt;
-	uint64_t when = 77;
+	u64 when = 77;
 
 	myc_rtt_init(&rtt);
 	myc_rtt_sample(&rtt, 100000, 0);
@@ -344,8 +344,8 @@ TEST(lost_by_packet_threshold)
 TEST(lost_by_time_threshold)
 {
 	struct myc_rtt rtt;
-	uint64_t when;
-	const uint64_t sent = 5000000;
+	u64 when;
+	const u64 sent = 5000000;
 
 	/* srtt = latest = 100 ms: 112.5 ms. */
 	myc_rtt_init(&rtt);
@@ -367,7 +367,7 @@ TEST(lost_by_time_threshold)
 	myc_rtt_sample(&rtt, 1000, 0);
 	ASSERT_GT(rtt.srtt_us, rtt.latest_us);
 	EXPECT_FALSE(myc_is_lost(9, sent, 10, sent, &rtt, &when));
-	EXPECT_EQ(sent + (uint64_t)rtt.srtt_us * 9 / 8, when);
+	EXPECT_EQ(sent + (u64)rtt.srtt_us * 9 / 8, when);
 
 	/* At least the granularity. */
 	myc_rtt_init(&rtt);
@@ -399,7 +399,7 @@ TEST(lost_by_time_threshold)
 	myc_rtt_init(&rtt);
 	myc_rtt_sample(&rtt, ~0U, 0);
 	EXPECT_FALSE(myc_is_lost(9, sent, 10, sent, &rtt, &when));
-	EXPECT_EQ(sent + (uint64_t)~0U * 9 / 8, when);
+	EXPECT_EQ(sent + (u64)~0U * 9 / 8, when);
 }
 
 TEST_HARNESS_MAIN
