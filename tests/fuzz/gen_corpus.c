@@ -49,7 +49,7 @@ static size_t chunk(size_t n, u8 kind, u8 flags, u64 msn, u32 total,
 		   myc_chunk_encode(buf + n, sizeof(buf) - n, &c, text) : 0;
 
 	if (!w) {
-		fprintf(stderr, "gen_corpus: chunk encoding failed\n");
+		fprintf(stderr, "gen_corpus: %s: encoding failed\n", __func__);
 		exit(1);
 	}
 	return n + w;

@@ -450,6 +450,42 @@ TEST(golden_data_frame)
 				  sizeof(gv_data_frame)));
 }
 
+/* The malformed examples of Documentation/protocol.rst */
+static int gv_data_patched(int off, u8 v, int off2, u8 v2, size_t len)
+{
+	u8 buf[sizeof(gv_data_frame) + 1];
+
+	memcpy(buf, gv_data_frame, sizeof(gv_data_frame));
+	buf[sizeof(gv_data_frame)] = 0;
+	if (off >= 0)
+		buf[off] = v;
+	if (off2 >= 0)
+		buf[off2] = v2;
+	return validate(buf, len);
+}
+
+TEST(doc_malformed_examples)
+{
+	const size_t n = sizeof(gv_data_frame);
+
+	EXPECT_EQ(-MYC_WERR_VERSION, gv_data_patched(0x00, 0x02, -1, 0, n));
+	EXPECT_EQ(-MYC_WERR_TYPE, gv_data_patched(0x01, 0x09, -1, 0, n));
+	EXPECT_EQ(-MYC_WERR_FLAGS, gv_data_patched(0x03, 0x0c, -1, 0, n));
+	EXPECT_EQ(-MYC_WERR_NODE, gv_data_patched(0x0b, 0x00, -1, 0, n));
+	EXPECT_EQ(-MYC_WERR_PN, gv_data_patched(0x1b, 0x00, -1, 0, n));
+	EXPECT_EQ(-MYC_WERR_TYPE, gv_data_patched(0x1c, 0x07, -1, 0, n));
+	EXPECT_EQ(-MYC_WERR_FLAGS, gv_data_patched(0x1d, 0x04, -1, 0, n));
+	EXPECT_EQ(-MYC_WERR_FIELD, gv_data_patched(0x1f, 0xc3, -1, 0, n));
+	EXPECT_EQ(-MYC_WERR_FIELD, gv_data_patched(0x1f, 0x4b, -1, 0, n));
+	EXPECT_EQ(-MYC_WERR_FIELD, gv_data_patched(0x2f, 0x00, -1, 0, n));
+	EXPECT_EQ(-MYC_WERR_FIELD, gv_data_patched(0x33, 0x01, -1, 0, n));
+	EXPECT_EQ(-MYC_WERR_FIELD, gv_data_patched(0x3e, 0x01, -1, 0, n));
+	EXPECT_EQ(-MYC_WERR_SHORT, gv_data_patched(0x33, 0x03, 0x3d, 0x03, n));
+	EXPECT_EQ(-MYC_WERR_SHORT, gv_data_patched(-1, 0, -1, 0, n - 1));
+	EXPECT_EQ(-MYC_WERR_SHORT, gv_data_patched(-1, 0, -1, 0, n + 1));
+	EXPECT_EQ(0, gv_data_patched(-1, 0, -1, 0, n));
+}
+
 /* Round trips */
 
 TEST(hdr_roundtrip)
@@ -484,16 +520,21 @@ TEST(chunk_roundtrip)
 	static u8 data[65535];
 	struct myc_chunk c, d;
 	static u8 buf[MYC_CHUNK_HDR_LEN + 65535];
-	unsigned int k, cls, g, p, f;
+	/* Every kind x class x guarantee x priority x flags combination. */
+	const unsigned int nk = __MYC_CK_MAX - 1, ncls = MYC_CLASS_MAX + 1,
+			   ng = MYC_GUARANTEE_MAX + 1, np = MYC_PRIORITY_MAX + 1,
+			   nf = MYC_CF_KNOWN + 1;
+	unsigned int i, k, cls, g, p, f;
 	size_t pos, n;
 
 	for (n = 0; n < sizeof(data); n++)
 		data[n] = (u8)(n * 7 + 3);
-	for (k = MYC_CK_MSG; k < __MYC_CK_MAX; k++)
-	for (cls = 0; cls <= MYC_CLASS_MAX; cls++)
-	for (g = 0; g <= MYC_GUARANTEE_MAX; g++)
-	for (p = 0; p <= MYC_PRIORITY_MAX; p++)
-	for (f = 0; f <= MYC_CF_KNOWN; f++) {
+	for (i = 0; i < nk * ncls * ng * np * nf; i++) {
+		k = MYC_CK_MSG + i % nk;
+		cls = i / nk % ncls;
+		g = i / (nk * ncls) % ng;
+		p = i / (nk * ncls * ng) % np;
+		f = i / (nk * ncls * ng * np);
 		c = mk_chunk(k, (u16)(k * 11 + p));
 		c.cls = cls;
 		c.guarantee = g;
@@ -732,7 +773,7 @@ TEST(probe_roundtrip)
 TEST(bundle)
 {
 	static u8 buf[FRAME_MAX];
-	static const char *texts[] = { "", "one", "two!", "", "three" };
+	static const char * const texts[] = { "", "one", "two!", "", "three" };
 	struct myc_chunk c, d;
 	size_t n, pos, starts[6];
 	int i;
