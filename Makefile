@@ -69,6 +69,11 @@ vm-inputs: modules userspace selftests
 check: deps
 	@$(TOP)/tests/run
 
+# Long fuzzing run: make fuzz FUZZ_SECONDS=3600
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	@$(TOP)/tests/fuzz/run $(FUZZ_SECONDS)
+
 demo: deps
 	@$(TOP)/scripts/demo
 
@@ -88,4 +93,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all deps deps-build modules modules-all sparse checkpatch userspace \
-	unit selftests vm-inputs check demo install clean
+	unit selftests vm-inputs check fuzz demo install clean

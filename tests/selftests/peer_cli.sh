@@ -53,7 +53,9 @@ json_get 0.stats </tmp/j >/dev/null && not_ok "stats only with -s" || ok "stats 
 $M -j -s peer show 1234 >/tmp/j
 eq "json stats with -s" 0 "$(json_get 0.stats.rx-frames </tmp/j)"
 eq "json path stats with -s" 0 "$(json_get 0.path.0.stats.tx-frames </tmp/j)"
-eq "dump lists three peers" 3 "$($M -j peer show | json_get . | grep -o '"id"' | wc -l | tr -d ' ' )"
+$M -j peer show >/tmp/j
+json_get 2.id </tmp/j >/dev/null && ! json_get 3.id </tmp/j >/dev/null &&
+	ok "dump lists three peers" || { not_ok "dump lists three peers"; sed 's/^/# /' /tmp/j; }
 
 check "set adds a path" $M peer set 1234 path 127.0.0.1 127.0.0.3
 eq "second path" 127.0.0.3 "$($M -j peer show 1234 | json_get 0.path.1.remote)"
@@ -91,9 +93,9 @@ check "port change with peers" sh -c "$M peer add 10 path 127.0.0.1 127.0.0.2 &&
 ip netns exec p1 ss -uln >/tmp/ss 2>&1
 grep -q ':7777 ' /tmp/ss && ok "bearer moved to the new port" || { not_ok "bearer moved to the new port"; sed 's/^/# /' /tmp/ss; }
 grep -q ':6920 ' /tmp/ss && not_ok "old port closed" || ok "old port closed"
-ip netns exec p1 nc -u -l -p 7001 >/dev/null 2>&1 &
+ip netns exec p1 udp_hold 7001 30 >/tmp/hold &
 ncpid=$!
-sleep 0.3
+while ! grep -q ready /tmp/hold 2>/dev/null; do sleep 0.1; done
 fails "port in use" "cannot open the UDP port" $M node set port 7001
 kill $ncpid 2>/dev/null
 eq "port unchanged after failure" 7777 "$($M -j node show | json_get 0.port)"
