@@ -82,6 +82,7 @@ install: all
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	install -D -m 0755 $(BUILD)/userspace/myc $(DESTDIR)$(PREFIX)/sbin/myc
+	install -D -m 0755 $(BUILD)/userspace/mycat $(DESTDIR)$(PREFIX)/bin/mycat
 	install -D -m 0644 include/uapi/linux/mycelium.h \
 		$(DESTDIR)$(PREFIX)/include/linux/mycelium.h
 	install -D -m 0644 Documentation/man/myc.8 \

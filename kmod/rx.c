@@ -11,7 +11,10 @@
  *
  * Locking: peer->lock (taken plain: we run in BH) around the replay window.
  */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/skbuff.h>
+#include <net/ipv6.h>
 
 #include "myc.h"
 
@@ -77,8 +80,27 @@ static void myc_rx_data(struct myc_net *mn, struct myc_peer *peer,
 	}
 }
 
+/* The path a frame came in on: the one whose remote address sent it. */
+static struct myc_path *myc_rx_path(struct myc_peer *peer, struct sk_buff *skb)
+{
+	struct myc_path *path;
+
+	list_for_each_entry_rcu(path, &peer->paths, list) {
+		if (skb->protocol == htons(ETH_P_IP) &&
+		    path->family == AF_INET &&
+		    path->remote.v4.s_addr == ip_hdr(skb)->saddr)
+			return path;
+		if (skb->protocol == htons(ETH_P_IPV6) &&
+		    path->family == AF_INET6 &&
+		    ipv6_addr_equal(&path->remote.v6, &ipv6_hdr(skb)->saddr))
+			return path;
+	}
+	return NULL;
+}
+
 void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 {
+	struct myc_path *path;
 	enum myc_pnwin_verdict v;
 	struct myc_peer *peer;
 	struct myc_hdr h;
@@ -116,6 +138,11 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 	}
 	myc_stat_inc(&peer->stats, MYC_STAT_RX_FRAMES);
 	myc_stat_add(&peer->stats, MYC_STAT_RX_BYTES, skb->len);
+	path = myc_rx_path(peer, skb);
+	if (path) {
+		myc_stat_inc(&path->stats, MYC_STAT_RX_FRAMES);
+		myc_stat_add(&path->stats, MYC_STAT_RX_BYTES, skb->len);
+	}
 
 	switch (h.type) {
 	case MYC_FT_DATA:

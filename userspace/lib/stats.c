@@ -35,13 +35,18 @@ void myc_print_stats(const struct nlattr *nest, const char *indent)
 		if (t > MYC_A_STATS_MAX || !stat_names[t] ||
 		    mnl_attr_validate(a, MNL_TYPE_U64))
 			continue;
-		snprintf(fmt, sizeof(fmt), "%s%s %%" PRIu64,
-			 n % 4 ? "  " : (n ? "\n" : ""), stat_names[t]);
-		if (!out_is_json() && n % 4 == 0)
+		if (n % 4 == 0) {
+			if (n)
+				out_text("\n");
 			out_text(indent);
+		} else {
+			out_text("  ");
+		}
+		snprintf(fmt, sizeof(fmt), "%s %%" PRIu64, stat_names[t]);
 		out_u64(stat_names[t], fmt, mnl_attr_get_u64(a));
 		n++;
 	}
-	out_text("\n");
+	if (n)
+		out_text("\n");
 	out_close_object();
 }
