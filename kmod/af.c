@@ -102,22 +102,17 @@ int myc_deliver(struct myc_net *mn, u32 dst_id, bool service,
 		       myc_port_lookup_rcu(mn, dst_id);
 	if (!ms || !refcount_inc_not_zero(&ms->sk.sk_refcnt)) {
 		rcu_read_unlock();
-		kfree_skb(skb);
 		return -ENOENT;
 	}
 	rcu_read_unlock();
 
 	sk = &ms->sk;
-	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) {
+	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
 		err = -ENOENT;
-		kfree_skb(skb);
-	} else {
-		err = sock_queue_rcv_skb(sk, skb);
-		if (err) {
-			kfree_skb(skb);
-			err = -ENOBUFS;
-		}
-	}
+	else if (sock_queue_rcv_skb(sk, skb))
+		err = -ENOBUFS;
+	else
+		err = 0;
 	sock_put(sk);
 	return err;
 }
@@ -351,6 +346,8 @@ static int myc_send_local(struct sock *sk, const struct sockaddr_myc *dst,
 
 	err = myc_deliver(ms->mn, dst->smyc_id,
 			  dst->smyc_kind == MYC_ADDR_SERVICE, skb);
+	if (err)
+		kfree_skb(skb);
 	if (err == -ENOENT)
 		return -ECONNREFUSED;
 	if (err == -ENOBUFS && meta->guarantee == MYC_GUARANTEE_BEST_EFFORT)
@@ -458,6 +455,8 @@ static int myc_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
 	err = (flags & MSG_TRUNC) ? skb->len : copied;
 out:
 	skb_free_datagram(sk, skb);
+	if (!(flags & MSG_PEEK))
+		myc_rel_kick(ms->mn);
 	return err;
 }
 

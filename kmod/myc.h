@@ -29,6 +29,8 @@
 #include <net/sock.h>
 #include <uapi/linux/mycelium.h>
 
+#include "cc.h"
+#include "rtt.h"
 #include "seqwin.h"
 #include "wire.h"
 
@@ -91,6 +93,7 @@ struct myc_net {
 	DECLARE_HASHTABLE(services, MYC_PORT_HASH_BITS);
 	u32 next_ephemeral;
 
+	atomic_t reorder_pending;	/* peers holding refused messages */
 	struct myc_stats stats;		/* frames that match no peer, ... */
 	atomic64_t malformed[__MYC_WERR_MAX];	/* by decoder error */
 };
@@ -138,6 +141,19 @@ struct myc_peer {
 	u32 reasm_bytes;
 	unsigned int reasm_count;
 
+	/* reliable.c */
+	struct list_head sent;		/* unacknowledged frames, pn order */
+	u32 in_flight;			/* bytes in sent */
+	u64 largest_acked;
+	struct myc_rtt rtt;
+	struct myc_cc cc;
+	struct timer_list rto_timer;
+	wait_queue_head_t wait;		/* senders waiting for the window */
+	struct myc_seqwin rx_seq[2];	/* high, guaranteed */
+	struct sk_buff_head reorder;	/* early guaranteed messages */
+	u32 reorder_bytes;
+	bool reorder_kick;		/* counted in mn->reorder_pending */
+
 	struct myc_stats stats;
 	struct rcu_head rcu;
 };
@@ -161,9 +177,33 @@ struct myc_path *myc_path_find(struct myc_peer *peer, sa_family_t family,
 
 /* reasm.c: reassembly of fragmented messages, under peer->lock. */
 struct sk_buff *myc_alloc_msg_skb(u32 len, gfp_t gfp);
-/* Returns the complete message's skb (data only) or NULL. */
-struct sk_buff *myc_reasm_add(struct myc_peer *peer, const struct myc_chunk *c);
+/*
+ * Store a fragment: 0 with *out = the complete message (data only) or NULL
+ * (stored, or a duplicate); -ENOBUFS when there is no room for it.
+ */
+int myc_reasm_add(struct myc_peer *peer, const struct myc_chunk *c,
+		  struct sk_buff **out);
 void myc_reasm_purge(struct myc_peer *peer);
+
+/* reliable.c: acknowledgements, retransmission, ordered delivery. */
+/*
+ * Largest frame sent so far: a 1500-byte MTU minus IPv6 and UDP headers.
+ * Path MTU discovery replaces this constant with the path's value.
+ */
+#define MYC_FRAME_MAX		(1500 - 40 - 8)
+void myc_rel_init(struct myc_peer *peer);
+void myc_rel_stop(struct myc_peer *peer);
+void myc_rel_destroy(struct myc_peer *peer);
+void myc_rel_rto(struct timer_list *t);
+int myc_rel_wait_window(struct myc_peer *peer, u32 len, long *timeo);
+int myc_rel_track(struct myc_peer *peer, struct sk_buff *skb,
+		  struct myc_hdr *h);
+void myc_rel_on_ack(struct myc_peer *peer, const struct myc_ack *a);
+void myc_rel_send_ack(struct myc_peer *peer, struct myc_path *path);
+bool myc_rel_rx_msg(struct myc_net *mn, struct myc_peer *peer,
+		    struct sk_buff *skb, u32 dst_id, bool service);
+void myc_rel_rx_poll(struct myc_net *mn, struct myc_peer *peer);
+void myc_rel_kick(struct myc_net *mn);
 
 /* bearer.c: the node's UDP sockets. */
 int myc_bearer_open(struct myc_net *mn, u16 port);
@@ -204,7 +244,9 @@ struct myc_skb_cb {
 	u8 cls;
 	u8 priority;
 	u8 guarantee;
-	int err;			/* error queue: the reason */
+	bool service;			/* reorder queue: dst_id is a service */
+	u32 dst_id;			/* reorder queue: destination */
+	u64 msn;			/* message sequence number */
 };
 
 #define MYC_SKB_CB(skb) ((struct myc_skb_cb *)((skb)->cb))
@@ -212,8 +254,8 @@ struct myc_skb_cb {
 /*
  * Deliver a complete message skb (data only, cb filled) to the socket bound
  * to dst_id (a port, or a service when service is true) on this node.
- * Consumes skb.  Returns 0, -ENOENT (nobody bound) or -ENOBUFS (receive
- * buffer full).
+ * Consumes skb on success only.  Returns 0, -ENOENT (nobody bound) or
+ * -ENOBUFS (receive buffer full).
  */
 int myc_deliver(struct myc_net *mn, u32 dst_id, bool service,
 		struct sk_buff *skb);

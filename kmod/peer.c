@@ -46,6 +46,7 @@ static void myc_peer_free_rcu(struct rcu_head *rcu)
 	struct myc_peer *peer = container_of(rcu, struct myc_peer, rcu);
 
 	myc_reasm_purge(peer);
+	myc_rel_destroy(peer);
 	kfree(peer);
 }
 
@@ -82,6 +83,7 @@ int myc_peer_create(struct myc_net *mn, u64 id, u8 type,
 	for (i = 0; i < __MYC_GUARANTEE_CNT; i++)
 		peer->tx_msn[i] = 1;
 	myc_pnwin_init(&peer->rx_pnwin);
+	myc_rel_init(peer);
 
 	hash_add_rcu(mn->peers, &peer->hnode, id);
 	mn->nr_peers++;
@@ -184,9 +186,12 @@ void myc_peer_remove(struct myc_peer *peer)
 
 	hash_del_rcu(&peer->hnode);
 	mn->nr_peers--;
-	peer->dead = true;
 	list_for_each_entry_safe(path, tmp, &peer->paths, list)
 		myc_path_del(path);
+	spin_lock_bh(&peer->lock);
+	peer->dead = true;
+	spin_unlock_bh(&peer->lock);
+	myc_rel_stop(peer);
 	myc_peer_put(peer);
 }
 

@@ -10,10 +10,13 @@
  *
  * Bounds (nothing a peer sends can make them grow): at most
  * MYC_REASM_MAX_MSGS partial messages and MYC_REASM_MAX_BYTES of buffers
- * per peer, oldest evicted first; a partial message expires
- * MYC_REASM_TIMEOUT after its first fragment (checked whenever a fragment
- * arrives, and all are freed with the peer); a message whose fragments
- * leave more than MYC_REASM_MAX_HOLES holes is dropped.
+ * per peer.  Best-effort partial messages are evicted oldest first to make
+ * room and expire MYC_REASM_TIMEOUT after their first fragment; reliable
+ * ones are never dropped (their fragments were acknowledged): a fragment
+ * that finds no room is refused, left unacknowledged and sent again.  All
+ * are freed with the peer.  A best-effort message whose fragments leave
+ * more than MYC_REASM_MAX_HOLES holes is dropped; for a reliable one the
+ * fragment is refused.
  *
  * Locking: everything here runs under peer->lock.
  */
@@ -25,8 +28,8 @@
 
 #include "myc.h"
 
-#define MYC_REASM_MAX_MSGS	32
-#define MYC_REASM_MAX_BYTES	(4 * MYC_MAX_MSG_SIZE)
+#define MYC_REASM_MAX_MSGS	64
+#define MYC_REASM_MAX_BYTES	(8 * MYC_MAX_MSG_SIZE)
 #define MYC_REASM_TIMEOUT	(5 * HZ)
 #define MYC_REASM_MAX_HOLES	64
 
@@ -66,8 +69,9 @@ static void myc_reasm_expire(struct myc_peer *peer)
 	struct myc_reasm *r, *tmp;
 
 	list_for_each_entry_safe(r, tmp, &peer->reasm, list) {
-		if (time_before(jiffies, r->expires))
-			break;
+		if (r->guarantee != MYC_GUARANTEE_BEST_EFFORT ||
+		    time_before(jiffies, r->expires))
+			continue;
 		myc_reasm_free(peer, r);
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
 	}
@@ -141,13 +145,21 @@ struct sk_buff *myc_alloc_msg_skb(u32 len, gfp_t gfp)
 	return head;
 }
 
-struct sk_buff *myc_reasm_add(struct myc_peer *peer, const struct myc_chunk *c)
+static bool myc_reasm_room(struct myc_peer *peer, u32 total)
 {
+	return peer->reasm_count < MYC_REASM_MAX_MSGS &&
+	       peer->reasm_bytes + total <= MYC_REASM_MAX_BYTES;
+}
+
+int myc_reasm_add(struct myc_peer *peer, const struct myc_chunk *c,
+		  struct sk_buff **out)
+{
+	bool reliable = c->guarantee != MYC_GUARANTEE_BEST_EFFORT;
+	struct myc_reasm *r, *tmp;
 	u32 before, n = 0;
-	struct myc_reasm *r;
-	struct sk_buff *skb;
 	int i;
 
+	*out = NULL;
 	myc_reasm_expire(peer);
 
 	list_for_each_entry(r, &peer->reasm, list) {
@@ -155,22 +167,25 @@ struct sk_buff *myc_reasm_add(struct myc_peer *peer, const struct myc_chunk *c)
 			goto found;
 	}
 
-	/* make room: evict the oldest partial messages */
-	while (!list_empty(&peer->reasm) &&
-	       (peer->reasm_count >= MYC_REASM_MAX_MSGS ||
-		peer->reasm_bytes + c->total > MYC_REASM_MAX_BYTES)) {
-		myc_reasm_free(peer, list_first_entry(&peer->reasm,
-						      struct myc_reasm, list));
+	/* make room: evict the oldest best-effort partial messages */
+	list_for_each_entry_safe(r, tmp, &peer->reasm, list) {
+		if (myc_reasm_room(peer, c->total))
+			break;
+		if (r->guarantee != MYC_GUARANTEE_BEST_EFFORT)
+			continue;
+		myc_reasm_free(peer, r);
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
 	}
+	if (!myc_reasm_room(peer, c->total))
+		return -ENOBUFS;
 
 	r = kzalloc(sizeof(*r), GFP_ATOMIC);
 	if (!r)
-		return NULL;
+		return -ENOBUFS;
 	r->skb = myc_alloc_msg_skb(c->total, GFP_ATOMIC);
 	if (!r->skb) {
 		kfree(r);
-		return NULL;
+		return -ENOBUFS;
 	}
 	r->guarantee = c->guarantee;
 	r->msn = c->msn;
@@ -182,35 +197,39 @@ struct sk_buff *myc_reasm_add(struct myc_peer *peer, const struct myc_chunk *c)
 
 found:
 	if (c->total != r->total) {
-		/* fragments disagree about the message: drop it */
+		/* fragments disagree about the message */
+		if (reliable)
+			return -ENOBUFS;
 		myc_reasm_free(peer, r);
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
-		return NULL;
+		return 0;
 	}
 	if (!c->len)
-		return NULL;
+		return 0;
 
 	before = 0;
 	for (i = 0; i < r->nr; i++)
 		before += r->iv[i].end - r->iv[i].start;
 	if (myc_reasm_insert(r, c->offset, c->offset + c->len)) {
+		if (reliable)
+			return -ENOBUFS;
 		myc_reasm_free(peer, r);
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
-		return NULL;
+		return 0;
 	}
 	for (i = 0; i < r->nr; i++)
 		n += r->iv[i].end - r->iv[i].start;
 	if (n == before) {
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_DUP);
-		return NULL;
+		return 0;
 	}
 	skb_store_bits(r->skb, c->offset, c->data, c->len);
 	r->received = n;
 	if (r->received < r->total)
-		return NULL;
+		return 0;
 
-	skb = r->skb;
+	*out = r->skb;
 	r->skb = NULL;
 	myc_reasm_free(peer, r);
-	return skb;
+	return 0;
 }

@@ -14,6 +14,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/skbuff.h>
+#include <linux/slab.h>
 #include <net/ipv6.h>
 
 #include "myc.h"
@@ -25,24 +26,44 @@ static void myc_rx_malformed(struct myc_net *mn, int err)
 	myc_stat_inc(&mn->stats, MYC_STAT_RX_MALFORMED);
 }
 
-static void myc_rx_msg(struct myc_net *mn, struct myc_peer *peer,
+/* One MSG chunk; returns false if a reliable message could not be taken. */
+static bool myc_rx_msg(struct myc_net *mn, struct myc_peer *peer,
 		       const struct myc_chunk *c)
 {
+	bool reliable = c->guarantee != MYC_GUARANTEE_BEST_EFFORT;
+	bool service = c->flags & MYC_CF_SERVICE;
 	struct myc_skb_cb *cb;
 	struct sk_buff *skb;
 	int err;
 
+	if (reliable) {
+		int ch = c->guarantee == MYC_GUARANTEE_GUARANTEED;
+		enum myc_seqwin_verdict v;
+
+		spin_lock(&peer->lock);
+		v = myc_seqwin_check(&peer->rx_seq[ch], c->msn);
+		spin_unlock(&peer->lock);
+		if (v == MYC_SEQ_DUP) {
+			myc_stat_inc(&peer->stats, MYC_STAT_RX_DUP);
+			return true;
+		}
+		if (v == MYC_SEQ_AHEAD)
+			return false;
+	}
+
 	if (c->offset || c->len != c->total) {
 		spin_lock(&peer->lock);
-		skb = myc_reasm_add(peer, c);
+		err = myc_reasm_add(peer, c, &skb);
 		spin_unlock(&peer->lock);
+		if (err)
+			return !reliable;
 		if (!skb)
-			return;		/* more to come, or dropped (counted) */
+			return true;	/* more to come */
 	} else {
 		skb = alloc_skb(c->len, GFP_ATOMIC);
 		if (!skb) {
 			myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
-			return;
+			return !reliable;
 		}
 		skb_put_data(skb, c->data, c->len);
 	}
@@ -55,29 +76,39 @@ static void myc_rx_msg(struct myc_net *mn, struct myc_peer *peer,
 	cb->cls = c->cls;
 	cb->priority = c->priority;
 	cb->guarantee = c->guarantee;
+	cb->msn = c->msn;
 
-	err = myc_deliver(mn, c->dst_id, c->flags & MYC_CF_SERVICE, skb);
-	if (err)
+	if (reliable)
+		return myc_rel_rx_msg(mn, peer, skb, c->dst_id, service);
+
+	err = myc_deliver(mn, c->dst_id, service, skb);
+	if (err) {
+		kfree_skb(skb);
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
-	else
+	} else {
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_MSGS);
+	}
+	return true;
 }
 
-static void myc_rx_data(struct myc_net *mn, struct myc_peer *peer,
+/* The chunks of a DATA frame; false if one must come again. */
+static bool myc_rx_data(struct myc_net *mn, struct myc_peer *peer,
 			const u8 *payload, size_t len)
 {
 	struct myc_chunk c;
 	size_t pos = 0;
+	bool all = true;
 
 	while (myc_chunk_next(payload, len, &pos, &c) > 0) {
 		switch (c.kind) {
 		case MYC_CK_MSG:
-			myc_rx_msg(mn, peer, &c);
+			all &= myc_rx_msg(mn, peer, &c);
 			break;
 		default:
 			break;
 		}
 	}
+	return all;
 }
 
 /* The path a frame came in on: the one whose remote address sent it. */
@@ -130,7 +161,7 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 	}
 
 	spin_lock(&peer->lock);
-	v = myc_pnwin_check_mark(&peer->rx_pnwin, h.pn);
+	v = myc_pnwin_check(&peer->rx_pnwin, h.pn);
 	spin_unlock(&peer->lock);
 	if (v != MYC_PN_NEW) {
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_DUP);
@@ -144,12 +175,44 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 		myc_stat_add(&path->stats, MYC_STAT_RX_BYTES, skb->len);
 	}
 
+	myc_rel_rx_poll(mn, peer);
+
 	switch (h.type) {
 	case MYC_FT_DATA:
-		myc_rx_data(mn, peer, skb->data + MYC_HDR_LEN,
-			    skb->len - MYC_HDR_LEN);
+		/*
+		 * A frame is marked received (and so acknowledged) only when
+		 * everything reliable in it was taken; otherwise the sender
+		 * sends it again under a new number.
+		 */
+		if (!myc_rx_data(mn, peer, skb->data + MYC_HDR_LEN,
+				 skb->len - MYC_HDR_LEN))
+			break;
+		spin_lock(&peer->lock);
+		myc_pnwin_check_mark(&peer->rx_pnwin, h.pn);
+		spin_unlock(&peer->lock);
+		if (h.flags & MYC_FF_ACK_ELICITING) {
+			if (!path)
+				path = myc_peer_pick_path(peer);
+			if (path)
+				myc_rel_send_ack(peer, path);
+		}
 		break;
+	case MYC_FT_ACK: {
+		struct myc_ack *a = kmalloc(sizeof(*a), GFP_ATOMIC);
+
+		spin_lock(&peer->lock);
+		myc_pnwin_check_mark(&peer->rx_pnwin, h.pn);
+		spin_unlock(&peer->lock);
+		if (a && !myc_ack_decode(skb->data + MYC_HDR_LEN,
+					 skb->len - MYC_HDR_LEN, a))
+			myc_rel_on_ack(peer, a);
+		kfree(a);
+		break;
+	}
 	default:
+		spin_lock(&peer->lock);
+		myc_pnwin_check_mark(&peer->rx_pnwin, h.pn);
+		spin_unlock(&peer->lock);
 		break;
 	}
 unlock:

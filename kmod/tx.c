@@ -9,6 +9,10 @@
  * behave as for any datagram socket.  The user's data is copied once,
  * straight into the frame.
  *
+ * Reliable messages (high, guaranteed) go in ack-eliciting frames that
+ * reliable.c records for retransmission; their senders wait for room in the
+ * peer's congestion window first (SO_SNDTIMEO and MSG_DONTWAIT apply).
+ *
  * Locking: peer->lock (_bh) around packet and message number allocation;
  * the path is picked and the frame sent under RCU, with no lock held.
  */
@@ -16,11 +20,6 @@
 
 #include "myc.h"
 
-/*
- * Largest frame sent so far: a 1500-byte MTU minus IPv6 and UDP headers.
- * Path MTU discovery replaces this constant with the path's value.
- */
-#define MYC_FRAME_MAX		(1500 - 40 - 8)
 #define MYC_CHUNK_DATA_MAX	(MYC_FRAME_MAX - MYC_HDR_LEN - MYC_CHUNK_HDR_LEN)
 
 static u64 myc_next_pn(struct myc_peer *peer)
@@ -55,9 +54,14 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 		.src_node = READ_ONCE(mn->node_id),
 		.dst_node = dst->smyc_node,
 	};
+	bool reliable = meta->guarantee != MYC_GUARANTEE_BEST_EFFORT;
+	long timeo = sock_sndtimeo(sk, noblock);
 	struct myc_peer *peer;
 	size_t offset = 0;
 	int err = 0;
+
+	if (reliable)
+		h.flags = MYC_FF_ACK_ELICITING;
 
 	peer = myc_peer_lookup(mn, dst->smyc_node);
 	if (!peer)
@@ -74,6 +78,13 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 
 		c.offset = offset;
 		c.len = min_t(size_t, len - offset, MYC_CHUNK_DATA_MAX);
+		if (reliable) {
+			err = myc_rel_wait_window(peer, MYC_HDR_LEN +
+						  MYC_CHUNK_HDR_LEN + c.len,
+						  &timeo);
+			if (err)
+				break;
+		}
 
 		skb = sock_alloc_send_skb(sk, MYC_XMIT_HEADROOM + MYC_HDR_LEN +
 					  MYC_CHUNK_HDR_LEN + c.len,
@@ -82,10 +93,14 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 			break;
 		skb_reserve(skb, MYC_XMIT_HEADROOM);
 		p = skb_put(skb, MYC_HDR_LEN + MYC_CHUNK_HDR_LEN);
-		h.pn = myc_next_pn(peer);
-		myc_hdr_encode(p, MYC_HDR_LEN, &h);
 		myc_chunk_hdr_encode(p + MYC_HDR_LEN, MYC_CHUNK_HDR_LEN, &c);
 		err = memcpy_from_msg(skb_put(skb, c.len), msg, c.len);
+		if (!err && reliable) {
+			err = myc_rel_track(peer, skb, &h);
+		} else if (!err) {
+			h.pn = myc_next_pn(peer);
+			myc_hdr_encode(p, MYC_HDR_LEN, &h);
+		}
 		if (err) {
 			kfree_skb(skb);
 			break;

@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reliability: acknowledgements, loss detection, retransmission, congestion
+ * window, and in-order delivery of guaranteed messages.
+ *
+ * Sender: every frame that carries a reliable chunk (guarantee high or
+ * guaranteed) is ack-eliciting and recorded in peer->sent (packet-number
+ * order) with a clone of the frame.  ACK frames remove what they cover,
+ * give RTT samples (RFC 6298 estimator, rtt.c) and drive the congestion
+ * window (cc.c); frames that the ACKs show lost (packet and time thresholds,
+ * RFC 9002) or that outlive the retransmission timeout are sent again under
+ * a new packet number.  Senders of reliable messages wait while the window
+ * is full (peer->wait), so unacknowledged data per peer is bounded by the
+ * window (at most MYC_CWND_MAX).
+ *
+ * Receiver: a frame's packet number is acknowledged only when everything
+ * reliable in it was taken (delivered, queued for order, or a duplicate);
+ * a message a full socket cannot take is left unacknowledged and comes
+ * again.  High messages are delivered as they complete, once (seqwin);
+ * guaranteed messages in message-number order (peer->reorder holds the
+ * early ones, bounded by MYC_REORDER_MAX_BYTES).
+ *
+ * Locking: peer->lock (_bh) protects all of it; frames are built under the
+ * lock and sent after it is dropped.  The RTO timer holds no peer
+ * reference: myc_peer_remove() stops it (timer_shutdown_sync) before the
+ * peer can be freed.
+ */
+#include <linux/ktime.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+
+#include "myc.h"
+
+#define MYC_CWND_MAX		(4U << 20)
+#define MYC_REORDER_MAX_BYTES	(4U << 20)
+
+struct myc_sent {
+	struct list_head list;
+	u64 pn;
+	u64 sent_us;
+	u32 bytes;
+	struct sk_buff *skb;		/* clone: header + payload */
+};
+
+static u64 myc_now_us(void)
+{
+	return ktime_to_us(ktime_get());
+}
+
+void myc_rel_init(struct myc_peer *peer)
+{
+	INIT_LIST_HEAD(&peer->sent);
+	skb_queue_head_init(&peer->reorder);
+	init_waitqueue_head(&peer->wait);
+	myc_rtt_init(&peer->rtt);
+	myc_cc_init(&peer->cc, MYC_FRAME_MAX);
+	myc_seqwin_init(&peer->rx_seq[0]);
+	myc_seqwin_init(&peer->rx_seq[1]);
+	timer_setup(&peer->rto_timer, myc_rel_rto, 0);
+}
+
+/* Peer is unhashed (peer->dead set): stop the timer, wake senders. */
+void myc_rel_stop(struct myc_peer *peer)
+{
+	timer_shutdown_sync(&peer->rto_timer);
+	wake_up_all(&peer->wait);
+}
+
+/* Last reference gone: free what is pending. */
+void myc_rel_destroy(struct myc_peer *peer)
+{
+	struct myc_sent *s, *tmp;
+
+	spin_lock_bh(&peer->lock);
+	list_for_each_entry_safe(s, tmp, &peer->sent, list) {
+		list_del(&s->list);
+		kfree_skb(s->skb);
+		kfree(s);
+	}
+	peer->in_flight = 0;
+	__skb_queue_purge(&peer->reorder);
+	peer->reorder_bytes = 0;
+	if (peer->reorder_kick) {
+		peer->reorder_kick = false;
+		atomic_dec(&peer->mn->reorder_pending);
+	}
+	spin_unlock_bh(&peer->lock);
+}
+
+static void myc_rel_arm(struct myc_peer *peer)
+{
+	struct myc_sent *s;
+	u64 when, now;
+
+	if (peer->dead)
+		return;
+	if (list_empty(&peer->sent)) {
+		del_timer(&peer->rto_timer);
+		return;
+	}
+	s = list_first_entry(&peer->sent, struct myc_sent, list);
+	when = s->sent_us + peer->rtt.rto_us;
+	now = myc_now_us();
+	mod_timer(&peer->rto_timer, jiffies + (when > now ?
+		  usecs_to_jiffies(when - now) : 0) + 1);
+}
+
+/* Wait until the window has room for len bytes (process context). */
+int myc_rel_wait_window(struct myc_peer *peer, u32 len, long *timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int err = 0;
+
+	add_wait_queue(&peer->wait, &wait);
+	for (;;) {
+		bool room;
+
+		spin_lock_bh(&peer->lock);
+		room = peer->dead ||
+		       myc_cc_can_send(&peer->cc, peer->in_flight, len);
+		spin_unlock_bh(&peer->lock);
+		if (room)
+			break;
+		if (!*timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(*timeo);
+			break;
+		}
+		*timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, *timeo);
+	}
+	remove_wait_queue(&peer->wait, &wait);
+	if (!err && READ_ONCE(peer->dead))
+		err = -EHOSTUNREACH;
+	return err;
+}
+
+/*
+ * Number an ack-eliciting frame (its header is at skb->data; h is written
+ * with the new packet number) and record it with a clone, in one step so
+ * that peer->sent stays in packet-number order.
+ */
+int myc_rel_track(struct myc_peer *peer, struct sk_buff *skb,
+		  struct myc_hdr *h)
+{
+	struct myc_sent *s = kmalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return -ENOMEM;
+	s->bytes = skb->len;
+	spin_lock_bh(&peer->lock);
+	if (peer->dead) {
+		spin_unlock_bh(&peer->lock);
+		kfree(s);
+		return -EHOSTUNREACH;
+	}
+	h->pn = peer->tx_pn++;
+	myc_hdr_encode(skb->data, MYC_HDR_LEN, h);
+	s->skb = skb_clone(skb, GFP_ATOMIC);
+	if (!s->skb) {
+		spin_unlock_bh(&peer->lock);
+		kfree(s);
+		return -ENOMEM;
+	}
+	s->pn = h->pn;
+	s->sent_us = myc_now_us();
+	list_add_tail(&s->list, &peer->sent);
+	peer->in_flight += s->bytes;
+	if (!timer_pending(&peer->rto_timer))
+		myc_rel_arm(peer);
+	spin_unlock_bh(&peer->lock);
+	return 0;
+}
+
+/*
+ * Resend s under a new packet number: the copy goes on *out, the record
+ * moves to the tail.  Under peer->lock.
+ */
+static void myc_rel_resend(struct myc_peer *peer, struct myc_sent *s,
+			   struct sk_buff_head *out)
+{
+	struct sk_buff *nskb;
+	struct myc_hdr h;
+
+	nskb = skb_copy_expand(s->skb, MYC_XMIT_HEADROOM, 0, GFP_ATOMIC);
+	if (!nskb)
+		return;		/* the RTO tries again */
+	if (myc_hdr_decode(nskb->data, nskb->len, &h)) {
+		kfree_skb(nskb);
+		return;
+	}
+	h.pn = peer->tx_pn++;
+	myc_hdr_encode(nskb->data, MYC_HDR_LEN, &h);
+	consume_skb(s->skb);
+	s->skb = skb_clone(nskb, GFP_ATOMIC);
+	if (!s->skb) {
+		/* keep the record with the new copy itself; send nothing */
+		s->skb = nskb;
+		return;
+	}
+	s->pn = h.pn;
+	s->sent_us = myc_now_us();
+	list_move_tail(&s->list, &peer->sent);
+	__skb_queue_tail(out, nskb);
+	myc_stat_inc(&peer->stats, MYC_STAT_RETRANS);
+}
+
+static void myc_rel_xmit_list(struct myc_peer *peer, struct sk_buff_head *q)
+{
+	struct myc_path *path;
+	struct sk_buff *skb;
+
+	if (skb_queue_empty(q))
+		return;
+	rcu_read_lock();
+	path = myc_peer_pick_path(peer);
+	while ((skb = __skb_dequeue(q))) {
+		if (path)
+			myc_bearer_xmit(peer->mn, path, skb);
+		else
+			kfree_skb(skb);
+	}
+	rcu_read_unlock();
+}
+
+void myc_rel_rto(struct timer_list *t)
+{
+	struct myc_peer *peer = from_timer(peer, t, rto_timer);
+	struct sk_buff_head q;
+	struct myc_sent *s;
+
+	__skb_queue_head_init(&q);
+	spin_lock_bh(&peer->lock);
+	if (!list_empty(&peer->sent) && !peer->dead) {
+		s = list_first_entry(&peer->sent, struct myc_sent, list);
+		if (s->sent_us + peer->rtt.rto_us <= myc_now_us() + 1000) {
+			myc_rtt_backoff(&peer->rtt);
+			myc_cc_on_rto(&peer->cc);
+			myc_rel_resend(peer, s, &q);
+		}
+		myc_rel_arm(peer);
+	}
+	spin_unlock_bh(&peer->lock);
+	myc_rel_xmit_list(peer, &q);
+}
+
+/* An ACK arrived (BH context). */
+void myc_rel_on_ack(struct myc_peer *peer, const struct myc_ack *a)
+{
+	struct myc_sent *s, *tmp;
+	struct sk_buff_head q;
+	u64 now = myc_now_us();
+	bool acked = false;
+	u64 largest_sent_us = 0;
+
+	__skb_queue_head_init(&q);
+	spin_lock(&peer->lock);
+	list_for_each_entry_safe(s, tmp, &peer->sent, list) {
+		unsigned int i;
+
+		for (i = 0; i < a->nranges; i++) {
+			if (s->pn >= a->ranges[i].lo && s->pn <= a->ranges[i].hi)
+				break;
+		}
+		if (i == a->nranges)
+			continue;
+		if (s->pn == a->largest)
+			largest_sent_us = s->sent_us;
+		peer->in_flight -= s->bytes;
+		myc_cc_on_ack(&peer->cc, s->pn, s->bytes);
+		list_del(&s->list);
+		kfree_skb(s->skb);
+		kfree(s);
+		acked = true;
+	}
+	if (largest_sent_us)
+		myc_rtt_sample(&peer->rtt, (u32)min_t(u64, now - largest_sent_us,
+						      U32_MAX), a->delay_us);
+	if (a->largest > peer->largest_acked)
+		peer->largest_acked = a->largest;
+
+	/* loss detection on what is left below the largest acknowledged */
+	list_for_each_entry_safe(s, tmp, &peer->sent, list) {
+		if (s->pn >= peer->largest_acked)
+			break;
+		if (myc_is_lost(s->pn, s->sent_us, peer->largest_acked, now,
+				&peer->rtt, NULL)) {
+			myc_cc_on_loss(&peer->cc, s->pn, peer->tx_pn);
+			myc_rel_resend(peer, s, &q);
+		}
+	}
+	if (peer->cc.cwnd > MYC_CWND_MAX)
+		peer->cc.cwnd = MYC_CWND_MAX;
+	myc_rel_arm(peer);
+	spin_unlock(&peer->lock);
+
+	myc_rel_xmit_list(peer, &q);
+	if (acked)
+		wake_up_all(&peer->wait);
+}
+
+/* Acknowledge what was received from peer, on path (BH context). */
+void myc_rel_send_ack(struct myc_peer *peer, struct myc_path *path)
+{
+	struct myc_hdr h = {
+		.version = MYC_WIRE_VERSION,
+		.type = MYC_FT_ACK,
+		.src_node = READ_ONCE(peer->mn->node_id),
+		.dst_node = peer->id,
+	};
+	struct myc_ack *a;
+	struct sk_buff *skb;
+	size_t n;
+
+	a = kmalloc(sizeof(*a), GFP_ATOMIC);
+	if (!a)
+		return;
+	skb = alloc_skb(MYC_XMIT_HEADROOM + MYC_HDR_LEN + MYC_ACK_MIN_LEN +
+			8 * MYC_ACK_MAX_RANGES, GFP_ATOMIC);
+	if (!skb) {
+		kfree(a);
+		return;
+	}
+	skb_reserve(skb, MYC_XMIT_HEADROOM);
+
+	spin_lock(&peer->lock);
+	h.pn = peer->tx_pn++;
+	myc_pnwin_to_ack(&peer->rx_pnwin, a, MYC_ACK_MAX_RANGES + 1);
+	spin_unlock(&peer->lock);
+	a->delay_us = 0;
+	a->window = MYC_CWND_MAX;
+
+	myc_hdr_encode(skb_put(skb, MYC_HDR_LEN), MYC_HDR_LEN, &h);
+	n = myc_ack_encode(skb_tail_pointer(skb), skb_tailroom(skb), a);
+	kfree(a);
+	if (!n) {
+		kfree_skb(skb);
+		return;
+	}
+	skb_put(skb, n);
+	myc_bearer_xmit(peer->mn, path, skb);
+}
+
+/* Deliver queued guaranteed messages that are now in order. */
+static void myc_rel_flush_reorder(struct myc_net *mn, struct myc_peer *peer)
+{
+	struct myc_seqwin *w = &peer->rx_seq[1];
+	struct sk_buff *skb;
+	int err;
+
+	while ((skb = skb_peek(&peer->reorder)) &&
+	       MYC_SKB_CB(skb)->msn == w->base) {
+		struct myc_skb_cb *cb = MYC_SKB_CB(skb);
+		u64 msn = cb->msn;
+
+		__skb_unlink(skb, &peer->reorder);
+		err = myc_deliver(mn, cb->dst_id, cb->service, skb);
+		if (err == -ENOBUFS) {
+			/* the socket is full: keep it first in line */
+			__skb_queue_head(&peer->reorder, skb);
+			return;
+		}
+		peer->reorder_bytes -= skb->truesize;
+		if (err) {
+			kfree_skb(skb);
+			myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
+		} else {
+			myc_stat_inc(&peer->stats, MYC_STAT_RX_MSGS);
+		}
+		myc_seqwin_mark(w, msn);
+	}
+}
+
+/* Called for every frame from peer: retry what a full socket refused. */
+void myc_rel_rx_poll(struct myc_net *mn, struct myc_peer *peer)
+{
+	if (skb_queue_empty_lockless(&peer->reorder))
+		return;
+	spin_lock_bh(&peer->lock);
+	myc_rel_flush_reorder(mn, peer);
+	if (skb_queue_empty(&peer->reorder) && peer->reorder_kick) {
+		peer->reorder_kick = false;
+		atomic_dec(&mn->reorder_pending);
+	}
+	spin_unlock_bh(&peer->lock);
+}
+
+/*
+ * A reader made room in its receive buffer: retry the guaranteed messages
+ * that waited for it (process context, cheap when nothing waits).
+ */
+void myc_rel_kick(struct myc_net *mn)
+{
+	struct myc_peer *peer;
+	int bkt;
+
+	if (!atomic_read(&mn->reorder_pending))
+		return;
+	rcu_read_lock();
+	hash_for_each_rcu(mn->peers, bkt, peer, hnode)
+		myc_rel_rx_poll(mn, peer);
+	rcu_read_unlock();
+}
+
+/*
+ * A complete reliable message for this node.  Returns true if it was taken
+ * (delivered, queued in order, or a duplicate), false if it must come again
+ * (the frame is then not acknowledged).  Consumes skb.  BH context.
+ *
+ * Everything runs under peer->lock, delivery included, so two CPUs taking
+ * two copies of one message cannot both deliver it.
+ */
+bool myc_rel_rx_msg(struct myc_net *mn, struct myc_peer *peer,
+		    struct sk_buff *skb, u32 dst_id, bool service)
+{
+	struct myc_skb_cb *cb = MYC_SKB_CB(skb);
+	int ch = cb->guarantee == MYC_GUARANTEE_GUARANTEED;
+	struct myc_seqwin *w = &peer->rx_seq[ch];
+	u64 msn = cb->msn;
+	bool taken = true;
+	struct sk_buff *p;
+	int err;
+
+	cb->dst_id = dst_id;
+	cb->service = service;
+
+	spin_lock(&peer->lock);
+	switch (myc_seqwin_check(w, msn)) {
+	case MYC_SEQ_DUP:
+		myc_stat_inc(&peer->stats, MYC_STAT_RX_DUP);
+		kfree_skb(skb);
+		goto out;
+	case MYC_SEQ_AHEAD:
+		kfree_skb(skb);
+		taken = false;
+		goto out;
+	default:
+		break;
+	}
+
+	if (ch) {
+		/* guaranteed: into the reorder queue, in msn order */
+		skb_queue_walk(&peer->reorder, p) {
+			if (MYC_SKB_CB(p)->msn == msn) {
+				kfree_skb(skb);	/* already queued */
+				goto out;
+			}
+			if (MYC_SKB_CB(p)->msn > msn)
+				break;
+		}
+		if (peer->reorder_bytes + skb->truesize > MYC_REORDER_MAX_BYTES) {
+			kfree_skb(skb);
+			taken = false;
+			goto out;
+		}
+		__skb_queue_before(&peer->reorder, p, skb);
+		peer->reorder_bytes += skb->truesize;
+		myc_rel_flush_reorder(mn, peer);
+		if (!skb_queue_empty(&peer->reorder) && !peer->reorder_kick) {
+			peer->reorder_kick = true;
+			atomic_inc(&mn->reorder_pending);
+		}
+		goto out;
+	}
+
+	/* high: delivered as it completes, once */
+	err = myc_deliver(mn, dst_id, service, skb);
+	if (err == -ENOBUFS) {
+		kfree_skb(skb);
+		taken = false;
+		goto out;
+	}
+	if (err) {
+		kfree_skb(skb);
+		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
+	} else {
+		myc_stat_inc(&peer->stats, MYC_STAT_RX_MSGS);
+	}
+	myc_seqwin_mark(w, msn);
+out:
+	spin_unlock(&peer->lock);
+	return taken;
+}
