@@ -367,6 +367,28 @@ static int myc_get_peer_id(struct genl_info *info, struct myc_net *mn,
 	return 0;
 }
 
+/* PEER_ADD and PEER_SET: the peer id and the paths, parsed and checked. */
+static struct myc_path_cfg *myc_parse_peer_req(struct genl_info *info,
+					       struct myc_net *mn, u64 *id,
+					       int *n)
+{
+	struct myc_path_cfg *cfgs;
+	int err;
+
+	err = myc_get_peer_id(info, mn, id);
+	if (err)
+		return ERR_PTR(err);
+	cfgs = kcalloc(MYC_MAX_PATHS, sizeof(*cfgs), GFP_KERNEL);
+	if (!cfgs)
+		return ERR_PTR(-ENOMEM);
+	err = myc_parse_paths(info, cfgs, n);
+	if (err) {
+		kfree(cfgs);
+		return ERR_PTR(err);
+	}
+	return cfgs;
+}
+
 static int myc_nl_peer_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct myc_net *mn = myc_net(genl_info_net(info));
@@ -376,18 +398,11 @@ static int myc_nl_peer_add(struct sk_buff *skb, struct genl_info *info)
 	u8 type;
 	u64 id;
 
-	err = myc_get_peer_id(info, mn, &id);
-	if (err)
-		return err;
+	cfgs = myc_parse_peer_req(info, mn, &id, &n);
+	if (IS_ERR(cfgs))
+		return PTR_ERR(cfgs);
 	type = info->attrs[MYC_A_PEER_TYPE] ?
 	       nla_get_u8(info->attrs[MYC_A_PEER_TYPE]) : MYC_NODE_HYPHAE;
-
-	cfgs = kcalloc(MYC_MAX_PATHS, sizeof(*cfgs), GFP_KERNEL);
-	if (!cfgs)
-		return -ENOMEM;
-	err = myc_parse_paths(info, cfgs, &n);
-	if (err)
-		goto out;
 
 	mutex_lock(&mn->lock);
 	if (myc_peer_lookup_rcu(mn, id)) {
@@ -415,7 +430,6 @@ static int myc_nl_peer_add(struct sk_buff *skb, struct genl_info *info)
 		myc_peer_remove(peer);
 unlock:
 	mutex_unlock(&mn->lock);
-out:
 	kfree(cfgs);
 	return err;
 }
@@ -428,15 +442,9 @@ static int myc_nl_peer_set(struct sk_buff *skb, struct genl_info *info)
 	int n, err;
 	u64 id;
 
-	err = myc_get_peer_id(info, mn, &id);
-	if (err)
-		return err;
-	cfgs = kcalloc(MYC_MAX_PATHS, sizeof(*cfgs), GFP_KERNEL);
-	if (!cfgs)
-		return -ENOMEM;
-	err = myc_parse_paths(info, cfgs, &n);
-	if (err)
-		goto out;
+	cfgs = myc_parse_peer_req(info, mn, &id, &n);
+	if (IS_ERR(cfgs))
+		return PTR_ERR(cfgs);
 	if (!n && !info->attrs[MYC_A_PEER_TYPE]) {
 		NL_SET_ERR_MSG(info->extack, "nothing to set: give type or path");
 		err = -EINVAL;

@@ -343,33 +343,48 @@ void myc_rel_send_ack(struct myc_peer *peer, struct myc_path *path)
 	myc_bearer_xmit(peer->mn, path, skb);
 }
 
+/*
+ * Deliver a reliable message and mark its number delivered.  -ENOBUFS: the
+ * socket is full and skb is still the caller's; otherwise skb is consumed
+ * (a message nobody is bound for is dropped and counted).  Under peer->lock.
+ */
+static int myc_rel_deliver(struct myc_net *mn, struct myc_peer *peer,
+			   struct myc_seqwin *w, struct sk_buff *skb)
+{
+	struct myc_skb_cb *cb = MYC_SKB_CB(skb);
+	u64 msn = cb->msn;
+	int err;
+
+	err = myc_deliver(mn, cb->dst_id, cb->service, skb);
+	if (err == -ENOBUFS)
+		return err;
+	if (err) {
+		kfree_skb(skb);
+		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
+	} else {
+		myc_stat_inc(&peer->stats, MYC_STAT_RX_MSGS);
+	}
+	myc_seqwin_mark(w, msn);
+	return 0;
+}
+
 /* Deliver queued guaranteed messages that are now in order. */
 static void myc_rel_flush_reorder(struct myc_net *mn, struct myc_peer *peer)
 {
 	struct myc_seqwin *w = &peer->rx_seq[1];
 	struct sk_buff *skb;
-	int err;
 
 	while ((skb = skb_peek(&peer->reorder)) &&
 	       MYC_SKB_CB(skb)->msn == w->base) {
-		struct myc_skb_cb *cb = MYC_SKB_CB(skb);
-		u64 msn = cb->msn;
+		unsigned int truesize = skb->truesize;
 
 		__skb_unlink(skb, &peer->reorder);
-		err = myc_deliver(mn, cb->dst_id, cb->service, skb);
-		if (err == -ENOBUFS) {
+		if (myc_rel_deliver(mn, peer, w, skb)) {
 			/* the socket is full: keep it first in line */
 			__skb_queue_head(&peer->reorder, skb);
 			return;
 		}
-		peer->reorder_bytes -= skb->truesize;
-		if (err) {
-			kfree_skb(skb);
-			myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
-		} else {
-			myc_stat_inc(&peer->stats, MYC_STAT_RX_MSGS);
-		}
-		myc_seqwin_mark(w, msn);
+		peer->reorder_bytes -= truesize;
 	}
 }
 
@@ -421,7 +436,6 @@ bool myc_rel_rx_msg(struct myc_net *mn, struct myc_peer *peer,
 	u64 msn = cb->msn;
 	bool taken = true;
 	struct sk_buff *p;
-	int err;
 
 	cb->dst_id = dst_id;
 	cb->service = service;
@@ -466,19 +480,10 @@ bool myc_rel_rx_msg(struct myc_net *mn, struct myc_peer *peer,
 	}
 
 	/* high: delivered as it completes, once */
-	err = myc_deliver(mn, dst_id, service, skb);
-	if (err == -ENOBUFS) {
+	if (myc_rel_deliver(mn, peer, w, skb)) {
 		kfree_skb(skb);
 		taken = false;
-		goto out;
 	}
-	if (err) {
-		kfree_skb(skb);
-		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
-	} else {
-		myc_stat_inc(&peer->stats, MYC_STAT_RX_MSGS);
-	}
-	myc_seqwin_mark(w, msn);
 out:
 	spin_unlock(&peer->lock);
 	return taken;
