@@ -74,6 +74,28 @@ static struct myc_sock *myc_port_lookup_rcu(struct myc_net *mn, u32 port)
 	return NULL;
 }
 
+/* The pos-th bound socket of the node, for /proc; caller holds RCU. */
+struct sock *myc_sock_at(struct myc_net *mn, loff_t pos)
+{
+	struct myc_sock *ms;
+	int bkt;
+
+	hash_for_each_rcu(mn->ports, bkt, ms, port_node) {
+		if (!pos--)
+			return &ms->sk;
+	}
+	return NULL;
+}
+
+void myc_sock_ids(struct sock *sk, u32 *port, bool *has_service, u32 *svc)
+{
+	struct myc_sock *ms = myc_sk(sk);
+
+	*port = READ_ONCE(ms->port);
+	*has_service = READ_ONCE(ms->has_service);
+	*svc = READ_ONCE(ms->service);
+}
+
 /* Several sockets may bind one service: spread messages over them. */
 static struct myc_sock *myc_service_lookup_rcu(struct myc_net *mn, u32 svc)
 {

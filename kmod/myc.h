@@ -237,6 +237,12 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 /* af.c: the socket family. */
 int myc_af_init(void);
 void myc_af_exit(void);
+struct sock *myc_sock_at(struct myc_net *mn, loff_t pos);
+void myc_sock_ids(struct sock *sk, u32 *port, bool *has_service, u32 *svc);
+
+/* proc.c: /proc/net/mycelium */
+int myc_proc_init_net(struct net *net);
+void myc_proc_exit_net(struct net *net);
 
 /* What the receive path hands to a socket, in skb->cb. */
 struct myc_skb_cb {

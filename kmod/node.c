@@ -52,7 +52,7 @@ static int __net_init myc_net_init(struct net *net)
 	hash_init(mn->ports);
 	hash_init(mn->services);
 	mn->next_ephemeral = get_random_u32();
-	return 0;
+	return myc_proc_init_net(net);
 }
 
 static void __net_exit myc_net_exit(struct net *net)
@@ -60,6 +60,7 @@ static void __net_exit myc_net_exit(struct net *net)
 	struct myc_net *mn = myc_net(net);
 
 	WARN_ON_ONCE(atomic_read(&mn->nr_sockets));
+	myc_proc_exit_net(net);
 	mutex_lock(&mn->lock);
 	myc_peer_remove_all(mn);
 	myc_bearer_close(mn);

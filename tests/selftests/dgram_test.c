@@ -513,6 +513,30 @@ TEST_F(local, send_errors)
 	EXPECT_EQ(EPIPE, errno);
 }
 
+TEST_F(local, proc_lists_bound_sockets)
+{
+	struct sockaddr_myc svc = myc_addr(0, MYC_ADDR_SERVICE, 0x4242);
+	char line[256], want[64], want_svc[64];
+	bool found = false, found_svc = false;
+	FILE *f;
+
+	ASSERT_EQ(0, bind(self->a, (struct sockaddr *)&svc, sizeof(svc)));
+	snprintf(want, sizeof(want), "%08x -        dgram", local_port(self->b));
+	snprintf(want_svc, sizeof(want_svc), "%08x 00004242 dgram",
+		 local_port(self->a));
+	f = fopen("/proc/net/mycelium", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
+	EXPECT_EQ(0, strncmp(line, "port ", 5));
+	while (fgets(line, sizeof(line), f)) {
+		found |= !strncmp(line, want, strlen(want));
+		found_svc |= !strncmp(line, want_svc, strlen(want_svc));
+	}
+	fclose(f);
+	EXPECT_TRUE(found) TH_LOG("no line starting \"%s\"", want);
+	EXPECT_TRUE(found_svc) TH_LOG("no line starting \"%s\"", want_svc);
+}
+
 TEST_F(local, shutdown_read_wakes_reader)
 {
 	char buf[4];
