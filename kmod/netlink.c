@@ -610,7 +610,10 @@ out:
 	rcu_read_unlock();
 	cb->args[0] = bkt;
 	cb->args[1] = idx;
-	return err == -EMSGSIZE && skb->len ? skb->len : err ? err : skb->len;
+	/* a full skb ends this round; the next call resumes at idx */
+	if (err == -EMSGSIZE && skb->len)
+		err = 0;
+	return err ?: skb->len;
 }
 
 static const struct genl_ops myc_genl_ops[] = {

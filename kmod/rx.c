@@ -132,6 +132,7 @@ static struct myc_path *myc_rx_path(struct myc_peer *peer, struct sk_buff *skb)
 void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 {
 	struct myc_path *path;
+	bool elicit;
 	enum myc_pnwin_verdict v;
 	struct myc_peer *peer;
 	struct myc_hdr h;
@@ -160,8 +161,17 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 		goto unlock;
 	}
 
+	/*
+	 * Frames nobody acknowledges are marked received at once, so two
+	 * copies processed on two CPUs cannot both be delivered.  A DATA
+	 * frame that elicits an ACK is marked (and so acknowledged) only
+	 * once everything reliable in it was taken, below; its chunks are
+	 * reliable and deduplicated by message number under peer->lock.
+	 */
+	elicit = h.type == MYC_FT_DATA && (h.flags & MYC_FF_ACK_ELICITING);
 	spin_lock(&peer->lock);
-	v = myc_pnwin_check(&peer->rx_pnwin, h.pn);
+	v = elicit ? myc_pnwin_check(&peer->rx_pnwin, h.pn) :
+		     myc_pnwin_check_mark(&peer->rx_pnwin, h.pn);
 	spin_unlock(&peer->lock);
 	if (v != MYC_PN_NEW) {
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_DUP);
@@ -179,30 +189,21 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 
 	switch (h.type) {
 	case MYC_FT_DATA:
-		/*
-		 * A frame is marked received (and so acknowledged) only when
-		 * everything reliable in it was taken; otherwise the sender
-		 * sends it again under a new number.
-		 */
+		/* not taken: not acknowledged, the sender sends it again */
 		if (!myc_rx_data(mn, peer, skb->data + MYC_HDR_LEN,
-				 skb->len - MYC_HDR_LEN))
+				 skb->len - MYC_HDR_LEN) || !elicit)
 			break;
 		spin_lock(&peer->lock);
 		myc_pnwin_check_mark(&peer->rx_pnwin, h.pn);
 		spin_unlock(&peer->lock);
-		if (h.flags & MYC_FF_ACK_ELICITING) {
-			if (!path)
-				path = myc_peer_pick_path(peer);
-			if (path)
-				myc_rel_send_ack(peer, path);
-		}
+		if (!path)
+			path = myc_peer_pick_path(peer);
+		if (path)
+			myc_rel_send_ack(peer, path);
 		break;
 	case MYC_FT_ACK: {
 		struct myc_ack *a = kmalloc(sizeof(*a), GFP_ATOMIC);
 
-		spin_lock(&peer->lock);
-		myc_pnwin_check_mark(&peer->rx_pnwin, h.pn);
-		spin_unlock(&peer->lock);
 		if (a && !myc_ack_decode(skb->data + MYC_HDR_LEN,
 					 skb->len - MYC_HDR_LEN, a))
 			myc_rel_on_ack(peer, a);
@@ -210,9 +211,6 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 		break;
 	}
 	default:
-		spin_lock(&peer->lock);
-		myc_pnwin_check_mark(&peer->rx_pnwin, h.pn);
-		spin_unlock(&peer->lock);
 		break;
 	}
 unlock:
