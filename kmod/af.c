@@ -139,6 +139,35 @@ int myc_deliver(struct myc_net *mn, u32 dst_id, bool service,
 	return err;
 }
 
+int myc_sock_queue_err(struct sock *sk, struct sk_buff *skb)
+{
+	int err = -ENOENT;
+
+	if (!sock_flag(sk, SOCK_DEAD))
+		err = sock_queue_err_skb(sk, skb);
+	if (err)
+		kfree_skb(skb);
+	return err;
+}
+
+int myc_deliver_err(struct myc_net *mn, u32 port, struct sk_buff *skb)
+{
+	struct myc_sock *ms;
+	int err;
+
+	rcu_read_lock();
+	ms = myc_port_lookup_rcu(mn, port);
+	if (!ms || !refcount_inc_not_zero(&ms->sk.sk_refcnt)) {
+		rcu_read_unlock();
+		kfree_skb(skb);
+		return -ENOENT;
+	}
+	rcu_read_unlock();
+	err = myc_sock_queue_err(&ms->sk, skb);
+	sock_put(&ms->sk);
+	return err;
+}
+
 /* Hash the socket on port (0: pick an ephemeral one).  Under lock_sock. */
 static int myc_hash(struct myc_sock *ms, u32 port, bool has_service, u32 svc)
 {
@@ -434,6 +463,52 @@ static int myc_dgram_sendmsg(struct socket *sock, struct msghdr *msg,
 	return err ? err : len;
 }
 
+/*
+ * MSG_ERRQUEUE: a returned message, its destination and why it came back.
+ * Never blocks, as for the other families.
+ */
+static int myc_recv_error(struct sock *sk, struct msghdr *msg, size_t size,
+			  int flags)
+{
+	struct sk_buff_head *q = &sk->sk_error_queue;
+	struct myc_err_cb *cb;
+	struct sk_buff *skb;
+	size_t copied;
+	int err;
+
+	spin_lock_bh(&q->lock);
+	skb = skb_peek(q);
+	if (skb && !(flags & MSG_PEEK))
+		__skb_unlink(skb, q);
+	else if (skb)
+		skb_get(skb);
+	spin_unlock_bh(&q->lock);
+	if (!skb)
+		return -EAGAIN;
+
+	cb = MYC_ERR_CB(skb);
+	copied = skb->len;
+	if (copied > size) {
+		copied = size;
+		msg->msg_flags |= MSG_TRUNC;
+	}
+	err = skb_copy_datagram_msg(skb, 0, msg, copied);
+	if (err)
+		goto out;
+	if (msg->msg_name) {
+		DECLARE_SOCKADDR(struct sockaddr_myc *, addr, msg->msg_name);
+
+		*addr = cb->dst;
+		msg->msg_namelen = sizeof(*addr);
+	}
+	put_cmsg(msg, SOL_MYCELIUM, MYC_CMSG_ERR, sizeof(cb->ee), &cb->ee);
+	msg->msg_flags |= MSG_ERRQUEUE;
+	err = (flags & MSG_TRUNC) ? skb->len : copied;
+out:
+	kfree_skb(skb);
+	return err;
+}
+
 static int myc_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
 		       int flags)
 {
@@ -447,7 +522,7 @@ static int myc_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
 		      MSG_ERRQUEUE))
 		return -EOPNOTSUPP;
 	if (flags & MSG_ERRQUEUE)
-		return -EAGAIN;	/* nothing is returned to senders yet */
+		return myc_recv_error(sk, msg, size, flags);
 
 	skb = skb_recv_datagram(sk, flags, &err);
 	if (!skb)
@@ -518,6 +593,12 @@ static int myc_setsockopt(struct socket *sock, int level, int optname,
 	case MYC_SO_RECV_CLASS:
 		WRITE_ONCE(ms->recv_class, !!val);
 		break;
+	case MYC_SO_TIMEOUT:
+		if (val < 0 || val > MYC_MAX_TIMEOUT_MS)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(ms->meta.timeout_ms, val);
+		break;
 	default:
 		err = -ENOPROTOOPT;
 	}
@@ -550,6 +631,9 @@ static int myc_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case MYC_SO_RECV_CLASS:
 		val = READ_ONCE(ms->recv_class);
+		break;
+	case MYC_SO_TIMEOUT:
+		val = READ_ONCE(ms->meta.timeout_ms);
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -708,6 +792,7 @@ static int myc_create(struct net *net, struct socket *sock, int protocol,
 	ms->meta.guarantee = sock->type == SOCK_SEQPACKET ?
 			     MYC_GUARANTEE_GUARANTEED :
 			     MYC_GUARANTEE_BEST_EFFORT;
+	ms->meta.timeout_ms = MYC_DEFAULT_TIMEOUT_MS;
 	atomic_inc(&ms->mn->nr_sockets);
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include <linux/mutex.h>
 #include <linux/atomic.h>
 #include <linux/hashtable.h>
+#include <linux/errqueue.h>
 #include <linux/in6.h>
 #include <linux/refcount.h>
 #include <linux/ipv6.h>
@@ -145,6 +146,7 @@ struct myc_peer {
 	struct list_head sent;		/* unacknowledged frames, pn order */
 	u32 in_flight;			/* bytes in sent */
 	u64 largest_acked;
+	u64 min_deadline_us;		/* earliest in sent, or U64_MAX */
 	struct myc_rtt rtt;
 	struct myc_cc cc;
 	struct timer_list rto_timer;
@@ -153,6 +155,7 @@ struct myc_peer {
 	struct sk_buff_head reorder;	/* early guaranteed messages */
 	u32 reorder_bytes;
 	bool reorder_kick;		/* counted in mn->reorder_pending */
+	struct sk_buff_head rejects;	/* messages to return (REJECT) */
 
 	struct myc_stats stats;
 	struct rcu_head rcu;
@@ -184,6 +187,7 @@ struct sk_buff *myc_alloc_msg_skb(u32 len, gfp_t gfp);
 int myc_reasm_add(struct myc_peer *peer, const struct myc_chunk *c,
 		  struct sk_buff **out);
 void myc_reasm_purge(struct myc_peer *peer);
+void myc_reasm_drop(struct myc_peer *peer, u8 guarantee, u64 msn);
 
 /* reliable.c: acknowledgements, retransmission, ordered delivery. */
 /*
@@ -197,8 +201,14 @@ void myc_rel_destroy(struct myc_peer *peer);
 void myc_rel_rto(struct timer_list *t);
 int myc_rel_wait_window(struct myc_peer *peer, u32 len, long *timeo);
 int myc_rel_track(struct myc_peer *peer, struct sk_buff *skb,
-		  struct myc_hdr *h);
+		  struct myc_hdr *h, struct sock *sk, u64 deadline_us,
+		  gfp_t gfp);
+u64 myc_rel_deadline(u32 timeout_ms);
 void myc_rel_on_ack(struct myc_peer *peer, const struct myc_ack *a);
+bool myc_rel_rx_reject(struct myc_net *mn, struct myc_peer *peer,
+		       const struct myc_chunk *c);
+bool myc_rel_rx_skip(struct myc_net *mn, struct myc_peer *peer,
+		     const struct myc_chunk *c);
 void myc_rel_send_ack(struct myc_peer *peer, struct myc_path *path);
 bool myc_rel_rx_msg(struct myc_net *mn, struct myc_peer *peer,
 		    struct sk_buff *skb, u32 dst_id, bool service);
@@ -224,6 +234,7 @@ struct myc_msg_meta {
 	u8 cls;
 	u8 priority;
 	u8 guarantee;
+	u32 timeout_ms;			/* MYC_SO_TIMEOUT */
 };
 
 /*
@@ -265,6 +276,22 @@ struct myc_skb_cb {
  */
 int myc_deliver(struct myc_net *mn, u32 dst_id, bool service,
 		struct sk_buff *skb);
+
+/* What an skb on a socket's error queue carries in skb->cb. */
+struct myc_err_cb {
+	struct sock_extended_err ee;
+	struct sockaddr_myc dst;	/* where the message was going */
+};
+
+#define MYC_ERR_CB(skb) ((struct myc_err_cb *)((skb)->cb))
+
+/*
+ * Put a returned message (data only, cb filled) on sk's error queue, or on
+ * the error queue of the socket bound to port.  Consume skb in every case;
+ * return 0 or -errno (nobody bound, socket closed, buffer full).
+ */
+int myc_sock_queue_err(struct sock *sk, struct sk_buff *skb);
+int myc_deliver_err(struct myc_net *mn, u32 port, struct sk_buff *skb);
 
 /* netlink.c: the generic netlink family. */
 int myc_genl_init(void);

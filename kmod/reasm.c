@@ -64,6 +64,19 @@ void myc_reasm_purge(struct myc_peer *peer)
 		myc_reasm_free(peer, r);
 }
 
+/* The sender gave up on message msn: forget its fragments. */
+void myc_reasm_drop(struct myc_peer *peer, u8 guarantee, u64 msn)
+{
+	struct myc_reasm *r;
+
+	list_for_each_entry(r, &peer->reasm, list) {
+		if (r->msn == msn && r->guarantee == guarantee) {
+			myc_reasm_free(peer, r);
+			return;
+		}
+	}
+}
+
 static void myc_reasm_expire(struct myc_peer *peer)
 {
 	struct myc_reasm *r, *tmp;

@@ -20,12 +20,24 @@
  * guaranteed messages in message-number order (peer->reorder holds the
  * early ones, bounded by MYC_REORDER_MAX_BYTES).
  *
+ * Undeliverable messages come back to their sender's error queue
+ * (MSG_ERRQUEUE): a message whose frames stay unacknowledged past its
+ * deadline (MYC_SO_TIMEOUT) or whose peer is removed is reported once, with
+ * the data of its first fragment, and its frames are forgotten; a SKIP chunk
+ * then tells the receiver not to wait for it, so that later messages of the
+ * same sequence space are not held behind a hole.  A receiver with nobody
+ * bound to a message's destination returns it in a REJECT chunk (the first
+ * MYC_CHUNK_DATA_MAX bytes), itself a reliable chunk numbered in the high
+ * space.  Best-effort messages are never returned.  Each record of a
+ * reliable frame holds a reference on the socket that sent it.
+ *
  * Locking: peer->lock (_bh) protects all of it; frames are built under the
  * lock and sent after it is dropped.  The RTO timer holds no peer
  * reference: myc_peer_remove() stops it (timer_shutdown_sync) before the
  * peer can be freed.
  */
 #include <linux/ktime.h>
+#include <linux/list_sort.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 
@@ -33,6 +45,8 @@
 
 #define MYC_CWND_MAX		(4U << 20)
 #define MYC_REORDER_MAX_BYTES	(4U << 20)
+#define MYC_REJECTS_MAX		64	/* messages waiting to be returned */
+#define MYC_CHUNK_DATA_MAX	(MYC_FRAME_MAX - MYC_HDR_LEN - MYC_CHUNK_HDR_LEN)
 
 struct myc_sent {
 	struct list_head list;
@@ -40,7 +54,25 @@ struct myc_sent {
 	u64 sent_us;
 	u32 bytes;
 	struct sk_buff *skb;		/* clone: header + payload */
+	struct sock *sk;		/* sender (held), or NULL */
+	u64 deadline_us;		/* give up after this; 0: never */
+	u64 msn;			/* of the first chunk */
+	u32 offset;
+	u8 kind;
+	u8 guarantee;
 };
+
+static void myc_sent_free(struct myc_sent *s)
+{
+	kfree_skb(s->skb);
+	if (s->sk)
+		sock_put(s->sk);
+	kfree(s);
+}
+
+static void myc_rel_fail(struct myc_peer *peer, struct list_head *failed,
+			 int err);
+static void myc_rel_send_rejects(struct myc_peer *peer);
 
 static u64 myc_now_us(void)
 {
@@ -56,13 +88,25 @@ void myc_rel_init(struct myc_peer *peer)
 	myc_cc_init(&peer->cc, MYC_FRAME_MAX);
 	myc_seqwin_init(&peer->rx_seq[0]);
 	myc_seqwin_init(&peer->rx_seq[1]);
+	skb_queue_head_init(&peer->rejects);
+	peer->min_deadline_us = U64_MAX;
 	timer_setup(&peer->rto_timer, myc_rel_rto, 0);
 }
 
-/* Peer is unhashed (peer->dead set): stop the timer, wake senders. */
+/*
+ * Peer is unhashed (peer->dead set): stop the timer, return what it never
+ * acknowledged to the senders, wake those waiting for the window.
+ */
 void myc_rel_stop(struct myc_peer *peer)
 {
+	LIST_HEAD(failed);
+
 	timer_shutdown_sync(&peer->rto_timer);
+	spin_lock_bh(&peer->lock);
+	list_splice_init(&peer->sent, &failed);
+	peer->in_flight = 0;
+	spin_unlock_bh(&peer->lock);
+	myc_rel_fail(peer, &failed, EHOSTUNREACH);
 	wake_up_all(&peer->wait);
 }
 
@@ -74,11 +118,11 @@ void myc_rel_destroy(struct myc_peer *peer)
 	spin_lock_bh(&peer->lock);
 	list_for_each_entry_safe(s, tmp, &peer->sent, list) {
 		list_del(&s->list);
-		kfree_skb(s->skb);
-		kfree(s);
+		myc_sent_free(s);
 	}
 	peer->in_flight = 0;
 	__skb_queue_purge(&peer->reorder);
+	__skb_queue_purge(&peer->rejects);
 	peer->reorder_bytes = 0;
 	if (peer->reorder_kick) {
 		peer->reorder_kick = false;
@@ -99,7 +143,7 @@ static void myc_rel_arm(struct myc_peer *peer)
 		return;
 	}
 	s = list_first_entry(&peer->sent, struct myc_sent, list);
-	when = s->sent_us + peer->rtt.rto_us;
+	when = min(s->sent_us + peer->rtt.rto_us, peer->min_deadline_us);
 	now = myc_now_us();
 	mod_timer(&peer->rto_timer, jiffies + (when > now ?
 		  usecs_to_jiffies(when - now) : 0) + 1);
@@ -137,19 +181,42 @@ int myc_rel_wait_window(struct myc_peer *peer, u32 len, long *timeo)
 	return err;
 }
 
+/* When a message sent now with this MYC_SO_TIMEOUT is given up (0: never). */
+u64 myc_rel_deadline(u32 timeout_ms)
+{
+	return timeout_ms ? myc_now_us() + (u64)timeout_ms * USEC_PER_MSEC : 0;
+}
+
 /*
- * Number an ack-eliciting frame (its header is at skb->data; h is written
- * with the new packet number) and record it with a clone, in one step so
- * that peer->sent stays in packet-number order.
+ * Number an ack-eliciting frame (its header is at skb->data, its first
+ * chunk right after; h is written with the new packet number) and record
+ * it with a clone, in one step so that peer->sent stays in packet-number
+ * order.  sk (may be NULL) gets what is returned of the frame's message;
+ * the record holds a reference on it.
  */
 int myc_rel_track(struct myc_peer *peer, struct sk_buff *skb,
-		  struct myc_hdr *h)
+		  struct myc_hdr *h, struct sock *sk, u64 deadline_us,
+		  gfp_t gfp)
 {
-	struct myc_sent *s = kmalloc(sizeof(*s), GFP_KERNEL);
+	struct myc_sent *s;
+	struct myc_chunk c;
+	size_t pos = 0;
 
+	if (deadline_us && myc_now_us() >= deadline_us)
+		return -ETIMEDOUT;
+	if (WARN_ON_ONCE(myc_chunk_next(skb->data + MYC_HDR_LEN,
+					skb->len - MYC_HDR_LEN, &pos, &c) <= 0))
+		return -EINVAL;
+	s = kmalloc(sizeof(*s), gfp);
 	if (!s)
 		return -ENOMEM;
 	s->bytes = skb->len;
+	s->deadline_us = deadline_us;
+	s->msn = c.msn;
+	s->offset = c.offset;
+	s->kind = c.kind;
+	s->guarantee = c.guarantee;
+	s->sk = sk;
 	spin_lock_bh(&peer->lock);
 	if (peer->dead) {
 		spin_unlock_bh(&peer->lock);
@@ -166,8 +233,12 @@ int myc_rel_track(struct myc_peer *peer, struct sk_buff *skb,
 	}
 	s->pn = h->pn;
 	s->sent_us = myc_now_us();
+	if (sk)
+		sock_hold(sk);
 	list_add_tail(&s->list, &peer->sent);
 	peer->in_flight += s->bytes;
+	if (deadline_us && deadline_us < peer->min_deadline_us)
+		peer->min_deadline_us = deadline_us;
 	if (!timer_pending(&peer->rto_timer))
 		myc_rel_arm(peer);
 	spin_unlock_bh(&peer->lock);
@@ -228,22 +299,175 @@ static void myc_rel_xmit_list(struct myc_peer *peer, struct sk_buff_head *q)
 void myc_rel_rto(struct timer_list *t)
 {
 	struct myc_peer *peer = from_timer(peer, t, rto_timer);
+	u64 now = myc_now_us(), min_deadline = U64_MAX;
+	struct myc_sent *s, *tmp;
 	struct sk_buff_head q;
-	struct myc_sent *s;
+	LIST_HEAD(failed);
 
 	__skb_queue_head_init(&q);
 	spin_lock_bh(&peer->lock);
-	if (!list_empty(&peer->sent) && !peer->dead) {
+	if (peer->dead)
+		goto unlock;
+	/* messages past their deadline: given up */
+	list_for_each_entry_safe(s, tmp, &peer->sent, list) {
+		if (!s->deadline_us)
+			continue;
+		if (s->deadline_us > now) {
+			min_deadline = min(min_deadline, s->deadline_us);
+			continue;
+		}
+		list_move_tail(&s->list, &failed);
+		peer->in_flight -= s->bytes;
+	}
+	peer->min_deadline_us = min_deadline;
+	if (!list_empty(&peer->sent)) {
 		s = list_first_entry(&peer->sent, struct myc_sent, list);
-		if (s->sent_us + peer->rtt.rto_us <= myc_now_us() + 1000) {
+		if (s->sent_us + peer->rtt.rto_us <= now + 1000) {
 			myc_rtt_backoff(&peer->rtt);
 			myc_cc_on_rto(&peer->cc);
 			myc_rel_resend(peer, s, &q);
 		}
-		myc_rel_arm(peer);
 	}
+	myc_rel_arm(peer);
+unlock:
 	spin_unlock_bh(&peer->lock);
 	myc_rel_xmit_list(peer, &q);
+	if (!list_empty(&failed)) {
+		myc_rel_fail(peer, &failed, ETIMEDOUT);
+		wake_up_all(&peer->wait);
+	}
+}
+
+static int myc_sent_cmp(void *priv, const struct list_head *a,
+			const struct list_head *b)
+{
+	const struct myc_sent *x = list_entry(a, struct myc_sent, list);
+	const struct myc_sent *y = list_entry(b, struct myc_sent, list);
+
+	if (x->guarantee != y->guarantee)
+		return x->guarantee < y->guarantee ? -1 : 1;
+	if (x->msn != y->msn)
+		return x->msn < y->msn ? -1 : 1;
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	return 0;
+}
+
+/* Return the message of record s (its first frame left) to its sender. */
+static void myc_rel_report(struct myc_peer *peer, struct myc_sent *s, int err)
+{
+	struct myc_err_cb *cb;
+	struct sk_buff *skb;
+	struct myc_chunk c;
+	size_t pos = 0;
+	u32 len;
+
+	if (myc_chunk_next(s->skb->data + MYC_HDR_LEN,
+			   s->skb->len - MYC_HDR_LEN, &pos, &c) <= 0)
+		return;
+	len = c.offset ? 0 : c.len;
+	skb = alloc_skb(len, GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_put_data(skb, c.data, len);
+	cb = MYC_ERR_CB(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->ee.ee_errno = err;
+	cb->ee.ee_origin = MYC_EE_ORIGIN_LOCAL;
+	cb->ee.ee_data = c.total;
+	cb->dst.smyc_family = myc_family;
+	cb->dst.smyc_kind = c.flags & MYC_CF_SERVICE ? MYC_ADDR_SERVICE :
+						      MYC_ADDR_PORT;
+	cb->dst.smyc_id = c.dst_id;
+	cb->dst.smyc_node = peer->id;
+	myc_sock_queue_err(s->sk, skb);
+}
+
+/* Number and send a frame of SKIP chunks (NULL: nothing to send). */
+static void myc_rel_send_skips(struct myc_peer *peer, struct sk_buff *skb)
+{
+	struct myc_hdr h = {
+		.version = MYC_WIRE_VERSION,
+		.type = MYC_FT_DATA,
+		.flags = MYC_FF_ACK_ELICITING,
+		.src_node = READ_ONCE(peer->mn->node_id),
+		.dst_node = peer->id,
+	};
+	struct myc_path *path;
+
+	if (!skb)
+		return;
+	if (myc_rel_track(peer, skb, &h, NULL, 0, GFP_ATOMIC)) {
+		kfree_skb(skb);
+		return;
+	}
+	rcu_read_lock();
+	path = myc_peer_pick_path(peer);
+	if (path)
+		myc_bearer_xmit(peer->mn, path, skb);
+	else
+		kfree_skb(skb);
+	rcu_read_unlock();
+}
+
+/* Add a SKIP chunk for (guarantee, msn) to *skbp, sending it when full. */
+static void myc_rel_add_skip(struct myc_peer *peer, struct sk_buff **skbp,
+			     u8 guarantee, u64 msn)
+{
+	struct myc_chunk c = {
+		.kind = MYC_CK_SKIP,
+		.guarantee = guarantee,
+		.msn = msn,
+	};
+	struct sk_buff *skb = *skbp;
+
+	if (skb && skb->len + MYC_CHUNK_HDR_LEN > MYC_FRAME_MAX) {
+		myc_rel_send_skips(peer, skb);
+		skb = NULL;
+	}
+	if (!skb) {
+		skb = alloc_skb(MYC_XMIT_HEADROOM + MYC_FRAME_MAX, GFP_ATOMIC);
+		*skbp = skb;
+		if (!skb)
+			return;	/* the receiver keeps waiting for msn */
+		skb_reserve(skb, MYC_XMIT_HEADROOM);
+		skb_put(skb, MYC_HDR_LEN);
+	}
+	myc_chunk_hdr_encode(skb_put(skb, MYC_CHUNK_HDR_LEN),
+			     MYC_CHUNK_HDR_LEN, &c);
+}
+
+/*
+ * Records of frames that will never be acknowledged (given up, or the peer
+ * is gone): report each message once to its sender with err, tell a live
+ * peer to skip it, free the records.  No lock held.
+ */
+static void myc_rel_fail(struct myc_peer *peer, struct list_head *failed,
+			 int err)
+{
+	bool skip = !READ_ONCE(peer->dead), have = false;
+	struct sk_buff *frame = NULL;
+	struct myc_sent *s, *tmp;
+	u64 msn = 0;
+	u8 g = 0;
+
+	list_sort(NULL, failed, myc_sent_cmp);
+	list_for_each_entry_safe(s, tmp, failed, list) {
+		list_del(&s->list);
+		if (s->kind == MYC_CK_MSG &&
+		    !(have && g == s->guarantee && msn == s->msn)) {
+			have = true;
+			g = s->guarantee;
+			msn = s->msn;
+			myc_stat_inc(&peer->stats, MYC_STAT_TX_ERRORS);
+			if (s->sk)
+				myc_rel_report(peer, s, err);
+			if (skip)
+				myc_rel_add_skip(peer, &frame, g, msn);
+		}
+		myc_sent_free(s);
+	}
+	myc_rel_send_skips(peer, frame);
 }
 
 /* An ACK arrived (BH context). */
@@ -346,7 +570,8 @@ void myc_rel_send_ack(struct myc_peer *peer, struct myc_path *path)
 /*
  * Deliver a reliable message and mark its number delivered.  -ENOBUFS: the
  * socket is full and skb is still the caller's; otherwise skb is consumed
- * (a message nobody is bound for is dropped and counted).  Under peer->lock.
+ * (a message nobody is bound for is queued to go back to its sender, see
+ * myc_rel_send_rejects()).  Under peer->lock.
  */
 static int myc_rel_deliver(struct myc_net *mn, struct myc_peer *peer,
 			   struct myc_seqwin *w, struct sk_buff *skb)
@@ -359,13 +584,83 @@ static int myc_rel_deliver(struct myc_net *mn, struct myc_peer *peer,
 	if (err == -ENOBUFS)
 		return err;
 	if (err) {
-		kfree_skb(skb);
+		if (skb_queue_len(&peer->rejects) < MYC_REJECTS_MAX)
+			__skb_queue_tail(&peer->rejects, skb);
+		else
+			kfree_skb(skb);
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
 	} else {
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_MSGS);
 	}
 	myc_seqwin_mark(w, msn);
 	return 0;
+}
+
+/*
+ * Return the messages nobody was bound for to their senders, each in a
+ * REJECT chunk of its own reliable frame.  No lock held.
+ */
+static void myc_rel_send_rejects(struct myc_peer *peer)
+{
+	struct myc_hdr h = {
+		.version = MYC_WIRE_VERSION,
+		.type = MYC_FT_DATA,
+		.flags = MYC_FF_ACK_ELICITING,
+		.src_node = READ_ONCE(peer->mn->node_id),
+		.dst_node = peer->id,
+	};
+	struct sk_buff *msg, *skb;
+
+	while (!skb_queue_empty_lockless(&peer->rejects)) {
+		struct myc_skb_cb *cb;
+		struct myc_path *path;
+		struct myc_chunk c;
+		u64 msn;
+
+		spin_lock_bh(&peer->lock);
+		msg = __skb_dequeue(&peer->rejects);
+		msn = msg ? peer->tx_msn[MYC_GUARANTEE_HIGH]++ : 0;
+		spin_unlock_bh(&peer->lock);
+		if (!msg)
+			break;
+		cb = MYC_SKB_CB(msg);
+		c = (struct myc_chunk) {
+			.kind = MYC_CK_REJECT,
+			.flags = cb->service ? MYC_CF_SERVICE : 0,
+			.cls = cb->cls,
+			.guarantee = MYC_GUARANTEE_HIGH,
+			.priority = cb->priority,
+			.src_port = cb->dst_id,
+			.dst_id = cb->src.smyc_id,
+			.msn = msn,
+			.total = msg->len,
+			.len = min_t(u32, msg->len, MYC_CHUNK_DATA_MAX),
+			.aux = ECONNREFUSED,
+		};
+		skb = alloc_skb(MYC_XMIT_HEADROOM + MYC_HDR_LEN +
+				MYC_CHUNK_HDR_LEN + c.len, GFP_ATOMIC);
+		if (!skb) {
+			kfree_skb(msg);
+			continue;
+		}
+		skb_reserve(skb, MYC_XMIT_HEADROOM);
+		skb_put(skb, MYC_HDR_LEN);
+		myc_chunk_hdr_encode(skb_put(skb, MYC_CHUNK_HDR_LEN),
+				     MYC_CHUNK_HDR_LEN, &c);
+		skb_copy_bits(msg, 0, skb_put(skb, c.len), c.len);
+		kfree_skb(msg);
+		if (myc_rel_track(peer, skb, &h, NULL, 0, GFP_ATOMIC)) {
+			kfree_skb(skb);
+			continue;
+		}
+		rcu_read_lock();
+		path = myc_peer_pick_path(peer);
+		if (path)
+			myc_bearer_xmit(peer->mn, path, skb);
+		else
+			kfree_skb(skb);
+		rcu_read_unlock();
+	}
 }
 
 /* Deliver queued guaranteed messages that are now in order. */
@@ -400,6 +695,7 @@ void myc_rel_rx_poll(struct myc_net *mn, struct myc_peer *peer)
 		atomic_dec(&mn->reorder_pending);
 	}
 	spin_unlock_bh(&peer->lock);
+	myc_rel_send_rejects(peer);
 }
 
 /*
@@ -486,5 +782,104 @@ bool myc_rel_rx_msg(struct myc_net *mn, struct myc_peer *peer,
 	}
 out:
 	spin_unlock(&peer->lock);
+	myc_rel_send_rejects(peer);
+	return taken;
+}
+
+/*
+ * A REJECT chunk: one of our messages came back; it goes to the error
+ * queue of the socket bound to the port it came from.  Numbered in the
+ * high space, so taken once.  BH context; false if it must come again.
+ */
+bool myc_rel_rx_reject(struct myc_net *mn, struct myc_peer *peer,
+		       const struct myc_chunk *c)
+{
+	struct myc_seqwin *w = &peer->rx_seq[0];
+	struct myc_err_cb *cb;
+	struct sk_buff *skb;
+	bool taken = true;
+
+	spin_lock(&peer->lock);
+	switch (myc_seqwin_check(w, c->msn)) {
+	case MYC_SEQ_DUP:
+		myc_stat_inc(&peer->stats, MYC_STAT_RX_DUP);
+		goto out;
+	case MYC_SEQ_AHEAD:
+		taken = false;
+		goto out;
+	default:
+		break;
+	}
+	skb = alloc_skb(c->len, GFP_ATOMIC);
+	if (!skb) {
+		taken = false;
+		goto out;
+	}
+	skb_put_data(skb, c->data, c->len);
+	cb = MYC_ERR_CB(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->ee.ee_errno = c->aux;
+	cb->ee.ee_origin = MYC_EE_ORIGIN_REMOTE;
+	cb->ee.ee_data = c->total;
+	cb->dst.smyc_family = myc_family;
+	cb->dst.smyc_kind = c->flags & MYC_CF_SERVICE ? MYC_ADDR_SERVICE :
+							MYC_ADDR_PORT;
+	cb->dst.smyc_id = c->src_port;
+	cb->dst.smyc_node = peer->id;
+	myc_deliver_err(mn, c->dst_id, skb);
+	myc_stat_inc(&peer->stats, MYC_STAT_TX_ERRORS);
+	myc_seqwin_mark(w, c->msn);
+out:
+	spin_unlock(&peer->lock);
+	return taken;
+}
+
+/*
+ * A SKIP chunk: the peer gave up on message msn (and told its sender), so
+ * stop waiting for it: forget its fragments and whatever of it is queued,
+ * mark it done and deliver what was waiting behind it.  BH context.
+ */
+bool myc_rel_rx_skip(struct myc_net *mn, struct myc_peer *peer,
+		     const struct myc_chunk *c)
+{
+	int ch = c->guarantee == MYC_GUARANTEE_GUARANTEED;
+	struct myc_seqwin *w = &peer->rx_seq[ch];
+	bool taken = true;
+	struct sk_buff *p;
+
+	if (c->guarantee == MYC_GUARANTEE_BEST_EFFORT)
+		return true;
+	spin_lock(&peer->lock);
+	switch (myc_seqwin_check(w, c->msn)) {
+	case MYC_SEQ_DUP:
+		goto out;
+	case MYC_SEQ_AHEAD:
+		taken = false;
+		goto out;
+	default:
+		break;
+	}
+	myc_reasm_drop(peer, c->guarantee, c->msn);
+	if (ch) {
+		skb_queue_walk(&peer->reorder, p) {
+			if (MYC_SKB_CB(p)->msn == c->msn) {
+				__skb_unlink(p, &peer->reorder);
+				peer->reorder_bytes -= p->truesize;
+				kfree_skb(p);
+				break;
+			}
+		}
+	}
+	myc_seqwin_mark(w, c->msn);
+	if (ch) {
+		myc_rel_flush_reorder(mn, peer);
+		if (skb_queue_empty(&peer->reorder) && peer->reorder_kick) {
+			peer->reorder_kick = false;
+			atomic_dec(&mn->reorder_pending);
+		}
+	}
+out:
+	spin_unlock(&peer->lock);
+	myc_rel_send_rejects(peer);
 	return taken;
 }

@@ -104,6 +104,12 @@ static bool myc_rx_data(struct myc_net *mn, struct myc_peer *peer,
 		case MYC_CK_MSG:
 			all &= myc_rx_msg(mn, peer, &c);
 			break;
+		case MYC_CK_REJECT:
+			all &= myc_rel_rx_reject(mn, peer, &c);
+			break;
+		case MYC_CK_SKIP:
+			all &= myc_rel_rx_skip(mn, peer, &c);
+			break;
 		default:
 			break;
 		}

@@ -11,7 +11,10 @@
  *
  * Reliable messages (high, guaranteed) go in ack-eliciting frames that
  * reliable.c records for retransmission; their senders wait for room in the
- * peer's congestion window first (SO_SNDTIMEO and MSG_DONTWAIT apply).
+ * peer's congestion window first (SO_SNDTIMEO and MSG_DONTWAIT apply).  A
+ * message that is not acknowledged within the socket's MYC_SO_TIMEOUT comes
+ * back on its error queue; if that happens while it is still being sent,
+ * sendmsg() fails with ETIMEDOUT.
  *
  * Locking: peer->lock (_bh) around packet and message number allocation;
  * the path is picked and the frame sent under RCU, with no lock held.
@@ -56,6 +59,7 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 	};
 	bool reliable = meta->guarantee != MYC_GUARANTEE_BEST_EFFORT;
 	long timeo = sock_sndtimeo(sk, noblock);
+	u64 deadline = myc_rel_deadline(meta->timeout_ms);
 	struct myc_peer *peer;
 	size_t offset = 0;
 	int err = 0;
@@ -93,13 +97,15 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 			break;
 		skb_reserve(skb, MYC_XMIT_HEADROOM);
 		p = skb_put(skb, MYC_HDR_LEN + MYC_CHUNK_HDR_LEN);
-		myc_chunk_hdr_encode(p + MYC_HDR_LEN, MYC_CHUNK_HDR_LEN, &c);
+		WARN_ON_ONCE(!myc_chunk_hdr_encode(p + MYC_HDR_LEN,
+						   MYC_CHUNK_HDR_LEN, &c));
 		err = memcpy_from_msg(skb_put(skb, c.len), msg, c.len);
 		if (!err && reliable) {
-			err = myc_rel_track(peer, skb, &h);
+			err = myc_rel_track(peer, skb, &h, sk, deadline,
+					    GFP_KERNEL);
 		} else if (!err) {
 			h.pn = myc_next_pn(peer);
-			myc_hdr_encode(p, MYC_HDR_LEN, &h);
+			WARN_ON_ONCE(!myc_hdr_encode(p, MYC_HDR_LEN, &h));
 		}
 		if (err) {
 			kfree_skb(skb);

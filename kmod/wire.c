@@ -155,6 +155,10 @@ static int myc_chunk_check(const struct myc_chunk *c)
 		break;
 	case MYC_CK_CREDIT:
 		break;
+	case MYC_CK_SKIP:
+		if (c->total || c->aux)
+			return -MYC_WERR_FIELD;
+		break;
 	default:
 		if (c->aux)
 			return -MYC_WERR_FIELD;

@@ -74,6 +74,7 @@ enum myc_chunk_kind {
 	MYC_CK_CONN_RST = 4,	/* connection refused or closed */
 	MYC_CK_REJECT = 5,	/* a returned message; data = original payload */
 	MYC_CK_CREDIT = 6,	/* connection flow control window update */
+	MYC_CK_SKIP = 7,	/* the sender gave up on message msn */
 	__MYC_CK_MAX
 };
 
@@ -96,14 +97,18 @@ enum myc_chunk_kind {
  *  20  u32 total message length (<= MYC_MAX_MSG_SIZE)
  *  24  u32 offset of this fragment in the message
  *  28  u32 aux: REJECT: reason (errno), CREDIT: window, CONN_*: zero,
- *          MSG: zero
+ *          MSG, SKIP: zero
  *  32  u16 len: data bytes in this chunk
  *  34  u16 reserved, zero
  *  36  data
  * offset + len <= total; a message is complete when its fragments cover
  * [0, total).  A zero-length message is one chunk with total 0, len 0; no
  * other chunk has len 0.  msn is never 0, for every kind.  A REJECT's
- * reason is 1..4095 (a positive errno).  A non-zero reserved field or bit
+ * reason is 1..4095 (a positive errno); it returns the first len bytes of
+ * a message of total bytes (offset 0: the data may be cut short), and
+ * MYC_CF_SERVICE on it says that src_port is the service the message was
+ * sent to.  A SKIP has total 0: its msn, in the space of its guarantee, is
+ * a message the sender will never send again.  A non-zero reserved field or bit
  * is MYC_WERR_FIELD.  Chunks follow each other with no padding; bytes after
  * the last chunk that are too few for a chunk are MYC_WERR_SHORT (they are
  * a truncated chunk).

@@ -100,6 +100,7 @@ int main(int argc, char **argv)
 	n = chunk(n, MYC_CK_MSG, MYC_CF_CONNECTED, 7, 3, 0, 3, 0);
 	n = chunk(n, MYC_CK_REJECT, 0, 8, 5, 0, 5, 111);
 	n = chunk(n, MYC_CK_CONN_RST, MYC_CF_CONNECTED, 9, 0, 0, 0, 0);
+	n = chunk(n, MYC_CK_SKIP, 0, 10, 0, 0, 0, 0);
 	put("data-bundle", n);
 
 	a.nranges = 1;

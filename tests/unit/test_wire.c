@@ -473,7 +473,7 @@ TEST(doc_malformed_examples)
 	EXPECT_EQ(-MYC_WERR_FLAGS, gv_data_patched(0x03, 0x0c, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_NODE, gv_data_patched(0x0b, 0x00, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_PN, gv_data_patched(0x1b, 0x00, -1, 0, n));
-	EXPECT_EQ(-MYC_WERR_TYPE, gv_data_patched(0x1c, 0x07, -1, 0, n));
+	EXPECT_EQ(-MYC_WERR_TYPE, gv_data_patched(0x1c, 0x08, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_FLAGS, gv_data_patched(0x1d, 0x04, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_FIELD, gv_data_patched(0x1f, 0xc3, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_FIELD, gv_data_patched(0x1f, 0x4b, -1, 0, n));
@@ -535,7 +535,7 @@ TEST(chunk_roundtrip)
 		g = i / (nk * ncls) % ng;
 		p = i / (nk * ncls * ng) % np;
 		f = i / (nk * ncls * ng * np);
-		c = mk_chunk(k, (u16)(k * 11 + p));
+		c = mk_chunk(k, k == MYC_CK_SKIP ? 0 : (u16)(k * 11 + p));
 		c.cls = cls;
 		c.guarantee = g;
 		c.priority = p;
@@ -573,6 +573,29 @@ TEST(chunk_roundtrip)
 	ASSERT_EQ(1, myc_chunk_next(buf, MYC_CHUNK_HDR_LEN, &pos, &d));
 	EXPECT_EQ(0, d.len);
 	EXPECT_EQ(0U, d.total);
+
+	/* SKIP carries no message: total and aux must be 0. */
+	c = mk_chunk(MYC_CK_SKIP, 0);
+	ASSERT_EQ((size_t)MYC_CHUNK_HDR_LEN,
+		  myc_chunk_encode(buf, sizeof(buf), &c, NULL));
+	c.aux = 1;
+	EXPECT_EQ((size_t)0, myc_chunk_encode(buf, sizeof(buf), &c, NULL));
+	buf[31] = 1;	/* aux on the wire */
+	pos = 0;
+	EXPECT_EQ(-MYC_WERR_FIELD, myc_chunk_next(buf, MYC_CHUNK_HDR_LEN, &pos,
+						  &d));
+	c = mk_chunk(MYC_CK_SKIP, 1);
+	EXPECT_EQ((size_t)0, myc_chunk_encode(buf, sizeof(buf), &c, data));
+
+	/* A REJECT may return fewer bytes than the message had. */
+	c = mk_chunk(MYC_CK_REJECT, 10);
+	c.total = 5000;
+	ASSERT_EQ((size_t)MYC_CHUNK_HDR_LEN + 10,
+		  myc_chunk_encode(buf, sizeof(buf), &c, data));
+	pos = 0;
+	ASSERT_EQ(1, myc_chunk_next(buf, MYC_CHUNK_HDR_LEN + 10, &pos, &d));
+	EXPECT_EQ(5000U, d.total);
+	EXPECT_EQ(111U, d.aux);
 }
 
 TEST(ack_one_range)

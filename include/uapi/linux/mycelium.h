@@ -102,11 +102,37 @@ enum {
 	MYC_SO_PRIORITY,	/* MYC_PRIORITY_MIN..MYC_PRIORITY_MAX */
 	MYC_SO_GUARANTEE,	/* enum myc_guarantee */
 	MYC_SO_RECV_CLASS,	/* bool: deliver MYC_CMSG_CLASS on recvmsg */
+	MYC_SO_TIMEOUT,		/* ms a reliable message may stay unacknowledged
+				 * before it comes back (0: never) */
 };
 
 #define MYC_CMSG_CLASS		MYC_SO_CLASS
 #define MYC_CMSG_PRIORITY	MYC_SO_PRIORITY
 #define MYC_CMSG_GUARANTEE	MYC_SO_GUARANTEE
+
+/* Default and largest MYC_SO_TIMEOUT. */
+#define MYC_DEFAULT_TIMEOUT_MS	30000
+#define MYC_MAX_TIMEOUT_MS	3600000
+
+/*
+ * Undeliverable messages.  A reliable message (high or guaranteed) that
+ * cannot be delivered comes back on the sender's error queue: recvmsg()
+ * with MSG_ERRQUEUE returns its data (the first bytes only when the remote
+ * node returned a large message: ee_data has the original length), its
+ * destination in msg_name and a cmsg at level SOL_MYCELIUM, type
+ * MYC_CMSG_ERR, holding a struct sock_extended_err:
+ *   ee_errno   ECONNREFUSED: nobody is bound to the destination
+ *              ETIMEDOUT:    not acknowledged within MYC_SO_TIMEOUT
+ *              EHOSTUNREACH: the peer was removed before it acknowledged
+ *   ee_origin  MYC_EE_ORIGIN_LOCAL (this node gave up) or
+ *              MYC_EE_ORIGIN_REMOTE (the remote node returned it)
+ *   ee_info    the low 32 bits of the message sequence number
+ *   ee_data    the original message length
+ * Best-effort messages never come back.
+ */
+#define MYC_CMSG_ERR		16
+#define MYC_EE_ORIGIN_LOCAL	1	/* SO_EE_ORIGIN_LOCAL */
+#define MYC_EE_ORIGIN_REMOTE	16
 
 /*
  * Generic netlink family "mycelium".
