@@ -102,15 +102,17 @@ enum {
 	MYC_SO_PRIORITY,	/* MYC_PRIORITY_MIN..MYC_PRIORITY_MAX */
 	MYC_SO_GUARANTEE,	/* enum myc_guarantee */
 	MYC_SO_RECV_CLASS,	/* bool: deliver MYC_CMSG_CLASS on recvmsg */
-	MYC_SO_TIMEOUT,		/* ms a reliable message may stay unacknowledged
-				 * before it comes back (0: never) */
+	MYC_SO_TIMEOUT,		/* ms unacknowledged before it comes back */
 };
 
 #define MYC_CMSG_CLASS		MYC_SO_CLASS
 #define MYC_CMSG_PRIORITY	MYC_SO_PRIORITY
 #define MYC_CMSG_GUARANTEE	MYC_SO_GUARANTEE
 
-/* Default and largest MYC_SO_TIMEOUT. */
+/*
+ * MYC_SO_TIMEOUT: how long a reliable message may stay unacknowledged
+ * before it is given up and returned on the error queue (0: never).
+ */
 #define MYC_DEFAULT_TIMEOUT_MS	30000
 #define MYC_MAX_TIMEOUT_MS	3600000
 
@@ -126,7 +128,6 @@ enum {
  *              EHOSTUNREACH: the peer was removed before it acknowledged
  *   ee_origin  MYC_EE_ORIGIN_LOCAL (this node gave up) or
  *              MYC_EE_ORIGIN_REMOTE (the remote node returned it)
- *   ee_info    the low 32 bits of the message sequence number
  *   ee_data    the original message length
  * Best-effort messages never come back.
  */
