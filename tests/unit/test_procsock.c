@@ -123,7 +123,7 @@ TEST(bad_lines)
 	struct got g;
 	unsigned int line, i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(-EBADMSG, parse(bad[i], &g, &line))
 			TH_LOG("accepted: %s", bad[i]);
 		EXPECT_EQ(2U, line);

@@ -28,6 +28,7 @@ enum col {
 };
 
 #define MAX_COLS 64
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define SEP " \t\n"
 
 static enum col col_of(const char *name)
@@ -43,7 +44,7 @@ static enum col col_of(const char *name)
 	};
 	size_t i;
 
-	for (i = 1; i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 1; i < ARRAY_SIZE(names); i++)
 		if (!strcmp(name, names[i]))
 			return (enum col)i;
 	return COL_UNKNOWN;
@@ -67,15 +68,17 @@ static int num(const char *s, int base, uint64_t max, uint64_t *v)
 
 static int set_field(struct myc_sock_entry *e, enum col c, const char *s)
 {
+	size_t len;
 	uint64_t v;
 
 	if (c == COL_TYPE) {
 		/* the kernel abbreviates seqpacket to fit its column */
 		if (!strcmp(s, "seqp"))
 			s = "seqpacket";
-		if (strlen(s) >= sizeof(e->type))
+		len = strlen(s);
+		if (len >= sizeof(e->type))
 			return -EINVAL;
-		strcpy(e->type, s);
+		memcpy(e->type, s, len + 1);
 		return 0;
 	}
 	if (c != COL_PORT && !strcmp(s, "-"))
