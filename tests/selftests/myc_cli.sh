@@ -57,6 +57,92 @@ eq "netns b node" sclerotia "$(myc -n b -j node show | json_get 0.type)"
 eq "init netns untouched" 0000000000abcdef "$(myc -j node show | json_get 0.id)"
 ip netns del a && ip netns del b
 
+# myc socket: bound sockets from /proc/net/mycelium.  Holder "s" (as nobody,
+# in netns s): dgram on port 5000, seqpacket on service 4242, one unbound
+# dgram; holder "i" (as root, in this netns): dgram on port 6000.
+hold=$(cd "$here" && pwd)/sock_hold
+wait_ready() {	# wait_ready FILE: until the holder printed "ready" (10 s)
+	i=0
+	while ! grep -q ready "$1" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1)); done
+}
+ip netns add s
+ip netns exec s su nobody -s /bin/sh -c "exec $hold 3 120 port:5000 service:4242" >/tmp/hold_s &
+pid_s=$!
+$hold 1 120 port:6000 >/tmp/hold_i &
+pid_i=$!
+wait_ready /tmp/hold_s; wait_ready /tmp/hold_i
+
+check "socket show" myc -n s socket show
+cp /tmp/out /tmp/socks
+eq "socket show: bound sockets only" 2 "$(wc -l </tmp/socks)"
+grep -q '^port 5000 type dgram rx-queue 0 tx-queue 0 uid 65534 inode [0-9][0-9]*$' /tmp/socks &&
+	ok "socket show: port line" || { not_ok "socket show: port line"; sed 's/^/# /' /tmp/socks; }
+grep -q '^port [0-9]* type seqpacket service 4242 rx-queue 0 tx-queue 0 uid 65534 inode [0-9]*$' /tmp/socks &&
+	ok "socket show: service line" || { not_ok "socket show: service line"; sed 's/^/# /' /tmp/socks; }
+inode=$(sed -n 's/^port 5000 .* inode \([0-9]*\)$/\1/p' /tmp/socks)
+mine=0
+for fd in /proc/$pid_s/fd/*; do
+	[ -n "$inode" ] && [ "$(readlink "$fd")" = "socket:[$inode]" ] && mine=1
+done
+eq "socket show: inode is the holder's socket" 1 "$mine"
+eq "socket (default command is show)" "$(cat /tmp/socks)" "$(myc -n s socket)"
+eq "socket list" "$(cat /tmp/socks)" "$(myc -n s socket list)"
+
+myc -n s -j socket show >/tmp/json
+json_get 1 </tmp/json >/dev/null && ! json_get 2 </tmp/json >/dev/null &&
+	ok "socket json: an array of two" || { not_ok "socket json: an array of two"; sed 's/^/# /' /tmp/json; }
+myc -n s -j socket show port 5000 >/tmp/json
+eq "socket json port" 5000 "$(json_get 0.port </tmp/json)"
+eq "socket json type" dgram "$(json_get 0.type </tmp/json)"
+eq "socket json uid" 65534 "$(json_get 0.uid </tmp/json)"
+eq "socket json inode" "$inode" "$(json_get 0.inode </tmp/json)"
+eq "socket json rx-queue" 0 "$(json_get 0.rx-queue </tmp/json)"
+json_get 0.tx-queue </tmp/json >/dev/null && ok "socket json tx-queue" || not_ok "socket json tx-queue"
+json_get 0.service </tmp/json >/dev/null && not_ok "socket json: no service when not bound to one" ||
+	ok "socket json: no service when not bound to one"
+json_get 1 </tmp/json >/dev/null && not_ok "socket json: filter by port" || ok "socket json: filter by port"
+myc -n s -j socket show service 4242 >/tmp/json
+eq "socket json service" 4242 "$(json_get 0.service </tmp/json)"
+eq "socket json seqpacket" seqpacket "$(json_get 0.type </tmp/json)"
+[ "$(json_get 0.port </tmp/json)" -ge 2147483648 ] 2>/dev/null &&
+	ok "socket json: ephemeral port of a service socket" ||
+	not_ok "socket json: ephemeral port of a service socket: $(json_get 0.port </tmp/json)"
+
+check "socket show type seqpacket" myc -n s socket show type seqpacket
+grep -q '^port [0-9]* type seqpacket service 4242 ' /tmp/out && [ "$(wc -l </tmp/out)" = 1 ] &&
+	ok "filter by type" || { not_ok "filter by type"; sed 's/^/# /' /tmp/out; }
+check "abbreviations: myc sock sh ty d" myc -n s sock sh ty d
+grep -q '^port 5000 type dgram ' /tmp/out && [ "$(wc -l </tmp/out)" = 1 ] &&
+	ok "abbreviated filter" || { not_ok "abbreviated filter"; sed 's/^/# /' /tmp/out; }
+check "filter matching nothing" myc -n s socket show port 5001
+[ ! -s /tmp/out ] && ok "filter matching nothing prints nothing" || not_ok "filter matching nothing prints nothing"
+eq "json of no match" "[]" "$(myc -n s -j socket show service 1)"
+
+echo hi | mycat -n s 0 5000
+rxq=$(myc -n s -j socket show port 5000 | json_get 0.rx-queue)
+[ "${rxq:-0}" -gt 0 ] && ok "rx-queue counts an unread message ($rxq bytes)" ||
+	not_ok "rx-queue counts an unread message: '$rxq'"
+
+check "socket show here" myc socket show
+grep -q '^port 6000 type dgram .* uid 0 ' /tmp/out && ok "this netns's socket shown" ||
+	{ not_ok "this netns's socket shown"; sed 's/^/# /' /tmp/out; }
+grep -q -e '^port 5000 ' -e ' service 4242 ' /tmp/out && not_ok "netns s's sockets not shown here" ||
+	ok "netns s's sockets not shown here"
+grep -q '^port 6000 ' /tmp/socks && not_ok "this netns's socket not shown in s" ||
+	ok "this netns's socket not shown in s"
+check "unprivileged socket show" ip netns exec s su nobody -s /bin/sh -c "$(command -v myc) socket show"
+eq "unprivileged sees the same" 2 "$(wc -l </tmp/out)"
+
+kill $pid_s; wait $pid_s 2>/dev/null
+check "socket show after close" myc -n s socket show
+[ ! -s /tmp/out ] && ok "closed sockets disappear" || { not_ok "closed sockets disappear"; sed 's/^/# /' /tmp/out; }
+eq "json after close" "[]" "$(myc -n s -j socket show)"
+kill $pid_i; wait $pid_i 2>/dev/null
+myc socket show port 6000 >/tmp/out 2>&1
+[ ! -s /tmp/out ] && ok "closed socket disappears here" || { not_ok "closed socket disappears here"; sed 's/^/# /' /tmp/out; }
+ip netns del s
+
 fails "unknown object" myc nosuch
 fails "unknown command" myc node nosuch
 fails "unknown option" myc -x node show
@@ -70,20 +156,33 @@ fails "missing value" myc node set port
 fails "nothing to set" myc node set
 fails "show takes no argument" myc node show extra
 fails "missing netns" myc -n nosuch node show
+fails "socket: unknown command" myc socket nosuch
+fails "socket: unknown filter" myc socket show nosuch 1
+fails "socket: port not a number" myc socket show port x
+fails "socket: port too large" myc socket show port 4294967296
+fails "socket: missing port" myc socket show port
+fails "socket: bad type" myc socket show type stream
 fails "unprivileged set" su nobody -s /bin/sh -c "$(command -v myc) node set type hyphae"
 grep -q 'Operation not permitted' /tmp/err && ok "EPERM explained" || not_ok "EPERM explained"
 check "unprivileged show" su nobody -s /bin/sh -c "$(command -v myc) node show"
 
 check "help" myc help
 grep -q '^Usage: myc' /tmp/out && ok "help on stdout" || not_ok "help on stdout"
+grep -q 'OBJECT := {.* socket' /tmp/out && ok "help lists socket" || not_ok "help lists socket"
 check "node help" myc node help
 grep -q 'myc node set' /tmp/out && ok "node help text" || not_ok "node help text"
+check "socket help" myc socket help
+grep -q 'myc socket show' /tmp/out && ok "socket help text" || not_ok "socket help text"
+check "socket show help" myc socket show help
+grep -q 'myc socket show' /tmp/out && ok "socket show help text" || not_ok "socket show help text"
 check "version" myc -V
 myc >/dev/null 2>&1; eq "no object: exit 1" 1 $?
 
 rmmod mycelium
 fails "module missing is explained" sh -c 'echo > /proc/sys/kernel/modprobe; myc node show'
 grep -q 'not loaded' /tmp/err && ok "module missing message" || not_ok "module missing message"
+fails "socket show without the module" myc socket show
+grep -q 'not loaded' /tmp/err && ok "socket: module missing message" || not_ok "socket: module missing message"
 echo /sbin/modprobe >/proc/sys/kernel/modprobe
 modprobe mycelium
 

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <linux/mycelium.h>
 
 /* family.c */
@@ -91,6 +92,40 @@ struct myc_inaddr {
 int myc_inaddr_parse(const char *s, bool allow_port, struct myc_inaddr *a);
 const char *myc_inaddr_fmt(int family, const void *addr, char *buf,
 			   size_t len);
+
+/* procsock.c: the bound sockets of this netns's node, from /proc. */
+#define MYC_PROC_SOCKETS "/proc/net/mycelium"
+
+enum {				/* myc_sock_entry.has: optional columns */
+	MYC_SOCK_SERVICE = 1 << 0,
+	MYC_SOCK_RX_QUEUE = 1 << 1,
+	MYC_SOCK_TX_QUEUE = 1 << 2,
+	MYC_SOCK_UID = 1 << 3,
+	MYC_SOCK_INODE = 1 << 4,
+};
+
+struct myc_sock_entry {
+	uint32_t port;
+	uint32_t service;
+	char type[16];		/* "dgram", "seqpacket" or the kernel's word */
+	uint32_t rx_queue;	/* bytes */
+	uint32_t tx_queue;
+	uint32_t uid;
+	uint64_t inode;
+	unsigned int has;	/* MYC_SOCK_* present on this line */
+};
+
+typedef int (*myc_sock_cb)(const struct myc_sock_entry *e, void *data);
+
+/*
+ * Reads a /proc/net/mycelium table from f, columns found by its header line
+ * (unknown ones skipped), and calls cb for each socket; a non-zero return of
+ * cb stops the walk and is returned.  Returns 0, -EPROTO (no header with
+ * port and type), -EBADMSG (a malformed line) or -errno of a read error;
+ * *lineno is the line read last.
+ */
+int myc_proc_sockets_read(FILE *f, myc_sock_cb cb, void *data,
+			  unsigned int *lineno);
 
 /* error.c */
 void myc_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

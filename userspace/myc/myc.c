@@ -63,7 +63,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: myc [OPTIONS] OBJECT {COMMAND | help}\n"
 		"       myc help\n"
-		"where  OBJECT := { node | peer }\n"
+		"where  OBJECT := { node | peer | socket }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] |\n"
 		"                    -n[etns] NAME | -V[ersion] | -h[elp] }\n");
 }
@@ -79,6 +79,7 @@ static int do_help(int argc, char **argv)
 static const struct myc_handler objects[] = {
 	{ "node", do_node },
 	{ "peer", do_peer },
+	{ "socket", do_socket },
 	{ "help", do_help },
 	{ NULL, NULL },
 };

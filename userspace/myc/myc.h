@@ -34,6 +34,7 @@ int myc_open(struct myc_nl *h);
 
 int do_node(int argc, char **argv);
 int do_peer(int argc, char **argv);
+int do_socket(int argc, char **argv);
 
 #define NEXT_ARG(what)							\
 	do {								\
