@@ -27,33 +27,13 @@
 #include <linux/sockios.h>
 #include <linux/termios.h>
 #include <net/sock.h>
+#include <net/tcp_states.h>
 
+#include "compat.h"
 #include "myc.h"
 
 /* Ports given to sockets bound to port 0 (and to services). */
 #define MYC_EPHEMERAL_MIN	0x80000000U
-
-struct myc_sock {
-	struct sock sk;			/* must be first */
-	struct myc_net *mn;		/* node of sk's netns */
-
-	u32 port;			/* 0: not bound */
-	bool has_service;
-	u32 service;
-	struct hlist_node port_node;	/* mn->ports */
-	struct hlist_node service_node;	/* mn->services */
-
-	bool connected;			/* SOCK_DGRAM default destination */
-	struct sockaddr_myc dst;
-
-	struct myc_msg_meta meta;	/* defaults for sendmsg */
-	bool recv_class;
-};
-
-static inline struct myc_sock *myc_sk(const struct sock *sk)
-{
-	return container_of(sk, struct myc_sock, sk);
-}
 
 static struct proto myc_proto = {
 	.name = "MYCELIUM",
@@ -96,14 +76,18 @@ void myc_sock_ids(struct sock *sk, u32 *port, bool *has_service, u32 *svc)
 	*svc = READ_ONCE(ms->service);
 }
 
-/* Several sockets may bind one service: spread messages over them. */
-static struct myc_sock *myc_service_lookup_rcu(struct myc_net *mn, u32 svc)
+/*
+ * Several sockets may bind one service: spread messages over those of the
+ * given type.
+ */
+static struct myc_sock *myc_service_lookup_rcu(struct myc_net *mn, u32 svc,
+					       int type)
 {
 	struct myc_sock *ms, *pick = NULL;
 	unsigned int n = 0;
 
 	hash_for_each_possible_rcu(mn->services, ms, service_node, svc) {
-		if (ms->service != svc)
+		if (ms->service != svc || ms->sk.sk_type != type)
 			continue;
 		/* reservoir sampling: each bound socket equally likely */
 		if (!get_random_u32_below(++n))
@@ -112,6 +96,31 @@ static struct myc_sock *myc_service_lookup_rcu(struct myc_net *mn, u32 svc)
 	return pick;
 }
 
+struct myc_sock *myc_sock_get(struct myc_net *mn, u32 id, bool service,
+			      int type)
+{
+	struct myc_sock *ms;
+
+	rcu_read_lock();
+	ms = service ? myc_service_lookup_rcu(mn, id, type) :
+		       myc_port_lookup_rcu(mn, id);
+	if (ms && (ms->sk.sk_type != type ||
+		   !refcount_inc_not_zero(&ms->sk.sk_refcnt)))
+		ms = NULL;
+	rcu_read_unlock();
+	return ms;
+}
+
+int myc_input(struct myc_net *mn, struct sk_buff *skb)
+{
+	struct myc_skb_cb *cb = MYC_SKB_CB(skb);
+
+	if (cb->kind != MYC_CK_MSG || cb->connected)
+		return myc_conn_input(mn, skb);
+	return myc_deliver(mn, cb->dst_id, cb->service, skb);
+}
+
+/* Datagrams go to SOCK_DGRAM sockets only. */
 int myc_deliver(struct myc_net *mn, u32 dst_id, bool service,
 		struct sk_buff *skb)
 {
@@ -119,14 +128,9 @@ int myc_deliver(struct myc_net *mn, u32 dst_id, bool service,
 	struct sock *sk;
 	int err;
 
-	rcu_read_lock();
-	ms = service ? myc_service_lookup_rcu(mn, dst_id) :
-		       myc_port_lookup_rcu(mn, dst_id);
-	if (!ms || !refcount_inc_not_zero(&ms->sk.sk_refcnt)) {
-		rcu_read_unlock();
+	ms = myc_sock_get(mn, dst_id, service, SOCK_DGRAM);
+	if (!ms)
 		return -ENOENT;
-	}
-	rcu_read_unlock();
 
 	sk = &ms->sk;
 	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
@@ -216,13 +220,13 @@ static void myc_unhash(struct myc_sock *ms)
 	spin_unlock_bh(&mn->sk_lock);
 }
 
-static bool myc_is_local_node(struct myc_net *mn, u64 node)
+bool myc_is_local_node(struct myc_net *mn, u64 node)
 {
 	return !node || node == READ_ONCE(mn->node_id);
 }
 
 /* Check a user address; kinds is a mask of accepted BIT(MYC_ADDR_*). */
-static int myc_check_addr(const struct sockaddr *uaddr, int len,
+int myc_check_addr(const struct sockaddr *uaddr, int len,
 			  unsigned int kinds)
 {
 	const struct sockaddr_myc *a = (const struct sockaddr_myc *)uaddr;
@@ -265,7 +269,7 @@ static int myc_bind(struct socket *sock, struct sockaddr *uaddr, int len)
 	return err;
 }
 
-static int myc_autobind(struct myc_sock *ms)
+int myc_autobind(struct myc_sock *ms)
 {
 	return ms->port ? 0 : myc_hash(ms, 0, false, 0);
 }
@@ -334,7 +338,7 @@ static int myc_cmsg_int(struct cmsghdr *cmsg, int max, u8 *out)
 	return 0;
 }
 
-static int myc_parse_cmsgs(struct msghdr *msg, struct myc_msg_meta *meta)
+int myc_parse_cmsgs(struct msghdr *msg, struct myc_msg_meta *meta)
 {
 	struct cmsghdr *cmsg;
 	int err;
@@ -366,21 +370,25 @@ static int myc_parse_cmsgs(struct msghdr *msg, struct myc_msg_meta *meta)
 }
 
 /* A message to a socket on this node: no network involved. */
-static int myc_send_local(struct sock *sk, const struct sockaddr_myc *dst,
-			  const struct myc_msg_meta *meta, struct msghdr *msg,
-			  size_t len)
+int myc_send_local(struct sock *sk, const struct sockaddr_myc *dst,
+		   const struct myc_msg_meta *meta, struct msghdr *msg,
+		   size_t len)
 {
 	struct myc_sock *ms = myc_sk(sk);
 	struct myc_skb_cb *cb;
 	struct sk_buff *skb;
 	int err;
 
-	skb = sock_alloc_send_skb(sk, len, msg->msg_flags & MSG_DONTWAIT,
-				  &err);
+	if (msg)
+		skb = sock_alloc_send_skb(sk, len,
+					  msg->msg_flags & MSG_DONTWAIT, &err);
+	else
+		skb = alloc_skb(0, GFP_KERNEL);
 	if (!skb)
-		return err;
-	err = memcpy_from_msg(skb_put(skb, len), msg, len);
-	if (err) {
+		return msg ? err : -ENOMEM;
+	if (len)
+		err = memcpy_from_msg(skb_put(skb, len), msg, len);
+	if (len && err) {
 		kfree_skb(skb);
 		return err;
 	}
@@ -393,10 +401,13 @@ static int myc_send_local(struct sock *sk, const struct sockaddr_myc *dst,
 	cb->cls = meta->cls;
 	cb->priority = meta->priority;
 	cb->guarantee = meta->guarantee;
+	cb->kind = meta->kind ?: MYC_CK_MSG;
+	cb->connected = meta->cflags & MYC_CF_CONNECTED;
+	cb->dst_id = dst->smyc_id;
+	cb->service = dst->smyc_kind == MYC_ADDR_SERVICE;
 	skb_orphan(skb);
 
-	err = myc_deliver(ms->mn, dst->smyc_id,
-			  dst->smyc_kind == MYC_ADDR_SERVICE, skb);
+	err = myc_input(ms->mn, skb);
 	if (err)
 		kfree_skb(skb);
 	if (err == -ENOENT)
@@ -523,6 +534,16 @@ static int myc_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
 		return -EOPNOTSUPP;
 	if (flags & MSG_ERRQUEUE)
 		return myc_recv_error(sk, msg, size, flags);
+	if (sk->sk_type == SOCK_SEQPACKET) {
+		int state = READ_ONCE(sk->sk_state);
+
+		if (state == TCP_LISTEN)
+			return -EINVAL;
+		if (state != TCP_ESTABLISHED &&
+		    skb_queue_empty_lockless(&sk->sk_receive_queue) &&
+		    !(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN))
+			return -ENOTCONN;
+	}
 
 	skb = skb_recv_datagram(sk, flags, &err);
 	if (!skb)
@@ -696,6 +717,8 @@ static int myc_release(struct socket *sock)
 	ms = myc_sk(sk);
 
 	lock_sock(sk);
+	if (sk->sk_type == SOCK_SEQPACKET)
+		myc_conn_close(sk);
 	myc_unhash(ms);
 	sk->sk_shutdown = SHUTDOWN_MASK;
 	sk->sk_state_change(sk);
@@ -732,23 +755,23 @@ static const struct proto_ops myc_dgram_ops = {
 	.mmap = sock_no_mmap,
 };
 
-/* Connections (listen/accept/connect) come with the reliable data path. */
+/* Connections: conn.c. */
 static const struct proto_ops myc_seqpacket_ops = {
 	.family = PF_MYCELIUM,
 	.owner = THIS_MODULE,
 	.release = myc_release,
 	.bind = myc_bind,
-	.connect = sock_no_connect,
+	.connect = myc_seqpacket_connect,
 	.socketpair = sock_no_socketpair,
-	.accept = sock_no_accept,
+	.accept = myc_compat_accept,
 	.getname = myc_getname,
 	.poll = datagram_poll,
 	.ioctl = myc_ioctl,
-	.listen = sock_no_listen,
+	.listen = myc_seqpacket_listen,
 	.shutdown = myc_shutdown,
 	.setsockopt = myc_setsockopt,
 	.getsockopt = myc_getsockopt,
-	.sendmsg = sock_no_sendmsg,
+	.sendmsg = myc_seqpacket_sendmsg,
 	.recvmsg = myc_recvmsg,
 	.mmap = sock_no_mmap,
 };
@@ -757,8 +780,6 @@ static int myc_create(struct net *net, struct socket *sock, int protocol,
 		      int kern)
 {
 	const struct proto_ops *ops;
-	struct myc_sock *ms;
-	struct sock *sk;
 
 	if (protocol != 0)
 		return -EPROTONOSUPPORT;
@@ -774,19 +795,29 @@ static int myc_create(struct net *net, struct socket *sock, int protocol,
 		return -ESOCKTNOSUPPORT;
 	}
 
+	sock->ops = ops;
+	return myc_sk_alloc(net, sock, kern) ? 0 : -ENOMEM;
+}
+
+/* A new sock for sock (whose type and ops are set), counted in its node. */
+struct sock *myc_sk_alloc(struct net *net, struct socket *sock, int kern)
+{
+	struct myc_sock *ms;
+	struct sock *sk;
+
 	sk = sk_alloc(net, myc_family, GFP_KERNEL, &myc_proto, kern);
 	if (!sk)
-		return -ENOMEM;
+		return NULL;
 
-	sock->ops = ops;
 	sock->state = SS_UNCONNECTED;
 	sock_init_data(sock, sk);
 	sock_set_flag(sk, SOCK_RCU_FREE);
-	sk->sk_protocol = protocol;
+	sk->sk_protocol = 0;
 	sk->sk_destruct = myc_sk_destruct;
 
 	ms = myc_sk(sk);
 	ms->mn = myc_net(net);
+	spin_lock_init(&ms->conn_lock);
 	ms->meta.cls = MYC_CLASS_SERVICE;
 	ms->meta.priority = MYC_PRIORITY_DEFAULT;
 	ms->meta.guarantee = sock->type == SOCK_SEQPACKET ?
@@ -794,7 +825,7 @@ static int myc_create(struct net *net, struct socket *sock, int protocol,
 			     MYC_GUARANTEE_BEST_EFFORT;
 	ms->meta.timeout_ms = MYC_DEFAULT_TIMEOUT_MS;
 	atomic_inc(&ms->mn->nr_sockets);
-	return 0;
+	return sk;
 }
 
 static struct net_proto_family myc_family_ops __ro_after_init = {

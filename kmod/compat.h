@@ -9,6 +9,9 @@
 
 #include <linux/version.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "myc.h"
 
 /*
  * Multicast groups restricted to CAP_NET_ADMIN appeared in 6.7.  On older
@@ -19,6 +22,26 @@
 #define MYC_MCGRP_ADMIN_FLAGS	GENL_MCAST_CAP_NET_ADMIN
 #else
 #define MYC_MCGRP_ADMIN_FLAGS	0
+#endif
+
+/*
+ * proto_ops.accept takes a struct proto_accept_arg since 6.10; before, the
+ * flags and kern arguments.  Both call myc_seqpacket_accept() (conn.c).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+static inline int myc_compat_accept(struct socket *sock,
+				    struct socket *newsock,
+				    struct proto_accept_arg *arg)
+{
+	return myc_seqpacket_accept(sock, newsock, arg->flags, arg->kern);
+}
+#else
+static inline int myc_compat_accept(struct socket *sock,
+				    struct socket *newsock, int flags,
+				    bool kern)
+{
+	return myc_seqpacket_accept(sock, newsock, flags, kern);
+}
 #endif
 
 #endif /* _MYC_COMPAT_H */

@@ -235,6 +235,8 @@ struct myc_msg_meta {
 	u8 priority;
 	u8 guarantee;
 	u32 timeout_ms;			/* MYC_SO_TIMEOUT */
+	u8 kind;			/* chunk kind; 0 = MYC_CK_MSG */
+	u8 cflags;			/* MYC_CF_CONNECTED or 0 */
 };
 
 /*
@@ -246,8 +248,59 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 	       size_t len);
 
 /* af.c: the socket family. */
+struct myc_sock {
+	struct sock sk;			/* must be first */
+	struct myc_net *mn;		/* node of sk's netns */
+
+	u32 port;			/* 0: not bound */
+	bool has_service;
+	u32 service;
+	struct hlist_node port_node;	/* mn->ports */
+	struct hlist_node service_node;	/* mn->services */
+
+	/* SOCK_DGRAM: default destination; SOCK_SEQPACKET: the other end */
+	bool connected;
+	struct sockaddr_myc dst;
+	spinlock_t conn_lock;		/* conn.c: sk_state, dst (_bh) */
+
+	struct myc_msg_meta meta;	/* defaults for sendmsg */
+	bool recv_class;
+};
+
+static inline struct myc_sock *myc_sk(const struct sock *sk)
+{
+	return container_of(sk, struct myc_sock, sk);
+}
+
 int myc_af_init(void);
 void myc_af_exit(void);
+/* The socket of this type bound to id (port or service), +ref, or NULL. */
+struct myc_sock *myc_sock_get(struct myc_net *mn, u32 id, bool service,
+			      int type);
+struct sock *myc_sk_alloc(struct net *net, struct socket *sock, int kern);
+bool myc_is_local_node(struct myc_net *mn, u64 node);
+int myc_check_addr(const struct sockaddr *uaddr, int len, u32 kinds);
+int myc_autobind(struct myc_sock *ms);
+int myc_parse_cmsgs(struct msghdr *msg, struct myc_msg_meta *meta);
+/* A message to a socket on this node (msg may be NULL when len is 0). */
+int myc_send_local(struct sock *sk, const struct sockaddr_myc *dst,
+		   const struct myc_msg_meta *meta, struct msghdr *msg,
+		   size_t len);
+
+/* conn.c: SOCK_SEQPACKET connections. */
+#define MYC_MAX_BACKLOG		1024
+int myc_conn_input(struct myc_net *mn, struct sk_buff *skb);
+bool myc_conn_rejected(struct myc_net *mn, u32 port,
+		       const struct sockaddr_myc *dst);
+void myc_conn_failed(struct sock *sk, int err);
+void myc_conn_close(struct sock *sk);
+int myc_seqpacket_connect(struct socket *sock, struct sockaddr *uaddr,
+			  int len, int flags);
+int myc_seqpacket_listen(struct socket *sock, int backlog);
+int myc_seqpacket_accept(struct socket *sock, struct socket *newsock,
+			 int flags, bool kern);
+int myc_seqpacket_sendmsg(struct socket *sock, struct msghdr *msg,
+			  size_t len);
 struct sock *myc_sock_at(struct myc_net *mn, loff_t pos);
 void myc_sock_ids(struct sock *sk, u32 *port, bool *has_service, u32 *svc);
 
@@ -261,9 +314,11 @@ struct myc_skb_cb {
 	u8 cls;
 	u8 priority;
 	u8 guarantee;
-	bool service;			/* reorder queue: dst_id is a service */
-	u32 dst_id;			/* reorder queue: destination */
+	bool service;			/* dst_id is a service */
+	u32 dst_id;			/* destination port or service */
 	u64 msn;			/* message sequence number */
+	u8 kind;			/* MYC_CK_MSG or MYC_CK_CONN_* */
+	bool connected;			/* MYC_CF_CONNECTED */
 };
 
 #define MYC_SKB_CB(skb) ((struct myc_skb_cb *)((skb)->cb))
@@ -276,6 +331,12 @@ struct myc_skb_cb {
  */
 int myc_deliver(struct myc_net *mn, u32 dst_id, bool service,
 		struct sk_buff *skb);
+/*
+ * Deliver whatever the cb describes (cb->dst_id and cb->service set): a
+ * datagram via myc_deliver(), connection chunks and connected messages via
+ * myc_conn_input().  Same contract as myc_deliver().
+ */
+int myc_input(struct myc_net *mn, struct sk_buff *skb);
 
 /* What an skb on a socket's error queue carries in skb->cb. */
 struct myc_err_cb {

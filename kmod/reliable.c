@@ -454,14 +454,16 @@ static void myc_rel_fail(struct myc_peer *peer, struct list_head *failed,
 	list_sort(NULL, failed, myc_sent_cmp);
 	list_for_each_entry_safe(s, tmp, failed, list) {
 		list_del(&s->list);
-		if (s->kind == MYC_CK_MSG &&
+		if (s->kind != MYC_CK_SKIP &&
 		    !(have && g == s->guarantee && msn == s->msn)) {
 			have = true;
 			g = s->guarantee;
 			msn = s->msn;
 			myc_stat_inc(&peer->stats, MYC_STAT_TX_ERRORS);
-			if (s->sk)
+			if (s->sk && s->kind == MYC_CK_MSG)
 				myc_rel_report(peer, s, err);
+			else if (s->sk && s->kind == MYC_CK_CONN_REQ)
+				myc_conn_failed(s->sk, err);
 			if (skip)
 				myc_rel_add_skip(peer, &frame, g, msn);
 		}
@@ -580,7 +582,7 @@ static int myc_rel_deliver(struct myc_net *mn, struct myc_peer *peer,
 	u64 msn = cb->msn;
 	int err;
 
-	err = myc_deliver(mn, cb->dst_id, cb->service, skb);
+	err = myc_input(mn, skb);
 	if (err == -ENOBUFS)
 		return err;
 	if (err) {
@@ -826,7 +828,10 @@ bool myc_rel_rx_reject(struct myc_net *mn, struct myc_peer *peer,
 							MYC_ADDR_PORT;
 	cb->dst.smyc_id = c->src_port;
 	cb->dst.smyc_node = peer->id;
-	myc_deliver_err(mn, c->dst_id, skb);
+	if (myc_conn_rejected(mn, c->dst_id, &cb->dst))
+		kfree_skb(skb);		/* a refused connection request */
+	else
+		myc_deliver_err(mn, c->dst_id, skb);
 	myc_stat_inc(&peer->stats, MYC_STAT_TX_ERRORS);
 	myc_seqwin_mark(w, c->msn);
 out:

@@ -77,11 +77,15 @@ static bool myc_rx_msg(struct myc_net *mn, struct myc_peer *peer,
 	cb->priority = c->priority;
 	cb->guarantee = c->guarantee;
 	cb->msn = c->msn;
+	cb->kind = c->kind;
+	cb->connected = c->flags & MYC_CF_CONNECTED;
+	cb->dst_id = c->dst_id;
+	cb->service = service;
 
 	if (reliable)
 		return myc_rel_rx_msg(mn, peer, skb, c->dst_id, service);
 
-	err = myc_deliver(mn, c->dst_id, service, skb);
+	err = myc_input(mn, skb);
 	if (err) {
 		kfree_skb(skb);
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
@@ -103,6 +107,13 @@ static bool myc_rx_data(struct myc_net *mn, struct myc_peer *peer,
 		switch (c.kind) {
 		case MYC_CK_MSG:
 			all &= myc_rx_msg(mn, peer, &c);
+			break;
+		case MYC_CK_CONN_REQ:
+		case MYC_CK_CONN_ACK:
+		case MYC_CK_CONN_RST:
+			/* connections live in the guaranteed space only */
+			if (c.guarantee == MYC_GUARANTEE_GUARANTEED && !c.total)
+				all &= myc_rx_msg(mn, peer, &c);
 			break;
 		case MYC_CK_REJECT:
 			all &= myc_rel_rx_reject(mn, peer, &c);

@@ -40,10 +40,12 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 	       size_t len)
 {
 	struct myc_net *mn = myc_net(sock_net(sk));
-	bool noblock = msg->msg_flags & MSG_DONTWAIT;
+	bool ctl = meta->kind && meta->kind != MYC_CK_MSG;
+	bool noblock = !msg || (msg->msg_flags & MSG_DONTWAIT);
 	struct myc_chunk c = {
-		.kind = MYC_CK_MSG,
-		.flags = dst->smyc_kind == MYC_ADDR_SERVICE ? MYC_CF_SERVICE : 0,
+		.kind = meta->kind ?: MYC_CK_MSG,
+		.flags = (dst->smyc_kind == MYC_ADDR_SERVICE ? MYC_CF_SERVICE : 0) |
+			 meta->cflags,
 		.cls = meta->cls,
 		.guarantee = meta->guarantee,
 		.priority = meta->priority,
@@ -82,7 +84,7 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 
 		c.offset = offset;
 		c.len = min_t(size_t, len - offset, MYC_CHUNK_DATA_MAX);
-		if (reliable) {
+		if (reliable && !ctl) {
 			err = myc_rel_wait_window(peer, MYC_HDR_LEN +
 						  MYC_CHUNK_HDR_LEN + c.len,
 						  &timeo);
@@ -90,16 +92,25 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 				break;
 		}
 
-		skb = sock_alloc_send_skb(sk, MYC_XMIT_HEADROOM + MYC_HDR_LEN +
-					  MYC_CHUNK_HDR_LEN + c.len,
-					  noblock, &err);
+		/* control chunks: never blocked by a full socket or window */
+		if (ctl) {
+			skb = alloc_skb(MYC_XMIT_HEADROOM + MYC_HDR_LEN +
+					MYC_CHUNK_HDR_LEN, GFP_KERNEL);
+			err = skb ? 0 : -ENOMEM;
+		} else {
+			skb = sock_alloc_send_skb(sk, MYC_XMIT_HEADROOM +
+						  MYC_HDR_LEN +
+						  MYC_CHUNK_HDR_LEN + c.len,
+						  noblock, &err);
+		}
 		if (!skb)
 			break;
 		skb_reserve(skb, MYC_XMIT_HEADROOM);
 		p = skb_put(skb, MYC_HDR_LEN + MYC_CHUNK_HDR_LEN);
 		WARN_ON_ONCE(!myc_chunk_hdr_encode(p + MYC_HDR_LEN,
 						   MYC_CHUNK_HDR_LEN, &c));
-		err = memcpy_from_msg(skb_put(skb, c.len), msg, c.len);
+		err = c.len ? memcpy_from_msg(skb_put(skb, c.len), msg, c.len) :
+			      0;
 		if (!err && reliable) {
 			err = myc_rel_track(peer, skb, &h, sk, deadline,
 					    GFP_KERNEL);
@@ -126,7 +137,7 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 		offset += c.len;
 	} while (offset < len);
 
-	if (!err)
+	if (!err && !ctl)
 		myc_stat_inc(&peer->stats, MYC_STAT_TX_MSGS);
 	myc_peer_put(peer);
 	return err;

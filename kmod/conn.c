@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SOCK_SEQPACKET connections: listen, accept, connect, close.
+ *
+ * A connection joins a port on one node to a port on another (or the same)
+ * node; its messages are guaranteed (exactly once, in order).  The control
+ * chunks CONN_REQ, CONN_ACK and CONN_RST travel in the guaranteed sequence
+ * space of the node pair, like the messages, so they are reliable and
+ * ordered with the data: the CONN_ACK arrives before the first message of
+ * the accepted socket, a CONN_RST after the last message sent before
+ * close().
+ *
+ *   connect()   CLOSE -> SYN_SENT; CONN_REQ to node+port or node+service
+ *   listener    queues the request on its receive queue (the accept
+ *               queue, bounded by listen()'s backlog); a port that does not
+ *               listen, or a full backlog, refuses it: the request comes
+ *               back as a REJECT and connect() fails with ECONNREFUSED
+ *   accept()    a new socket on an ephemeral port, ESTABLISHED, CONN_ACK
+ *   CONN_ACK    SYN_SENT -> ESTABLISHED; the destination becomes the port
+ *               of the accepted socket
+ *   close()     CONN_RST to the other side, which reads what it has queued,
+ *               then end of file; its sends fail with EPIPE.  A message the
+ *               other side can no longer take (its socket is gone) comes
+ *               back as a REJECT and resets the connection (ECONNRESET).
+ *
+ * Locking: sk_state, the destination and the accept queue counters change
+ * under ms->conn_lock (spinlock, _bh), because the receive path (BH) moves
+ * them too; process context also holds lock_sock() where it needs the
+ * socket's other fields.  A request on a listener's queue is an empty skb
+ * whose myc_skb_cb holds the requester's address.
+ */
+#include <linux/net.h>
+#include <linux/sched/signal.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "myc.h"
+
+/* Send a control chunk of this kind from sk's port to dst. */
+static int myc_conn_send_ctl(struct sock *sk, u8 kind,
+			     const struct sockaddr_myc *dst)
+{
+	struct myc_sock *ms = myc_sk(sk);
+	struct myc_msg_meta meta = {
+		.cls = READ_ONCE(ms->meta.cls),
+		.priority = READ_ONCE(ms->meta.priority),
+		.guarantee = MYC_GUARANTEE_GUARANTEED,
+		.timeout_ms = READ_ONCE(ms->meta.timeout_ms),
+		.kind = kind,
+		.cflags = MYC_CF_CONNECTED,
+	};
+
+	if (myc_is_local_node(ms->mn, dst->smyc_node))
+		return myc_send_local(sk, dst, &meta, NULL, 0);
+	return myc_tx_msg(sk, READ_ONCE(ms->port), dst, &meta, NULL, 0);
+}
+
+/* Is a the peer that b names (node, and port unless any_port)? */
+static bool myc_conn_match(struct myc_net *mn, const struct sockaddr_myc *a,
+			   const struct sockaddr_myc *b, bool any_port)
+{
+	u64 self = READ_ONCE(mn->node_id);
+	u64 na = a->smyc_node ?: self, nb = b->smyc_node ?: self;
+
+	if (na != nb)
+		return false;
+	return any_port || (a->smyc_kind == b->smyc_kind &&
+			    a->smyc_id == b->smyc_id);
+}
+
+/* Enter TCP_CLOSE with err (0: orderly end), waking whoever waits. */
+static void myc_conn_set_closed(struct sock *sk, int err)
+{
+	struct myc_sock *ms = myc_sk(sk);
+
+	sk->sk_state = TCP_CLOSE;
+	WRITE_ONCE(ms->connected, false);
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | SHUTDOWN_MASK);
+	if (err)
+		WRITE_ONCE(sk->sk_err, err);
+}
+
+/* A CONN_RST from a requester that gave up: forget its queued request. */
+static void myc_conn_drop_request(struct sock *sk,
+				  const struct sockaddr_myc *from)
+{
+	struct sk_buff_head *q = &sk->sk_receive_queue;
+	struct sk_buff *skb, *tmp;
+
+	spin_lock(&q->lock);
+	skb_queue_walk_safe(q, skb, tmp) {
+		if (myc_conn_match(myc_sk(sk)->mn, &MYC_SKB_CB(skb)->src, from,
+				   false)) {
+			__skb_unlink(skb, q);
+			sk_acceptq_removed(sk);
+			spin_unlock(&q->lock);
+			kfree_skb(skb);
+			return;
+		}
+	}
+	spin_unlock(&q->lock);
+}
+
+/*
+ * A connection chunk or a connected message for this node, in order (from
+ * the guaranteed delivery of reliable.c, or from a local sender).  Same
+ * contract as myc_deliver(): consumes skb on success only; -ENOENT when no
+ * socket is there to take it, -ENOBUFS when the socket is full.
+ */
+int myc_conn_input(struct myc_net *mn, struct sk_buff *skb)
+{
+	struct myc_skb_cb *cb = MYC_SKB_CB(skb);
+	bool wake = false;
+	struct myc_sock *ms;
+	struct sock *sk;
+	int err = 0;
+
+	ms = myc_sock_get(mn, cb->dst_id, cb->service, SOCK_SEQPACKET);
+	if (!ms)
+		return -ENOENT;
+	sk = &ms->sk;
+
+	spin_lock_bh(&ms->conn_lock);
+	switch (cb->kind) {
+	case MYC_CK_CONN_REQ:
+		if (sk->sk_state != TCP_LISTEN || sk_acceptq_is_full(sk) ||
+		    (sk->sk_shutdown & RCV_SHUTDOWN))
+			err = -ENOENT;
+		else if (sock_queue_rcv_skb(sk, skb))
+			err = -ENOBUFS;
+		else
+			sk_acceptq_added(sk);
+		break;
+	case MYC_CK_CONN_ACK:
+		if (sk->sk_state != TCP_SYN_SENT ||
+		    !myc_conn_match(mn, &ms->dst, &cb->src, true)) {
+			err = -ENOENT;
+			break;
+		}
+		ms->dst = cb->src;
+		sk->sk_state = TCP_ESTABLISHED;
+		WRITE_ONCE(ms->connected, true);
+		wake = true;
+		consume_skb(skb);
+		break;
+	case MYC_CK_CONN_RST:
+		if (sk->sk_state == TCP_LISTEN) {
+			myc_conn_drop_request(sk, &cb->src);
+		} else if ((sk->sk_state == TCP_ESTABLISHED &&
+			    myc_conn_match(mn, &ms->dst, &cb->src, false)) ||
+			   (sk->sk_state == TCP_SYN_SENT &&
+			    myc_conn_match(mn, &ms->dst, &cb->src, true))) {
+			myc_conn_set_closed(sk, sk->sk_state == TCP_SYN_SENT ?
+						ECONNREFUSED : 0);
+			wake = true;
+		}
+		consume_skb(skb);
+		break;
+	case MYC_CK_MSG:
+		if (sk->sk_state != TCP_ESTABLISHED ||
+		    !myc_conn_match(mn, &ms->dst, &cb->src, false) ||
+		    (sk->sk_shutdown & RCV_SHUTDOWN))
+			err = -ENOENT;
+		else if (sock_queue_rcv_skb(sk, skb))
+			err = -ENOBUFS;
+		break;
+	default:
+		consume_skb(skb);
+		break;
+	}
+	spin_unlock_bh(&ms->conn_lock);
+	if (wake)
+		sk->sk_state_change(sk);
+	sock_put(sk);
+	return err;
+}
+
+/*
+ * A message from the socket on port came back from dst (REJECT).  If it
+ * was a connection request, or belonged to the connection, the connection
+ * is refused or reset and the caller need not report it.
+ */
+bool myc_conn_rejected(struct myc_net *mn, u32 port,
+		       const struct sockaddr_myc *dst)
+{
+	struct myc_sock *ms = myc_sock_get(mn, port, false, SOCK_SEQPACKET);
+	bool refused = false, reset = false;
+	struct sock *sk;
+
+	if (!ms)
+		return false;
+	sk = &ms->sk;
+	spin_lock_bh(&ms->conn_lock);
+	if (sk->sk_state == TCP_SYN_SENT &&
+	    myc_conn_match(mn, &ms->dst, dst, false)) {
+		myc_conn_set_closed(sk, ECONNREFUSED);
+		refused = true;
+	} else if (sk->sk_state == TCP_ESTABLISHED &&
+		   myc_conn_match(mn, &ms->dst, dst, false)) {
+		myc_conn_set_closed(sk, ECONNRESET);
+		reset = true;
+	}
+	spin_unlock_bh(&ms->conn_lock);
+	if (refused || reset) {
+		sk->sk_state_change(sk);
+		sk_error_report(sk);
+	}
+	sock_put(sk);
+	return refused;
+}
+
+int myc_seqpacket_connect(struct socket *sock, struct sockaddr *uaddr,
+			  int len, int flags)
+{
+	const struct sockaddr_myc *a = (const struct sockaddr_myc *)uaddr;
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct sock *sk = sock->sk;
+	struct myc_sock *ms = myc_sk(sk);
+	long timeo;
+	int err;
+
+	err = myc_check_addr(uaddr, len,
+			     BIT(MYC_ADDR_PORT) | BIT(MYC_ADDR_SERVICE));
+	if (err)
+		return err;
+
+	lock_sock(sk);
+	switch (sk->sk_state) {
+	case TCP_ESTABLISHED:
+		err = -EISCONN;
+		break;
+	case TCP_SYN_SENT:
+		err = -EALREADY;
+		break;
+	case TCP_LISTEN:
+		err = -EINVAL;
+		break;
+	default:
+		err = myc_autobind(ms);
+		break;
+	}
+	if (err) {
+		release_sock(sk);
+		return err;
+	}
+	spin_lock_bh(&ms->conn_lock);
+	ms->dst = *a;
+	sk->sk_err = 0;
+	sk->sk_shutdown = 0;
+	sk->sk_state = TCP_SYN_SENT;
+	sock->state = SS_CONNECTING;
+	spin_unlock_bh(&ms->conn_lock);
+	release_sock(sk);
+
+	err = myc_conn_send_ctl(sk, MYC_CK_CONN_REQ, a);
+	if (err) {
+		spin_lock_bh(&ms->conn_lock);
+		if (sk->sk_state == TCP_SYN_SENT)
+			sk->sk_state = TCP_CLOSE;
+		spin_unlock_bh(&ms->conn_lock);
+		sock->state = SS_UNCONNECTED;
+		return err;
+	}
+
+	/*
+	 * An unreachable node: the request is given up after MYC_SO_TIMEOUT
+	 * (myc_conn_failed() closes the socket with ETIMEDOUT).
+	 */
+	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (READ_ONCE(sk->sk_state) == TCP_SYN_SENT) {
+		if (!timeo) {
+			err = -EINPROGRESS;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(timeo);
+			break;
+		}
+		timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, timeo);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+
+	lock_sock(sk);
+	switch (sk->sk_state) {
+	case TCP_ESTABLISHED:
+		sock->state = SS_CONNECTED;
+		err = 0;
+		break;
+	case TCP_SYN_SENT:
+		break;	/* still in progress (non-blocking, timeout, signal) */
+	default:
+		sock->state = SS_UNCONNECTED;
+		err = sock_error(sk) ?: -ECONNREFUSED;
+		break;
+	}
+	release_sock(sk);
+	return err;
+}
+
+/* A connection request of sk was given up (reliable.c): err. */
+void myc_conn_failed(struct sock *sk, int err)
+{
+	struct myc_sock *ms = myc_sk(sk);
+	bool failed = false;
+
+	if (sk->sk_type != SOCK_SEQPACKET)
+		return;
+	spin_lock_bh(&ms->conn_lock);
+	if (sk->sk_state == TCP_SYN_SENT) {
+		myc_conn_set_closed(sk, err);
+		failed = true;
+	}
+	spin_unlock_bh(&ms->conn_lock);
+	if (failed) {
+		sk->sk_state_change(sk);
+		sk_error_report(sk);
+	}
+}
+
+int myc_seqpacket_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	struct myc_sock *ms = myc_sk(sk);
+	int err;
+
+	lock_sock(sk);
+	if (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (sock->state != SS_UNCONNECTED) {
+		err = -EINVAL;
+		goto out;
+	}
+	err = myc_autobind(ms);
+	if (err)
+		goto out;
+	backlog = clamp(backlog, 0, MYC_MAX_BACKLOG);
+	spin_lock_bh(&ms->conn_lock);
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	sk->sk_shutdown = 0;
+	sk->sk_state = TCP_LISTEN;
+	spin_unlock_bh(&ms->conn_lock);
+out:
+	release_sock(sk);
+	return err;
+}
+
+int myc_seqpacket_accept(struct socket *sock, struct socket *newsock,
+			 int flags, bool kern)
+{
+	struct sock *sk = sock->sk, *newsk;
+	struct myc_sock *ms = myc_sk(sk), *nms;
+	struct myc_skb_cb *cb;
+	struct sk_buff *skb;
+	int err;
+
+	if (READ_ONCE(sk->sk_state) != TCP_LISTEN)
+		return -EINVAL;
+	skb = skb_recv_datagram(sk, flags & O_NONBLOCK ? MSG_DONTWAIT : 0,
+				&err);
+	if (!skb)
+		return err ?: -EINVAL;
+	spin_lock_bh(&ms->conn_lock);
+	sk_acceptq_removed(sk);
+	spin_unlock_bh(&ms->conn_lock);
+	cb = MYC_SKB_CB(skb);
+
+	newsk = myc_sk_alloc(sock_net(sk), newsock, kern);
+	if (!newsk) {
+		err = -ENOMEM;
+		goto refuse;
+	}
+	nms = myc_sk(newsk);
+	lock_sock(newsk);
+	nms->meta = ms->meta;
+	err = myc_autobind(nms);
+	if (!err) {
+		spin_lock_bh(&nms->conn_lock);
+		nms->dst = cb->src;
+		newsk->sk_state = TCP_ESTABLISHED;
+		WRITE_ONCE(nms->connected, true);
+		spin_unlock_bh(&nms->conn_lock);
+		newsock->state = SS_CONNECTED;
+	}
+	release_sock(newsk);
+	if (!err)
+		err = myc_conn_send_ctl(newsk, MYC_CK_CONN_ACK, &cb->src);
+	if (err)
+		goto refuse;	/* newsock's release frees newsk */
+	consume_skb(skb);
+	return 0;
+
+refuse:
+	myc_conn_send_ctl(sk, MYC_CK_CONN_RST, &cb->src);
+	kfree_skb(skb);
+	return err;
+}
+
+/* release(): tell the other side, refuse what waits for accept(). */
+void myc_conn_close(struct sock *sk)
+{
+	struct myc_sock *ms = myc_sk(sk);
+	struct sk_buff *skb;
+	int state;
+
+	spin_lock_bh(&ms->conn_lock);
+	state = sk->sk_state;
+	sk->sk_state = TCP_CLOSE;
+	WRITE_ONCE(ms->connected, false);
+	spin_unlock_bh(&ms->conn_lock);
+
+	switch (state) {
+	case TCP_LISTEN:
+		while ((skb = skb_dequeue(&sk->sk_receive_queue))) {
+			myc_conn_send_ctl(sk, MYC_CK_CONN_RST,
+					  &MYC_SKB_CB(skb)->src);
+			kfree_skb(skb);
+		}
+		break;
+	case TCP_ESTABLISHED:
+	case TCP_SYN_SENT:
+		myc_conn_send_ctl(sk, MYC_CK_CONN_RST, &ms->dst);
+		break;
+	default:
+		break;
+	}
+}
+
+int myc_seqpacket_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
+{
+	struct sock *sk = sock->sk;
+	struct myc_sock *ms = myc_sk(sk);
+	struct myc_msg_meta meta;
+	struct sockaddr_myc dst;
+	u32 port;
+	int err;
+
+	if (msg->msg_flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR |
+			       MSG_CMSG_COMPAT))
+		return -EOPNOTSUPP;
+	if (len > MYC_MAX_MSG_SIZE)
+		return -EMSGSIZE;
+
+	lock_sock(sk);
+	err = sock_error(sk);
+	if (!err && (sk->sk_shutdown & SEND_SHUTDOWN))
+		err = -EPIPE;
+	else if (!err && sk->sk_state != TCP_ESTABLISHED)
+		err = -ENOTCONN;
+	dst = ms->dst;
+	meta = ms->meta;
+	port = ms->port;
+	release_sock(sk);
+	if (err == -EPIPE && !(msg->msg_flags & MSG_NOSIGNAL))
+		send_sig(SIGPIPE, current, 0);
+	if (err)
+		return err;
+
+	err = myc_parse_cmsgs(msg, &meta);
+	if (err)
+		return err;
+	meta.guarantee = MYC_GUARANTEE_GUARANTEED;
+	meta.cflags = MYC_CF_CONNECTED;
+
+	if (myc_is_local_node(ms->mn, dst.smyc_node))
+		err = myc_send_local(sk, &dst, &meta, msg, len);
+	else
+		err = myc_tx_msg(sk, port, &dst, &meta, msg, len);
+	return err ? err : len;
+}

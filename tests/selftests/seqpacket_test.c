@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SOCK_SEQPACKET connections between two nodes (and within one): connect,
+ * listen, accept, messages with boundaries both ways, exactly once and in
+ * order under loss, end of file and EPIPE after close, refused and
+ * unreachable destinations, non-blocking connect, the backlog, and the
+ * errors of calls made in the wrong state.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "helpers.h"
+
+#define NETEM "loss 10%% delay 1ms reorder 5%% 50%% duplicate 1%%"
+
+static int sp_listen(const char *ns, uint16_t kind, uint32_t id, int backlog)
+{
+	struct sockaddr_myc a = myc_addr(0, kind, id);
+	int fd = socket_in(ns, SOCK_SEQPACKET);
+
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, backlog)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int sp_connect(int fd, uint64_t node, uint16_t kind, uint32_t id)
+{
+	struct sockaddr_myc a = myc_addr(node, kind, id);
+
+	return connect(fd, (struct sockaddr *)&a, sizeof(a));
+}
+
+static int set_timeo(int fd, int sec)
+{
+	struct timeval tv = { .tv_sec = sec };
+
+	return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	       setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+/* Client side of a connection made in a child while we accept(). */
+static pid_t child_connect(int fd, uint64_t node, uint16_t kind, uint32_t id)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(sp_connect(fd, node, kind, id) ? errno : 0);
+	return pid;
+}
+
+static int child_status(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+FIXTURE(sp)
+{
+	int l, c;
+};
+
+FIXTURE_SETUP(sp)
+{
+	ASSERT_EQ(0, load_module());
+	ASSERT_EQ(0, topo_two_nodes(false));
+	ASSERT_EQ(0, run("ip netns exec mA ping -c1 -W2 10.0.0.2 >/dev/null"));
+	self->l = sp_listen("mB", MYC_ADDR_PORT, 200, 8);
+	self->c = socket_in("mA", SOCK_SEQPACKET);
+	ASSERT_LE(0, self->l);
+	ASSERT_LE(0, self->c);
+	ASSERT_EQ(0, set_timeo(self->l, 10));
+	ASSERT_EQ(0, set_timeo(self->c, 10));
+}
+
+FIXTURE_TEARDOWN(sp)
+{
+	close(self->l);
+	close(self->c);
+	topo_cleanup();
+}
+
+/* Connect from A, accept on B: then connect() returns. */
+static int establish(struct __test_metadata *_metadata, int l, int c,
+		     uint16_t kind, uint32_t id)
+{
+	pid_t pid = child_connect(c, 0xb, kind, id);
+	int s;
+
+	s = accept(l, NULL, NULL);
+	EXPECT_LE(0, s) TH_LOG("accept: %s", strerror(errno));
+	EXPECT_EQ(0, child_status(pid));
+	if (s >= 0)
+		set_timeo(s, 10);
+	return s;
+}
+
+TEST_F(sp, connect_accept_exchange)
+{
+	struct sockaddr_myc pa, pc, nc;
+	socklen_t len = sizeof(pa);
+	static char big[200000], got[200001];
+	char buf[64];
+	size_t i;
+	int s;
+
+	s = establish(_metadata, self->l, self->c, MYC_ADDR_PORT, 200);
+	ASSERT_LE(0, s);
+
+	/* each end names the other: the accepted socket has its own port */
+	ASSERT_EQ(0, getpeername(s, (struct sockaddr *)&pa, &len));
+	ASSERT_EQ(0, getsockname(self->c, (struct sockaddr *)&nc, &len));
+	EXPECT_EQ(0xaULL, pa.smyc_node);
+	EXPECT_EQ(nc.smyc_id, pa.smyc_id);
+	ASSERT_EQ(0, getpeername(self->c, (struct sockaddr *)&pc, &len));
+	EXPECT_EQ(0xbULL, pc.smyc_node);
+	EXPECT_EQ(MYC_ADDR_PORT, pc.smyc_kind);
+	EXPECT_NE(200U, pc.smyc_id);
+	EXPECT_EQ(local_port(s), pc.smyc_id);
+
+	/* boundaries kept, both directions */
+	ASSERT_EQ(3, send(self->c, "one", 3, 0));
+	ASSERT_EQ(5, send(self->c, "three", 5, 0));
+	ASSERT_EQ(0, send(self->c, "", 0, 0));
+	EXPECT_EQ(3, recv(s, buf, sizeof(buf), 0));
+	EXPECT_EQ(5, recv(s, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "three", 5));
+	EXPECT_EQ(0, recv(s, buf, sizeof(buf), MSG_DONTWAIT));
+	ASSERT_EQ(4, send(s, "back", 4, 0));
+	EXPECT_EQ(4, recv(self->c, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "back", 4));
+
+	/* a large message, byte-exact */
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (char)(i * 7 + 5);
+	ASSERT_EQ((ssize_t)sizeof(big), send(s, big, sizeof(big), 0));
+	ASSERT_EQ((ssize_t)sizeof(big), recv(self->c, got, sizeof(got), 0));
+	EXPECT_EQ(0, memcmp(big, got, sizeof(big)));
+	close(s);
+}
+
+TEST_F(sp, connect_to_service)
+{
+	struct sockaddr_myc pc;
+	socklen_t len = sizeof(pc);
+	int l2, s;
+	char buf[8];
+
+	l2 = sp_listen("mB", MYC_ADDR_SERVICE, 42, 8);
+	ASSERT_LE(0, l2);
+	s = establish(_metadata, l2, self->c, MYC_ADDR_SERVICE, 42);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, getpeername(self->c, (struct sockaddr *)&pc, &len));
+	EXPECT_EQ(MYC_ADDR_PORT, pc.smyc_kind);
+	EXPECT_EQ(local_port(s), pc.smyc_id);
+	ASSERT_EQ(2, send(self->c, "hi", 2, 0));
+	EXPECT_EQ(2, recv(s, buf, sizeof(buf), 0));
+	close(s);
+	close(l2);
+}
+
+TEST_F(sp, refused)
+{
+	int d = socket_in("mB", SOCK_DGRAM), q = socket_in("mB", SOCK_SEQPACKET);
+	int c2 = socket_in("mA", SOCK_SEQPACKET), c3 = socket_in("mA",
+								SOCK_SEQPACKET);
+
+	ASSERT_LE(0, d);
+	ASSERT_LE(0, q);
+	ASSERT_EQ(0, bind_port(d, 300));
+	ASSERT_EQ(0, bind_port(q, 301));	/* bound, not listening */
+	EXPECT_EQ(-1, sp_connect(self->c, 0xb, MYC_ADDR_PORT, 299));
+	EXPECT_EQ(ECONNREFUSED, errno);
+	EXPECT_EQ(-1, sp_connect(c2, 0xb, MYC_ADDR_PORT, 300));
+	EXPECT_EQ(ECONNREFUSED, errno);
+	EXPECT_EQ(-1, sp_connect(c3, 0xb, MYC_ADDR_PORT, 301));
+	EXPECT_EQ(ECONNREFUSED, errno);
+	/* a refused socket may try again */
+	ASSERT_LE(0, establish(_metadata, self->l, self->c, MYC_ADDR_PORT,
+			       200));
+	close(d);
+	close(q);
+	close(c2);
+	close(c3);
+}
+
+/* Close gives end of file after the queued messages; sends get EPIPE. */
+TEST_F(sp, close_gives_eof_and_epipe)
+{
+	char buf[8];
+	int s, i;
+
+	s = establish(_metadata, self->l, self->c, MYC_ADDR_PORT, 200);
+	ASSERT_LE(0, s);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(4, send(self->c, &i, 4, 0));
+	close(self->c);
+	self->c = socket_in("mA", SOCK_SEQPACKET);
+	for (i = 0; i < 3; i++) {
+		int v;
+
+		ASSERT_EQ(4, recv(s, &v, 4, 0));
+		EXPECT_EQ(i, v);
+	}
+	EXPECT_EQ(0, recv(s, buf, sizeof(buf), 0));
+	EXPECT_EQ(-1, send(s, "x", 1, MSG_NOSIGNAL));
+	EXPECT_EQ(EPIPE, errno);
+	close(s);
+}
+
+TEST_F(sp, server_close_gives_eof)
+{
+	char buf[8];
+	int s;
+
+	s = establish(_metadata, self->l, self->c, MYC_ADDR_PORT, 200);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(2, send(s, "by", 2, 0));
+	close(s);
+	EXPECT_EQ(2, recv(self->c, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, recv(self->c, buf, sizeof(buf), 0));
+}
+
+TEST_F(sp, nonblocking_connect_and_backlog)
+{
+	int c2 = socket_in("mA", SOCK_SEQPACKET), l1, s, err;
+	struct pollfd p = { .events = POLLOUT };
+	socklen_t len = sizeof(err);
+
+	/* as for TCP, a backlog of n holds n + 1 requests: here one */
+	l1 = sp_listen("mB", MYC_ADDR_PORT, 210, 0);
+	ASSERT_LE(0, l1);
+	ASSERT_LE(0, c2);
+	fcntl(self->c, F_SETFL, O_NONBLOCK);
+	fcntl(c2, F_SETFL, O_NONBLOCK);
+	EXPECT_EQ(-1, sp_connect(self->c, 0xb, MYC_ADDR_PORT, 210));
+	EXPECT_EQ(EINPROGRESS, errno);
+	EXPECT_EQ(-1, sp_connect(self->c, 0xb, MYC_ADDR_PORT, 210));
+	EXPECT_EQ(EALREADY, errno);
+	usleep(300000);
+	/* the backlog is full: the second is refused */
+	EXPECT_EQ(-1, sp_connect(c2, 0xb, MYC_ADDR_PORT, 210));
+	if (errno == EINPROGRESS) {
+		p.fd = c2;
+		ASSERT_EQ(1, poll(&p, 1, 5000));
+		ASSERT_EQ(0, getsockopt(c2, SOL_SOCKET, SO_ERROR, &err,
+					&len));
+		EXPECT_EQ(ECONNREFUSED, err);
+	} else {
+		/* the refusal can come back before connect() returns */
+		EXPECT_EQ(ECONNREFUSED, errno);
+	}
+
+	s = accept(l1, NULL, NULL);
+	ASSERT_LE(0, s);
+	p.fd = self->c;
+	ASSERT_EQ(1, poll(&p, 1, 5000));
+	EXPECT_TRUE(p.revents & POLLOUT);
+	ASSERT_EQ(0, getsockopt(self->c, SOL_SOCKET, SO_ERROR, &err, &len));
+	EXPECT_EQ(0, err);
+	EXPECT_EQ(-1, sp_connect(self->c, 0xb, MYC_ADDR_PORT, 210));
+	EXPECT_EQ(EISCONN, errno);
+	/* nothing more to accept */
+	fcntl(l1, F_SETFL, O_NONBLOCK);
+	EXPECT_EQ(-1, accept(l1, NULL, NULL));
+	EXPECT_EQ(EAGAIN, errno);
+	close(s);
+	close(c2);
+	close(l1);
+}
+
+TEST_F(sp, unreachable_times_out)
+{
+	int t = 300;
+
+	ASSERT_EQ(0, setsockopt(self->c, SOL_MYCELIUM, MYC_SO_TIMEOUT, &t,
+				sizeof(t)));
+	ASSERT_EQ(0, run("tc -n mA qdisc add dev vA root netem loss 100%%"));
+	EXPECT_EQ(-1, sp_connect(self->c, 0xb, MYC_ADDR_PORT, 200));
+	EXPECT_EQ(ETIMEDOUT, errno);
+}
+
+TEST_F(sp, local_connection)
+{
+	int l = sp_listen("mA", MYC_ADDR_PORT, 220, 4), s;
+	pid_t pid;
+	char buf[8];
+
+	ASSERT_LE(0, l);
+	pid = child_connect(self->c, 0, MYC_ADDR_PORT, 220);
+	s = accept(l, NULL, NULL);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, child_status(pid));
+	ASSERT_EQ(5, send(self->c, "local", 5, 0));
+	EXPECT_EQ(5, recv(s, buf, sizeof(buf), 0));
+	ASSERT_EQ(2, send(s, "ok", 2, 0));
+	EXPECT_EQ(2, recv(self->c, buf, sizeof(buf), 0));
+	close(s);
+	EXPECT_EQ(0, recv(self->c, buf, sizeof(buf), 0));
+	close(l);
+}
+
+TEST_F(sp, wrong_state_errors)
+{
+	int d = socket_in("mA", SOCK_DGRAM), s;
+	char buf[4];
+
+	EXPECT_EQ(-1, send(self->c, "x", 1, MSG_NOSIGNAL));
+	EXPECT_EQ(ENOTCONN, errno);
+	EXPECT_EQ(-1, recv(self->c, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(ENOTCONN, errno);
+	EXPECT_EQ(-1, recv(self->l, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, accept(self->c, NULL, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, listen(d, 1));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_EQ(-1, sp_connect(self->l, 0xb, MYC_ADDR_PORT, 200));
+	EXPECT_EQ(EINVAL, errno);
+	s = establish(_metadata, self->l, self->c, MYC_ADDR_PORT, 200);
+	ASSERT_LE(0, s);
+	EXPECT_EQ(-1, listen(self->c, 1));
+	EXPECT_EQ(EINVAL, errno);
+	close(s);
+	close(d);
+}
+
+/* 2000 messages each way under loss: exactly once, in order. */
+TEST_F(sp, lossy_link_in_order)
+{
+	const int n = 2000;
+	pid_t pid, pid2;
+	int s, i, v;
+
+	s = establish(_metadata, self->l, self->c, MYC_ADDR_PORT, 200);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, run("tc -n mA qdisc add dev vA root netem " NETEM));
+	ASSERT_EQ(0, run("tc -n mB qdisc add dev vB root netem " NETEM));
+	pid = fork();
+	if (pid == 0) {
+		for (i = 0; i < n; i++)
+			if (send(self->c, &i, 4, 0) != 4)
+				_exit(1);
+		_exit(0);
+	}
+	pid2 = fork();
+	if (pid2 == 0) {
+		for (i = 0; i < n; i++)
+			if (send(s, &i, 4, 0) != 4)
+				_exit(1);
+		_exit(0);
+	}
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(4, recv(s, &v, 4, 0));
+		ASSERT_EQ(i, v);
+		ASSERT_EQ(4, recv(self->c, &v, 4, 0));
+		ASSERT_EQ(i, v);
+	}
+	EXPECT_EQ(0, child_status(pid));
+	EXPECT_EQ(0, child_status(pid2));
+	EXPECT_EQ(-1, recv(s, &v, 4, MSG_DONTWAIT));
+	close(s);
+}
+
+/* Many connections to one listener at once, each with its own data. */
+TEST_F(sp, many_connections)
+{
+	const int n = 32;
+	int c[32], s[32], i, v;
+	pid_t pid;
+
+	for (i = 0; i < n; i++) {
+		c[i] = socket_in("mA", SOCK_SEQPACKET);
+		ASSERT_LE(0, c[i]);
+		set_timeo(c[i], 10);
+	}
+	pid = fork();
+	if (pid == 0) {
+		for (i = 0; i < n; i++) {
+			if (sp_connect(c[i], 0xb, MYC_ADDR_PORT, 200) ||
+			    send(c[i], &i, 4, 0) != 4)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	for (i = 0; i < n; i++) {
+		s[i] = accept(self->l, NULL, NULL);
+		ASSERT_LE(0, s[i]);
+		set_timeo(s[i], 10);
+	}
+	ASSERT_EQ(0, child_status(pid));
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(4, recv(s[i], &v, 4, 0));
+		EXPECT_EQ(i, v);	/* accepted in connect order */
+		ASSERT_EQ(4, send(s[i], &v, 4, 0));
+	}
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(4, recv(c[i], &v, 4, 0));
+		EXPECT_EQ(i, v);
+		close(c[i]);
+		close(s[i]);
+	}
+}
+
+TEST_HARNESS_MAIN
