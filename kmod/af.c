@@ -226,8 +226,7 @@ bool myc_is_local_node(struct myc_net *mn, u64 node)
 }
 
 /* Check a user address; kinds is a mask of accepted BIT(MYC_ADDR_*). */
-int myc_check_addr(const struct sockaddr *uaddr, int len,
-			  unsigned int kinds)
+int myc_check_addr(const struct sockaddr *uaddr, int len, unsigned int kinds)
 {
 	const struct sockaddr_myc *a = (const struct sockaddr_myc *)uaddr;
 

@@ -7,7 +7,6 @@
 #ifndef _MYC_COMPAT_H
 #define _MYC_COMPAT_H
 
-#include <linux/version.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
@@ -26,9 +25,10 @@
 
 /*
  * proto_ops.accept takes a struct proto_accept_arg since 6.10; before, the
- * flags and kern arguments.  Both call myc_seqpacket_accept() (conn.c).
+ * flags and kern arguments.  Kbuild detects which the headers have.  Both
+ * call myc_seqpacket_accept() (conn.c).
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#ifdef MYC_HAVE_PROTO_ACCEPT_ARG
 static inline int myc_compat_accept(struct socket *sock,
 				    struct socket *newsock,
 				    struct proto_accept_arg *arg)

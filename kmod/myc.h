@@ -279,7 +279,7 @@ struct myc_sock *myc_sock_get(struct myc_net *mn, u32 id, bool service,
 			      int type);
 struct sock *myc_sk_alloc(struct net *net, struct socket *sock, int kern);
 bool myc_is_local_node(struct myc_net *mn, u64 node);
-int myc_check_addr(const struct sockaddr *uaddr, int len, u32 kinds);
+int myc_check_addr(const struct sockaddr *uaddr, int len, unsigned int kinds);
 int myc_autobind(struct myc_sock *ms);
 int myc_parse_cmsgs(struct msghdr *msg, struct myc_msg_meta *meta);
 /* A message to a socket on this node (msg may be NULL when len is 0). */
