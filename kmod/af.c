@@ -67,13 +67,30 @@ struct sock *myc_sock_at(struct myc_net *mn, loff_t pos)
 	return NULL;
 }
 
-void myc_sock_ids(struct sock *sk, u32 *port, bool *has_service, u32 *svc)
+/*
+ * For /proc: the socket's port and service, and its destination (kind 0
+ * when not connected).  Read without the socket lock: a snapshot.
+ */
+void myc_sock_ids(struct sock *sk, u32 *port, bool *has_service, u32 *svc,
+		  struct sockaddr_myc *peer)
 {
 	struct myc_sock *ms = myc_sk(sk);
 
 	*port = READ_ONCE(ms->port);
 	*has_service = READ_ONCE(ms->has_service);
 	*svc = READ_ONCE(ms->service);
+	memset(peer, 0, sizeof(*peer));
+	spin_lock_bh(&ms->conn_lock);
+	if (ms->connected || sk->sk_state == TCP_SYN_SENT)
+		*peer = ms->dst;
+	spin_unlock_bh(&ms->conn_lock);
+	if (!peer->smyc_node && peer->smyc_kind)
+		peer->smyc_node = READ_ONCE(ms->mn->node_id);
+}
+
+bool myc_sock_connected(struct sock *sk)
+{
+	return READ_ONCE(myc_sk(sk)->connected);
 }
 
 /*
@@ -282,7 +299,7 @@ static int myc_dgram_connect(struct socket *sock, struct sockaddr *uaddr,
 
 	if (len >= (int)sizeof(sa_family_t) && uaddr->sa_family == AF_UNSPEC) {
 		lock_sock(sk);
-		ms->connected = false;
+		WRITE_ONCE(ms->connected, false);
 		sock->state = SS_UNCONNECTED;
 		release_sock(sk);
 		return 0;
@@ -295,8 +312,10 @@ static int myc_dgram_connect(struct socket *sock, struct sockaddr *uaddr,
 	lock_sock(sk);
 	err = myc_autobind(ms);
 	if (!err) {
+		spin_lock_bh(&ms->conn_lock);	/* for /proc's snapshot */
 		memcpy(&ms->dst, uaddr, sizeof(ms->dst));
-		ms->connected = true;
+		WRITE_ONCE(ms->connected, true);
+		spin_unlock_bh(&ms->conn_lock);
 		sock->state = SS_CONNECTED;
 	}
 	release_sock(sk);
@@ -719,6 +738,9 @@ static int myc_release(struct socket *sock)
 	if (sk->sk_type == SOCK_SEQPACKET)
 		myc_conn_close(sk);
 	myc_unhash(ms);
+	RCU_INIT_POINTER(ms->errsink->sk, NULL);
+	myc_errsink_put(ms->errsink);
+	ms->errsink = NULL;
 	sk->sk_shutdown = SHUTDOWN_MASK;
 	sk->sk_state_change(sk);
 	atomic_dec(&ms->mn->nr_sockets);
@@ -798,15 +820,49 @@ static int myc_create(struct net *net, struct socket *sock, int protocol,
 	return myc_sk_alloc(net, sock, kern) ? 0 : -ENOMEM;
 }
 
+struct myc_errsink *myc_errsink_get(struct sock *sk)
+{
+	struct myc_errsink *e = myc_sk(sk)->errsink;
+
+	refcount_inc(&e->ref);
+	return e;
+}
+
+void myc_errsink_put(struct myc_errsink *e)
+{
+	if (e && refcount_dec_and_test(&e->ref))
+		kfree(e);
+}
+
+struct sock *myc_errsink_sock(struct myc_errsink *e)
+{
+	struct sock *sk;
+
+	rcu_read_lock();
+	sk = rcu_dereference(e->sk);
+	if (sk && !refcount_inc_not_zero(&sk->sk_refcnt))
+		sk = NULL;
+	rcu_read_unlock();
+	return sk;
+}
+
 /* A new sock for sock (whose type and ops are set), counted in its node. */
 struct sock *myc_sk_alloc(struct net *net, struct socket *sock, int kern)
 {
+	struct myc_errsink *e;
 	struct myc_sock *ms;
 	struct sock *sk;
 
-	sk = sk_alloc(net, myc_family, GFP_KERNEL, &myc_proto, kern);
-	if (!sk)
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
 		return NULL;
+	sk = sk_alloc(net, myc_family, GFP_KERNEL, &myc_proto, kern);
+	if (!sk) {
+		kfree(e);
+		return NULL;
+	}
+	refcount_set(&e->ref, 1);
+	rcu_assign_pointer(e->sk, sk);
 
 	sock->state = SS_UNCONNECTED;
 	sock_init_data(sock, sk);
@@ -816,6 +872,7 @@ struct sock *myc_sk_alloc(struct net *net, struct socket *sock, int kern)
 
 	ms = myc_sk(sk);
 	ms->mn = myc_net(net);
+	ms->errsink = e;
 	spin_lock_init(&ms->conn_lock);
 	ms->meta.cls = MYC_CLASS_SERVICE;
 	ms->meta.priority = MYC_PRIORITY_DEFAULT;

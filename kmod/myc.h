@@ -248,6 +248,22 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 	       size_t len);
 
 /* af.c: the socket family. */
+
+/*
+ * Where a socket's returned messages go.  Records of sent frames hold a
+ * reference on it, not on the socket, so that a closed socket (and the
+ * module) is not pinned until its last frame is acknowledged; release()
+ * clears sk.
+ */
+struct myc_errsink {
+	refcount_t ref;
+	struct sock __rcu *sk;
+};
+
+struct myc_errsink *myc_errsink_get(struct sock *sk);	/* +ref */
+void myc_errsink_put(struct myc_errsink *e);
+struct sock *myc_errsink_sock(struct myc_errsink *e);	/* +ref or NULL */
+
 struct myc_sock {
 	struct sock sk;			/* must be first */
 	struct myc_net *mn;		/* node of sk's netns */
@@ -265,6 +281,7 @@ struct myc_sock {
 
 	struct myc_msg_meta meta;	/* defaults for sendmsg */
 	bool recv_class;
+	struct myc_errsink *errsink;	/* never NULL */
 };
 
 static inline struct myc_sock *myc_sk(const struct sock *sk)
@@ -302,7 +319,9 @@ int myc_seqpacket_accept(struct socket *sock, struct socket *newsock,
 int myc_seqpacket_sendmsg(struct socket *sock, struct msghdr *msg,
 			  size_t len);
 struct sock *myc_sock_at(struct myc_net *mn, loff_t pos);
-void myc_sock_ids(struct sock *sk, u32 *port, bool *has_service, u32 *svc);
+void myc_sock_ids(struct sock *sk, u32 *port, bool *has_service, u32 *svc,
+		  struct sockaddr_myc *peer);
+bool myc_sock_connected(struct sock *sk);
 
 /* proc.c: /proc/net/mycelium */
 int myc_proc_init_net(struct net *net);

@@ -13,6 +13,8 @@
 #include <linux/seq_file.h>
 #include <linux/seq_file_net.h>
 
+#include <net/tcp_states.h>
+
 #include "myc.h"
 
 static void *myc_proc_start(struct seq_file *seq, loff_t *pos)
@@ -37,27 +39,56 @@ static void myc_proc_stop(struct seq_file *seq, void *v)
 	rcu_read_unlock();
 }
 
+/*
+ * What a socket is doing: a datagram socket is "unconnected" or
+ * "connected" (default destination); a seqpacket one listens, connects,
+ * is connected or closed.
+ */
+static const char *myc_state_name(struct sock *sk)
+{
+	if (sk->sk_type == SOCK_DGRAM)
+		return myc_sock_connected(sk) ? "connected" : "unconnected";
+	switch (READ_ONCE(sk->sk_state)) {
+	case TCP_LISTEN:
+		return "listen";
+	case TCP_SYN_SENT:
+		return "connecting";
+	case TCP_ESTABLISHED:
+		return "established";
+	default:
+		return "closed";
+	}
+}
+
 static int myc_proc_show(struct seq_file *seq, void *v)
 {
+	struct sockaddr_myc peer;
 	struct sock *sk = v;
 	u32 port, service;
 	bool has_service;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(seq, "port     service  type  rx_queue tx_queue uid   inode\n");
+		seq_puts(seq, "port     service  type  state       rx_queue tx_queue uid   inode    peer\n");
 		return 0;
 	}
-	myc_sock_ids(sk, &port, &has_service, &service);
+	myc_sock_ids(sk, &port, &has_service, &service, &peer);
 	seq_printf(seq, "%08x ", port);
 	if (has_service)
 		seq_printf(seq, "%08x ", service);
 	else
 		seq_puts(seq, "-        ");
-	seq_printf(seq, "%-5s %08x %08x %-5u %lu\n",
+	seq_printf(seq, "%-5s %-11s %08x %08x %-5u %-8lu ",
 		   sk->sk_type == SOCK_DGRAM ? "dgram" : "seqp",
-		   sk_rmem_alloc_get(sk), sk_wmem_alloc_get(sk),
+		   myc_state_name(sk), sk_rmem_alloc_get(sk),
+		   sk_wmem_alloc_get(sk),
 		   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
 		   sock_i_ino(sk));
+	if (peer.smyc_kind)
+		seq_printf(seq, "%016llx:%c:%08x\n", peer.smyc_node,
+			   peer.smyc_kind == MYC_ADDR_SERVICE ? 's' : 'p',
+			   peer.smyc_id);
+	else
+		seq_puts(seq, "-\n");
 	return 0;
 }
 

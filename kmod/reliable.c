@@ -54,7 +54,7 @@ struct myc_sent {
 	u64 sent_us;
 	u32 bytes;
 	struct sk_buff *skb;		/* clone: header + payload */
-	struct sock *sk;		/* sender (held), or NULL */
+	struct myc_errsink *sink;	/* the sender's (held), or NULL */
 	u64 deadline_us;		/* give up after this; 0: never */
 	u64 msn;			/* of the first chunk */
 	u32 offset;
@@ -65,8 +65,7 @@ struct myc_sent {
 static void myc_sent_free(struct myc_sent *s)
 {
 	kfree_skb(s->skb);
-	if (s->sk)
-		sock_put(s->sk);
+	myc_errsink_put(s->sink);
 	kfree(s);
 }
 
@@ -192,7 +191,7 @@ u64 myc_rel_deadline(u32 timeout_ms)
  * chunk right after; h is written with the new packet number) and record
  * it with a clone, in one step so that peer->sent stays in packet-number
  * order.  sk (may be NULL) gets what is returned of the frame's message;
- * the record holds a reference on it.
+ * the record holds a reference on its error sink.
  */
 int myc_rel_track(struct myc_peer *peer, struct sk_buff *skb,
 		  struct myc_hdr *h, struct sock *sk, u64 deadline_us,
@@ -216,7 +215,7 @@ int myc_rel_track(struct myc_peer *peer, struct sk_buff *skb,
 	s->offset = c.offset;
 	s->kind = c.kind;
 	s->guarantee = c.guarantee;
-	s->sk = sk;
+	s->sink = NULL;
 	spin_lock_bh(&peer->lock);
 	if (peer->dead) {
 		spin_unlock_bh(&peer->lock);
@@ -234,7 +233,7 @@ int myc_rel_track(struct myc_peer *peer, struct sk_buff *skb,
 	s->pn = h->pn;
 	s->sent_us = myc_now_us();
 	if (sk)
-		sock_hold(sk);
+		s->sink = myc_errsink_get(sk);
 	list_add_tail(&s->list, &peer->sent);
 	peer->in_flight += s->bytes;
 	if (deadline_us && deadline_us < peer->min_deadline_us)
@@ -353,8 +352,9 @@ static int myc_sent_cmp(void *priv, const struct list_head *a,
 	return 0;
 }
 
-/* Return the message of record s (its first frame left) to its sender. */
-static void myc_rel_report(struct myc_peer *peer, struct myc_sent *s, int err)
+/* Return the message of record s (its first frame left) to sk. */
+static void myc_rel_report(struct myc_peer *peer, struct sock *sk,
+			   struct myc_sent *s, int err)
 {
 	struct myc_err_cb *cb;
 	struct sk_buff *skb;
@@ -380,7 +380,7 @@ static void myc_rel_report(struct myc_peer *peer, struct myc_sent *s, int err)
 						      MYC_ADDR_PORT;
 	cb->dst.smyc_id = c.dst_id;
 	cb->dst.smyc_node = peer->id;
-	myc_sock_queue_err(s->sk, skb);
+	myc_sock_queue_err(sk, skb);
 }
 
 /* Number and send a frame of SKIP chunks (NULL: nothing to send). */
@@ -453,6 +453,8 @@ static void myc_rel_fail(struct myc_peer *peer, struct list_head *failed,
 
 	list_sort(NULL, failed, myc_sent_cmp);
 	list_for_each_entry_safe(s, tmp, failed, list) {
+		struct sock *sk;
+
 		list_del(&s->list);
 		if (s->kind != MYC_CK_SKIP &&
 		    !(have && g == s->guarantee && msn == s->msn)) {
@@ -460,10 +462,13 @@ static void myc_rel_fail(struct myc_peer *peer, struct list_head *failed,
 			g = s->guarantee;
 			msn = s->msn;
 			myc_stat_inc(&peer->stats, MYC_STAT_TX_ERRORS);
-			if (s->sk && s->kind == MYC_CK_MSG)
-				myc_rel_report(peer, s, err);
-			else if (s->sk && s->kind == MYC_CK_CONN_REQ)
-				myc_conn_failed(s->sk, err);
+			sk = s->sink ? myc_errsink_sock(s->sink) : NULL;
+			if (sk && s->kind == MYC_CK_MSG)
+				myc_rel_report(peer, sk, s, err);
+			else if (sk && s->kind == MYC_CK_CONN_REQ)
+				myc_conn_failed(sk, err);
+			if (sk)
+				sock_put(sk);
 			if (skip)
 				myc_rel_add_skip(peer, &frame, g, msn);
 		}

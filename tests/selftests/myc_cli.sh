@@ -76,9 +76,9 @@ wait_ready /tmp/hold_s; wait_ready /tmp/hold_i
 check "socket show" myc -n s socket show
 cp /tmp/out /tmp/socks
 eq "socket show: bound sockets only" 2 "$(wc -l </tmp/socks)"
-grep -q '^port 5000 type dgram rx-queue 0 tx-queue 0 uid 65534 inode [0-9][0-9]*$' /tmp/socks &&
+grep -q '^port 5000 type dgram state unconnected rx-queue 0 tx-queue 0 uid 65534 inode [0-9][0-9]*$' /tmp/socks &&
 	ok "socket show: port line" || { not_ok "socket show: port line"; sed 's/^/# /' /tmp/socks; }
-grep -q '^port [0-9]* type seqpacket service 4242 rx-queue 0 tx-queue 0 uid 65534 inode [0-9]*$' /tmp/socks &&
+grep -q '^port [0-9]* type seqpacket service 4242 state closed rx-queue 0 tx-queue 0 uid 65534 inode [0-9]*$' /tmp/socks &&
 	ok "socket show: service line" || { not_ok "socket show: service line"; sed 's/^/# /' /tmp/socks; }
 inode=$(sed -n 's/^port 5000 .* inode \([0-9]*\)$/\1/p' /tmp/socks)
 mine=0

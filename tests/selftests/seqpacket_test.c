@@ -131,6 +131,15 @@ TEST_F(sp, connect_accept_exchange)
 	EXPECT_NE(200U, pc.smyc_id);
 	EXPECT_EQ(local_port(s), pc.smyc_id);
 
+	/* what `myc socket show` says of the three sockets */
+	EXPECT_EQ(0, run("myc -n mB socket show port 200 | "
+			 "grep -q ' state listen '"));
+	EXPECT_EQ(0, run("myc -n mA socket show | grep -q "
+			 "' state established .* peer 0*b port %u$'", pc.smyc_id));
+	EXPECT_EQ(0, run("myc -n mB socket show port %u | grep -q "
+			 "' state established .* peer 0*a port %u$'", pc.smyc_id,
+			 nc.smyc_id));
+
 	/* boundaries kept, both directions */
 	ASSERT_EQ(3, send(self->c, "one", 3, 0));
 	ASSERT_EQ(5, send(self->c, "three", 5, 0));

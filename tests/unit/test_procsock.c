@@ -83,7 +83,7 @@ TEST(columns_by_header)
 	struct got g;
 	unsigned int line;
 
-	ASSERT_EQ(0, parse("inode state  type  drops port     extra\n"
+	ASSERT_EQ(0, parse("inode color  type  drops port     extra\n"
 			   "99    bound  dgram 7     0000abcd x y z\n"
 			   "\n"
 			   "100   -      stream 0    00000001 -\n",
@@ -95,6 +95,33 @@ TEST(columns_by_header)
 	EXPECT_EQ((unsigned int)MYC_SOCK_INODE, g.e[0].has);
 	EXPECT_STREQ("stream", g.e[1].type);
 	EXPECT_EQ(1U, g.e[1].port);
+}
+
+TEST(state_and_peer)
+{
+	struct got g;
+	unsigned int line;
+
+	ASSERT_EQ(0, parse("port     type  state       peer\n"
+			   "00000001 seqp  established 000000000000000b:p:80000001\n"
+			   "00000002 seqp  connecting  000000000000000b:s:0000002a\n"
+			   "00000003 dgram unconnected -\n",
+			   &g, &line));
+	ASSERT_EQ(3, g.n);
+	EXPECT_STREQ("established", g.e[0].state);
+	EXPECT_EQ(0xbULL, g.e[0].peer_node);
+	EXPECT_EQ((uint16_t)MYC_ADDR_PORT, g.e[0].peer_kind);
+	EXPECT_EQ(0x80000001U, g.e[0].peer_id);
+	EXPECT_EQ((uint16_t)MYC_ADDR_SERVICE, g.e[1].peer_kind);
+	EXPECT_EQ(42U, g.e[1].peer_id);
+	EXPECT_EQ(0U, g.e[2].has & MYC_SOCK_PEER);
+	EXPECT_NE(0U, g.e[2].has & MYC_SOCK_STATE);
+
+	/* a malformed peer is an error, not a guess */
+	EXPECT_NE(0, parse("port     type  peer\n"
+			   "00000001 seqp  b:x:1\n", &g, &line));
+	EXPECT_NE(0, parse("port     type  peer\n"
+			   "00000001 seqp  000000000000000b:p:1:2\n", &g, &line));
 }
 
 TEST(bad_header)

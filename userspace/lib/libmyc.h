@@ -102,6 +102,8 @@ enum {				/* myc_sock_entry.has: optional columns */
 	MYC_SOCK_TX_QUEUE = 1 << 2,
 	MYC_SOCK_UID = 1 << 3,
 	MYC_SOCK_INODE = 1 << 4,
+	MYC_SOCK_STATE = 1 << 5,
+	MYC_SOCK_PEER = 1 << 6,
 };
 
 struct myc_sock_entry {
@@ -112,6 +114,10 @@ struct myc_sock_entry {
 	uint32_t tx_queue;
 	uint32_t uid;
 	uint64_t inode;
+	char state[16];		/* "listen", "established", ... */
+	uint64_t peer_node;	/* connected to (MYC_SOCK_PEER) */
+	uint16_t peer_kind;	/* MYC_ADDR_PORT or MYC_ADDR_SERVICE */
+	uint32_t peer_id;
 	unsigned int has;	/* MYC_SOCK_* present on this line */
 };
 

@@ -25,6 +25,8 @@ enum col {
 	COL_TX_QUEUE,
 	COL_UID,
 	COL_INODE,
+	COL_STATE,
+	COL_PEER,
 };
 
 #define MAX_COLS 64
@@ -41,6 +43,8 @@ static enum col col_of(const char *name)
 		[COL_TX_QUEUE] = "tx_queue",
 		[COL_UID] = "uid",
 		[COL_INODE] = "inode",
+		[COL_STATE] = "state",
+		[COL_PEER] = "peer",
 	};
 	size_t i;
 
@@ -66,6 +70,24 @@ static int num(const char *s, int base, uint64_t max, uint64_t *v)
 	return 0;
 }
 
+/* "node:p:port" or "node:s:service", all hex. */
+static int set_peer(struct myc_sock_entry *e, const char *s)
+{
+	char node[17], kind, id[9];
+	uint64_t n, i;
+	int end = 0;
+
+	if (sscanf(s, "%16[0-9a-f]:%c:%8[0-9a-f]%n", node, &kind, id,
+		   &end) != 3 || s[end] || (kind != 'p' && kind != 's') ||
+	    num(node, 16, UINT64_MAX, &n) || num(id, 16, UINT32_MAX, &i))
+		return -EINVAL;
+	e->peer_node = n;
+	e->peer_kind = kind == 's' ? MYC_ADDR_SERVICE : MYC_ADDR_PORT;
+	e->peer_id = (uint32_t)i;
+	e->has |= MYC_SOCK_PEER;
+	return 0;
+}
+
 static int set_field(struct myc_sock_entry *e, enum col c, const char *s)
 {
 	size_t len;
@@ -83,6 +105,16 @@ static int set_field(struct myc_sock_entry *e, enum col c, const char *s)
 	}
 	if (c != COL_PORT && !strcmp(s, "-"))
 		return 0;
+	if (c == COL_STATE) {
+		len = strlen(s);
+		if (len >= sizeof(e->state))
+			return -EINVAL;
+		memcpy(e->state, s, len + 1);
+		e->has |= MYC_SOCK_STATE;
+		return 0;
+	}
+	if (c == COL_PEER)
+		return set_peer(e, s);
 	switch (c) {
 	case COL_PORT:
 		if (num(s, 16, UINT32_MAX, &v))

@@ -63,6 +63,8 @@ static void socket_print(const struct myc_sock_entry *e)
 	out_str("type", " type %s", e->type);
 	if (e->has & MYC_SOCK_SERVICE)
 		out_u64("service", " service %" PRIu64, e->service);
+	if (e->has & MYC_SOCK_STATE)
+		out_str("state", " state %s", e->state);
 	if (e->has & MYC_SOCK_RX_QUEUE)
 		out_u64("rx-queue", " rx-queue %" PRIu64, e->rx_queue);
 	if (e->has & MYC_SOCK_TX_QUEUE)
@@ -71,6 +73,17 @@ static void socket_print(const struct myc_sock_entry *e)
 		out_u64("uid", " uid %" PRIu64, e->uid);
 	if (e->has & MYC_SOCK_INODE)
 		out_u64("inode", " inode %" PRIu64, e->inode);
+	if (e->has & MYC_SOCK_PEER) {
+		char buf[MYC_NODE_ID_STRLEN];
+
+		out_str("peer-node", " peer %s",
+			myc_node_id_fmt(e->peer_node, buf));
+		if (e->peer_kind == MYC_ADDR_SERVICE)
+			out_u64("peer-service", " service %" PRIu64,
+				e->peer_id);
+		else
+			out_u64("peer-port", " port %" PRIu64, e->peer_id);
+	}
 	out_text("\n");
 	out_close_object();
 }
