@@ -446,7 +446,7 @@ static int myc_dgram_sendmsg(struct socket *sock, struct msghdr *msg,
 	int err;
 
 	if (msg->msg_flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR |
-			       MSG_CMSG_COMPAT))
+			       MSG_MORE | MSG_CMSG_COMPAT))
 		return -EOPNOTSUPP;
 	if (len > MYC_MAX_MSG_SIZE)
 		return -EMSGSIZE;
@@ -738,6 +738,7 @@ static int myc_release(struct socket *sock)
 	if (sk->sk_type == SOCK_SEQPACKET)
 		myc_conn_close(sk);
 	myc_unhash(ms);
+	myc_sched_orphan(ms->mn, sk);
 	RCU_INIT_POINTER(ms->errsink->sk, NULL);
 	myc_errsink_put(ms->errsink);
 	ms->errsink = NULL;

@@ -438,7 +438,7 @@ int myc_seqpacket_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	int err;
 
 	if (msg->msg_flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR |
-			       MSG_CMSG_COMPAT))
+			       MSG_MORE | MSG_CMSG_COMPAT))
 		return -EOPNOTSUPP;
 	if (len > MYC_MAX_MSG_SIZE)
 		return -EMSGSIZE;

@@ -23,6 +23,7 @@
 #include <linux/hashtable.h>
 #include <linux/errqueue.h>
 #include <linux/in6.h>
+#include <linux/ktime.h>
 #include <linux/refcount.h>
 #include <linux/ipv6.h>
 #include <linux/udp.h>
@@ -67,6 +68,14 @@ static inline void myc_stat_inc(struct myc_stats *s, enum myc_stat i)
 {
 	atomic64_inc(&s->v[i]);
 }
+
+static inline u64 myc_now_us(void)
+{
+	return ktime_to_us(ktime_get());
+}
+
+/* sched.c: levels of the send queue (class rank x priority). */
+#define MYC_TX_LEVELS		(4 * (MYC_PRIORITY_MAX + 1))
 
 /* node.c: one node per network namespace. */
 #define MYC_PEER_HASH_BITS	8
@@ -150,12 +159,15 @@ struct myc_peer {
 	struct myc_rtt rtt;
 	struct myc_cc cc;
 	struct timer_list rto_timer;
-	wait_queue_head_t wait;		/* senders waiting for the window */
 	struct myc_seqwin rx_seq[2];	/* high, guaranteed */
 	struct sk_buff_head reorder;	/* early guaranteed messages */
 	u32 reorder_bytes;
 	bool reorder_kick;		/* counted in mn->reorder_pending */
 	struct sk_buff_head rejects;	/* messages to return (REJECT) */
+
+	/* sched.c: chunks waiting to be framed, by level */
+	struct sk_buff_head txq[MYC_TX_LEVELS];
+	unsigned long txq_mask;		/* non-empty levels */
 
 	struct myc_stats stats;
 	struct rcu_head rcu;
@@ -195,14 +207,24 @@ void myc_reasm_drop(struct myc_peer *peer, u8 guarantee, u64 msn);
  * Path MTU discovery replaces this constant with the path's value.
  */
 #define MYC_FRAME_MAX		(1500 - 40 - 8)
+/* Message bytes one chunk of a full frame carries. */
+#define MYC_CHUNK_DATA_MAX	(MYC_FRAME_MAX - MYC_HDR_LEN - MYC_CHUNK_HDR_LEN)
 void myc_rel_init(struct myc_peer *peer);
 void myc_rel_stop(struct myc_peer *peer);
 void myc_rel_destroy(struct myc_peer *peer);
 void myc_rel_rto(struct timer_list *t);
-int myc_rel_wait_window(struct myc_peer *peer, u32 len, long *timeo);
+struct myc_sent;
+struct myc_errsink;
 int myc_rel_track(struct myc_peer *peer, struct sk_buff *skb,
-		  struct myc_hdr *h, struct sock *sk, u64 deadline_us,
-		  gfp_t gfp);
+		  struct myc_hdr *h, gfp_t gfp);
+struct myc_sent *myc_rel_sent_alloc(void);
+struct sk_buff *myc_rel_record(struct myc_peer *peer, struct myc_sent *s,
+			       struct sk_buff *skb, u64 pn,
+			       struct myc_errsink *sink, u64 deadline_us);
+void myc_rel_fail_unsent(struct myc_peer *peer, struct sk_buff *skb,
+			 struct myc_errsink *sink, struct list_head *failed);
+void myc_rel_fail_list(struct myc_peer *peer, struct list_head *failed,
+		       int err);
 u64 myc_rel_deadline(u32 timeout_ms);
 void myc_rel_on_ack(struct myc_peer *peer, const struct myc_ack *a);
 bool myc_rel_rx_reject(struct myc_net *mn, struct myc_peer *peer,
@@ -214,6 +236,17 @@ bool myc_rel_rx_msg(struct myc_net *mn, struct myc_peer *peer,
 		    struct sk_buff *skb, u32 dst_id, bool service);
 void myc_rel_rx_poll(struct myc_net *mn, struct myc_peer *peer);
 void myc_rel_kick(struct myc_net *mn);
+
+/* sched.c: the per-peer send queue (scheduling, bundling). */
+unsigned int myc_sched_level(u8 cls, u8 priority);
+void myc_sched_init(struct myc_peer *peer);
+void myc_sched_queue(struct myc_peer *peer, struct sock *sk,
+		     struct sk_buff *skb, const struct myc_chunk *c,
+		     unsigned int level, u64 deadline_us);
+void myc_sched_push(struct myc_peer *peer);
+void myc_sched_purge(struct myc_peer *peer);
+void myc_sched_destroy(struct myc_peer *peer);
+void myc_sched_orphan(struct myc_net *mn, struct sock *sk);
 
 /* bearer.c: the node's UDP sockets. */
 int myc_bearer_open(struct myc_net *mn, u16 port);

@@ -9,9 +9,10 @@
  * give RTT samples (RFC 6298 estimator, rtt.c) and drive the congestion
  * window (cc.c); frames that the ACKs show lost (packet and time thresholds,
  * RFC 9002) or that outlive the retransmission timeout are sent again under
- * a new packet number.  Senders of reliable messages wait while the window
- * is full (peer->wait), so unacknowledged data per peer is bounded by the
- * window (at most MYC_CWND_MAX).
+ * a new packet number.  The send queue (sched.c) lets reliable chunks out
+ * only while the window has room, so unacknowledged data per peer is
+ * bounded by the window (at most MYC_CWND_MAX); every ACK and timeout
+ * pushes the queue again.
  *
  * Receiver: a frame's packet number is acknowledged only when everything
  * reliable in it was taken (delivered, queued for order, or a duplicate);
@@ -46,7 +47,6 @@
 #define MYC_CWND_MAX		(4U << 20)
 #define MYC_REORDER_MAX_BYTES	(4U << 20)
 #define MYC_REJECTS_MAX		64	/* messages waiting to be returned */
-#define MYC_CHUNK_DATA_MAX	(MYC_FRAME_MAX - MYC_HDR_LEN - MYC_CHUNK_HDR_LEN)
 
 struct myc_sent {
 	struct list_head list;
@@ -69,25 +69,18 @@ static void myc_sent_free(struct myc_sent *s)
 	kfree(s);
 }
 
-static void myc_rel_fail(struct myc_peer *peer, struct list_head *failed,
-			 int err);
 static void myc_rel_send_rejects(struct myc_peer *peer);
-
-static u64 myc_now_us(void)
-{
-	return ktime_to_us(ktime_get());
-}
 
 void myc_rel_init(struct myc_peer *peer)
 {
 	INIT_LIST_HEAD(&peer->sent);
 	skb_queue_head_init(&peer->reorder);
-	init_waitqueue_head(&peer->wait);
 	myc_rtt_init(&peer->rtt);
 	myc_cc_init(&peer->cc, MYC_FRAME_MAX);
 	myc_seqwin_init(&peer->rx_seq[0]);
 	myc_seqwin_init(&peer->rx_seq[1]);
 	skb_queue_head_init(&peer->rejects);
+	myc_sched_init(peer);
 	peer->min_deadline_us = U64_MAX;
 	timer_setup(&peer->rto_timer, myc_rel_rto, 0);
 }
@@ -105,8 +98,8 @@ void myc_rel_stop(struct myc_peer *peer)
 	list_splice_init(&peer->sent, &failed);
 	peer->in_flight = 0;
 	spin_unlock_bh(&peer->lock);
-	myc_rel_fail(peer, &failed, EHOSTUNREACH);
-	wake_up_all(&peer->wait);
+	myc_rel_fail_list(peer, &failed, EHOSTUNREACH);
+	myc_sched_purge(peer);
 }
 
 /* Last reference gone: free what is pending. */
@@ -122,6 +115,7 @@ void myc_rel_destroy(struct myc_peer *peer)
 	peer->in_flight = 0;
 	__skb_queue_purge(&peer->reorder);
 	__skb_queue_purge(&peer->rejects);
+	myc_sched_destroy(peer);
 	peer->reorder_bytes = 0;
 	if (peer->reorder_kick) {
 		peer->reorder_kick = false;
@@ -148,74 +142,110 @@ static void myc_rel_arm(struct myc_peer *peer)
 		  usecs_to_jiffies(when - now) : 0) + 1);
 }
 
-/* Wait until the window has room for len bytes (process context). */
-int myc_rel_wait_window(struct myc_peer *peer, u32 len, long *timeo)
-{
-	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	int err = 0;
-
-	add_wait_queue(&peer->wait, &wait);
-	for (;;) {
-		bool room;
-
-		spin_lock_bh(&peer->lock);
-		room = peer->dead ||
-		       myc_cc_can_send(&peer->cc, peer->in_flight, len);
-		spin_unlock_bh(&peer->lock);
-		if (room)
-			break;
-		if (!*timeo) {
-			err = -EAGAIN;
-			break;
-		}
-		if (signal_pending(current)) {
-			err = sock_intr_errno(*timeo);
-			break;
-		}
-		*timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, *timeo);
-	}
-	remove_wait_queue(&peer->wait, &wait);
-	if (!err && READ_ONCE(peer->dead))
-		err = -EHOSTUNREACH;
-	return err;
-}
-
 /* When a message sent now with this MYC_SO_TIMEOUT is given up (0: never). */
 u64 myc_rel_deadline(u32 timeout_ms)
 {
 	return timeout_ms ? myc_now_us() + (u64)timeout_ms * USEC_PER_MSEC : 0;
 }
 
-/*
- * Number an ack-eliciting frame (its header is at skb->data, its first
- * chunk right after; h is written with the new packet number) and record
- * it with a clone, in one step so that peer->sent stays in packet-number
- * order.  sk (may be NULL) gets what is returned of the frame's message;
- * the record holds a reference on its error sink.
- */
-int myc_rel_track(struct myc_peer *peer, struct sk_buff *skb,
-		  struct myc_hdr *h, struct sock *sk, u64 deadline_us,
-		  gfp_t gfp)
+struct myc_sent *myc_rel_sent_alloc(void)
 {
-	struct myc_sent *s;
+	return kmalloc(sizeof(struct myc_sent), GFP_ATOMIC);
+}
+
+/* Fill s from the first chunk of the frame skb (header at skb->data). */
+static int myc_sent_init(struct myc_sent *s, struct sk_buff *skb,
+			 struct myc_errsink *sink, u64 deadline_us)
+{
 	struct myc_chunk c;
 	size_t pos = 0;
 
-	if (deadline_us && myc_now_us() >= deadline_us)
-		return -ETIMEDOUT;
 	if (WARN_ON_ONCE(myc_chunk_next(skb->data + MYC_HDR_LEN,
 					skb->len - MYC_HDR_LEN, &pos, &c) <= 0))
 		return -EINVAL;
-	s = kmalloc(sizeof(*s), gfp);
-	if (!s)
-		return -ENOMEM;
 	s->bytes = skb->len;
 	s->deadline_us = deadline_us;
 	s->msn = c.msn;
 	s->offset = c.offset;
 	s->kind = c.kind;
 	s->guarantee = c.guarantee;
-	s->sink = NULL;
+	s->sink = sink;
+	s->skb = NULL;
+	s->pn = 0;
+	return 0;
+}
+
+/*
+ * Record the reliable frame skb (header encoded with packet number pn)
+ * in s (from myc_rel_sent_alloc()), taking over the reference on sink.
+ * Returns what to transmit: a clone is kept for retransmission; if there
+ * is no memory for one, the record keeps skb itself and the retransmission
+ * timer sends it later (NULL).  Under peer->lock.
+ */
+struct sk_buff *myc_rel_record(struct myc_peer *peer, struct myc_sent *s,
+			       struct sk_buff *skb, u64 pn,
+			       struct myc_errsink *sink, u64 deadline_us)
+{
+	struct sk_buff *out = skb;
+
+	if (myc_sent_init(s, skb, sink, deadline_us)) {
+		myc_errsink_put(sink);
+		kfree(s);
+		return skb;	/* cannot happen: the frame was built valid */
+	}
+	s->pn = pn;
+	s->sent_us = myc_now_us();
+	s->skb = skb_clone(skb, GFP_ATOMIC);
+	if (!s->skb) {
+		s->skb = skb;
+		s->sent_us = 0;		/* "sent" long ago: the RTO sends it */
+		out = NULL;
+	}
+	list_add_tail(&s->list, &peer->sent);
+	peer->in_flight += s->bytes;
+	if (deadline_us && deadline_us < peer->min_deadline_us)
+		peer->min_deadline_us = deadline_us;
+	if (!timer_pending(&peer->rto_timer))
+		myc_rel_arm(peer);
+	return out;
+}
+
+/*
+ * A queued reliable chunk that was never sent is given up: make it a
+ * record on *failed (skb: header room pushed, chunk after it), taking over
+ * the reference on sink, for myc_rel_fail_list().  Under peer->lock.
+ */
+void myc_rel_fail_unsent(struct myc_peer *peer, struct sk_buff *skb,
+			 struct myc_errsink *sink, struct list_head *failed)
+{
+	struct myc_sent *s = myc_rel_sent_alloc();
+
+	if (!s || myc_sent_init(s, skb, sink, 0)) {
+		myc_stat_inc(&peer->stats, MYC_STAT_TX_ERRORS);
+		myc_errsink_put(sink);
+		kfree_skb(skb);
+		kfree(s);
+		return;
+	}
+	s->skb = skb;
+	list_add_tail(&s->list, failed);
+}
+
+/*
+ * Number an ack-eliciting control frame (REJECT, SKIP: its header is at
+ * skb->data, its first chunk right after; h is written with the new packet
+ * number), record it and return 0: the caller sends skb.  -EINPROGRESS:
+ * the record kept skb (no memory for a clone), the timer sends it; another
+ * error: skb is still the caller's.
+ */
+int myc_rel_track(struct myc_peer *peer, struct sk_buff *skb,
+		  struct myc_hdr *h, gfp_t gfp)
+{
+	struct myc_sent *s = kmalloc(sizeof(*s), gfp);
+	struct sk_buff *out;
+
+	if (!s)
+		return -ENOMEM;
 	spin_lock_bh(&peer->lock);
 	if (peer->dead) {
 		spin_unlock_bh(&peer->lock);
@@ -224,24 +254,9 @@ int myc_rel_track(struct myc_peer *peer, struct sk_buff *skb,
 	}
 	h->pn = peer->tx_pn++;
 	myc_hdr_encode(skb->data, MYC_HDR_LEN, h);
-	s->skb = skb_clone(skb, GFP_ATOMIC);
-	if (!s->skb) {
-		spin_unlock_bh(&peer->lock);
-		kfree(s);
-		return -ENOMEM;
-	}
-	s->pn = h->pn;
-	s->sent_us = myc_now_us();
-	if (sk)
-		s->sink = myc_errsink_get(sk);
-	list_add_tail(&s->list, &peer->sent);
-	peer->in_flight += s->bytes;
-	if (deadline_us && deadline_us < peer->min_deadline_us)
-		peer->min_deadline_us = deadline_us;
-	if (!timer_pending(&peer->rto_timer))
-		myc_rel_arm(peer);
+	out = myc_rel_record(peer, s, skb, h->pn, NULL, 0);
 	spin_unlock_bh(&peer->lock);
-	return 0;
+	return out ? 0 : -EINPROGRESS;
 }
 
 /*
@@ -331,10 +346,9 @@ void myc_rel_rto(struct timer_list *t)
 unlock:
 	spin_unlock_bh(&peer->lock);
 	myc_rel_xmit_list(peer, &q);
-	if (!list_empty(&failed)) {
-		myc_rel_fail(peer, &failed, ETIMEDOUT);
-		wake_up_all(&peer->wait);
-	}
+	if (!list_empty(&failed))
+		myc_rel_fail_list(peer, &failed, ETIMEDOUT);
+	myc_sched_push(peer);
 }
 
 static int myc_sent_cmp(void *priv, const struct list_head *a,
@@ -352,33 +366,27 @@ static int myc_sent_cmp(void *priv, const struct list_head *a,
 	return 0;
 }
 
-/* Return the message of record s (its first frame left) to sk. */
+/* Return a message (c: its chunk in a frame given up) to sk. */
 static void myc_rel_report(struct myc_peer *peer, struct sock *sk,
-			   struct myc_sent *s, int err)
+			   const struct myc_chunk *c, int err)
 {
 	struct myc_err_cb *cb;
 	struct sk_buff *skb;
-	struct myc_chunk c;
-	size_t pos = 0;
-	u32 len;
+	u32 len = c->offset ? 0 : c->len;
 
-	if (myc_chunk_next(s->skb->data + MYC_HDR_LEN,
-			   s->skb->len - MYC_HDR_LEN, &pos, &c) <= 0)
-		return;
-	len = c.offset ? 0 : c.len;
 	skb = alloc_skb(len, GFP_ATOMIC);
 	if (!skb)
 		return;
-	skb_put_data(skb, c.data, len);
+	skb_put_data(skb, c->data, len);
 	cb = MYC_ERR_CB(skb);
 	memset(cb, 0, sizeof(*cb));
 	cb->ee.ee_errno = err;
 	cb->ee.ee_origin = MYC_EE_ORIGIN_LOCAL;
-	cb->ee.ee_data = c.total;
+	cb->ee.ee_data = c->total;
 	cb->dst.smyc_family = myc_family;
-	cb->dst.smyc_kind = c.flags & MYC_CF_SERVICE ? MYC_ADDR_SERVICE :
-						      MYC_ADDR_PORT;
-	cb->dst.smyc_id = c.dst_id;
+	cb->dst.smyc_kind = c->flags & MYC_CF_SERVICE ? MYC_ADDR_SERVICE :
+						       MYC_ADDR_PORT;
+	cb->dst.smyc_id = c->dst_id;
 	cb->dst.smyc_node = peer->id;
 	myc_sock_queue_err(sk, skb);
 }
@@ -394,11 +402,14 @@ static void myc_rel_send_skips(struct myc_peer *peer, struct sk_buff *skb)
 		.dst_node = peer->id,
 	};
 	struct myc_path *path;
+	int err;
 
 	if (!skb)
 		return;
-	if (myc_rel_track(peer, skb, &h, NULL, 0, GFP_ATOMIC)) {
-		kfree_skb(skb);
+	err = myc_rel_track(peer, skb, &h, GFP_ATOMIC);
+	if (err) {
+		if (err != -EINPROGRESS)
+			kfree_skb(skb);
 		return;
 	}
 	rcu_read_lock();
@@ -439,11 +450,13 @@ static void myc_rel_add_skip(struct myc_peer *peer, struct sk_buff **skbp,
 
 /*
  * Records of frames that will never be acknowledged (given up, or the peer
- * is gone): report each message once to its sender with err, tell a live
- * peer to skip it, free the records.  No lock held.
+ * is gone): report each message in them once to its sender with err, tell
+ * a live peer to skip it, free the records.  A frame holds either one
+ * fragment of a message, or whole messages (sched.c bundles only those):
+ * fragments of one message are told apart by sorting.  No lock held.
  */
-static void myc_rel_fail(struct myc_peer *peer, struct list_head *failed,
-			 int err)
+void myc_rel_fail_list(struct myc_peer *peer, struct list_head *failed,
+		       int err)
 {
 	bool skip = !READ_ONCE(peer->dead), have = false;
 	struct sk_buff *frame = NULL;
@@ -453,25 +466,35 @@ static void myc_rel_fail(struct myc_peer *peer, struct list_head *failed,
 
 	list_sort(NULL, failed, myc_sent_cmp);
 	list_for_each_entry_safe(s, tmp, failed, list) {
-		struct sock *sk;
+		struct sock *sk = s->sink ? myc_errsink_sock(s->sink) : NULL;
+		struct myc_chunk c;
+		size_t pos = 0;
 
 		list_del(&s->list);
-		if (s->kind != MYC_CK_SKIP &&
-		    !(have && g == s->guarantee && msn == s->msn)) {
-			have = true;
-			g = s->guarantee;
-			msn = s->msn;
+		while (myc_chunk_next(s->skb->data + MYC_HDR_LEN,
+				      s->skb->len - MYC_HDR_LEN, &pos, &c) > 0) {
+			bool whole = !c.offset && c.len == c.total;
+
+			if (c.kind == MYC_CK_SKIP)
+				continue;
+			if (!whole && have && g == c.guarantee && msn == c.msn)
+				continue;	/* another fragment of it */
+			if (!whole) {
+				have = true;
+				g = c.guarantee;
+				msn = c.msn;
+			}
 			myc_stat_inc(&peer->stats, MYC_STAT_TX_ERRORS);
-			sk = s->sink ? myc_errsink_sock(s->sink) : NULL;
-			if (sk && s->kind == MYC_CK_MSG)
-				myc_rel_report(peer, sk, s, err);
-			else if (sk && s->kind == MYC_CK_CONN_REQ)
+			if (sk && c.kind == MYC_CK_MSG)
+				myc_rel_report(peer, sk, &c, err);
+			else if (sk && c.kind == MYC_CK_CONN_REQ)
 				myc_conn_failed(sk, err);
-			if (sk)
-				sock_put(sk);
 			if (skip)
-				myc_rel_add_skip(peer, &frame, g, msn);
+				myc_rel_add_skip(peer, &frame, c.guarantee,
+						 c.msn);
 		}
+		if (sk)
+			sock_put(sk);
 		myc_sent_free(s);
 	}
 	myc_rel_send_skips(peer, frame);
@@ -529,7 +552,7 @@ void myc_rel_on_ack(struct myc_peer *peer, const struct myc_ack *a)
 
 	myc_rel_xmit_list(peer, &q);
 	if (acked)
-		wake_up_all(&peer->wait);
+		myc_sched_push(peer);
 }
 
 /* Acknowledge what was received from peer, on path (BH context). */
@@ -623,6 +646,7 @@ static void myc_rel_send_rejects(struct myc_peer *peer)
 		struct myc_path *path;
 		struct myc_chunk c;
 		u64 msn;
+		int err;
 
 		spin_lock_bh(&peer->lock);
 		msg = __skb_dequeue(&peer->rejects);
@@ -656,8 +680,10 @@ static void myc_rel_send_rejects(struct myc_peer *peer)
 				     MYC_CHUNK_HDR_LEN, &c);
 		skb_copy_bits(msg, 0, skb_put(skb, c.len), c.len);
 		kfree_skb(msg);
-		if (myc_rel_track(peer, skb, &h, NULL, 0, GFP_ATOMIC)) {
-			kfree_skb(skb);
+		err = myc_rel_track(peer, skb, &h, GFP_ATOMIC);
+		if (err) {
+			if (err != -EINPROGRESS)
+				kfree_skb(skb);
 			continue;
 		}
 		rcu_read_lock();
