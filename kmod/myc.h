@@ -225,6 +225,7 @@ void myc_rel_fail_unsent(struct myc_peer *peer, struct sk_buff *skb,
 			 struct myc_errsink *sink, struct list_head *failed);
 void myc_rel_fail_list(struct myc_peer *peer, struct list_head *failed,
 		       int err);
+void myc_rel_skip(struct myc_peer *peer, u8 guarantee, u64 msn);
 u64 myc_rel_deadline(u32 timeout_ms);
 void myc_rel_on_ack(struct myc_peer *peer, const struct myc_ack *a);
 bool myc_rel_rx_reject(struct myc_net *mn, struct myc_peer *peer,

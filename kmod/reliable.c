@@ -448,6 +448,15 @@ static void myc_rel_add_skip(struct myc_peer *peer, struct sk_buff **skbp,
 			     MYC_CHUNK_HDR_LEN, &c);
 }
 
+/* A message will not be sent whole (sendmsg failed halfway): skip it. */
+void myc_rel_skip(struct myc_peer *peer, u8 guarantee, u64 msn)
+{
+	struct sk_buff *frame = NULL;
+
+	myc_rel_add_skip(peer, &frame, guarantee, msn);
+	myc_rel_send_skips(peer, frame);
+}
+
 /*
  * Records of frames that will never be acknowledged (given up, or the peer
  * is gone): report each message in them once to its sender with err, tell

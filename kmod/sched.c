@@ -110,13 +110,16 @@ static bool myc_sched_reliable(const struct sk_buff *skb)
 	return MYC_TX_CB(skb)->guarantee != MYC_GUARANTEE_BEST_EFFORT;
 }
 
-/* May this chunk (len bytes once framed) go now?  Under peer->lock. */
-static bool myc_sched_can_send(struct myc_peer *peer, struct sk_buff *skb,
-			       u32 extra)
+/*
+ * May this chunk go now?  A reliable one needs room in the window for a
+ * whole frame (or nothing in flight): waiting for a full frame's room
+ * rather than sending what a single ACK opened keeps bundles full (silly
+ * window avoidance, RFC 1122 4.2.3.4).  Under peer->lock.
+ */
+static bool myc_sched_can_send(struct myc_peer *peer, struct sk_buff *skb)
 {
 	return !myc_sched_reliable(skb) ||
-	       myc_cc_can_send(&peer->cc, peer->in_flight + extra,
-			       skb->len + MYC_HDR_LEN);
+	       myc_cc_can_send(&peer->cc, peer->in_flight, MYC_FRAME_MAX);
 }
 
 /* The first sendable chunk of the lowest level, or NULL. */
@@ -129,7 +132,7 @@ static struct sk_buff *myc_sched_head(struct myc_peer *peer,
 	for_each_set_bit(l, &mask, MYC_TX_LEVELS) {
 		struct sk_buff *skb = skb_peek(&peer->txq[l]);
 
-		if (skb && myc_sched_can_send(peer, skb, 0)) {
+		if (skb && myc_sched_can_send(peer, skb)) {
 			*level = l;
 			return skb;
 		}

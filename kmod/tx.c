@@ -103,6 +103,14 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 			myc_sched_push(peer);
 	} while (offset < len);
 
+	if (err && offset && reliable) {
+		/*
+		 * Part of the message is queued or sent: the receiver must
+		 * not wait for the rest.  A restarted call sends it anew.
+		 */
+		myc_sched_push(peer);
+		myc_rel_skip(peer, c.guarantee, c.msn);
+	}
 	if (!err && !ctl)
 		myc_stat_inc(&peer->stats, MYC_STAT_TX_MSGS);
 out:
