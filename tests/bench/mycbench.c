@@ -6,9 +6,10 @@
  *            [-a SRV_IPV4] [-n SRV_NODE] [-g GUARANTEE] [-s SIZE]
  *            [-d SECONDS] [-w SECONDS] [-b BUFSIZE] [-p PORT]
  *
- * Forks a server into SRV_NS (pinned to CPU 1) and a client into CLI_NS
- * (CPU 0), runs the test and prints one line of JSON with the figures, or
- * with "ok": false and the error.  Exits 0 on success, 1 on failure.
+ * Forks a server into SRV_NS and a client into CLI_NS, pinned to CPUs (see
+ * main(); -P sets them, -1 leaves a side unpinned), runs the test and
+ * prints one line of JSON with the figures, or with "ok": false and the
+ * error.  Exits 0 on success, 1 on failure.
  * See mycbench.h for what each test measures.
  */
 #define _GNU_SOURCE
@@ -43,7 +44,7 @@ static void usage(void)
 		"Usage: mycbench -t TRANSPORT -T TEST -S SRV_NS -C CLI_NS\n"
 		"                [-a SRV_IPV4] [-n SRV_NODE] [-g GUARANTEE]\n"
 		"                [-s SIZE] [-d SECONDS] [-w SECONDS] [-b BUFSIZE]\n"
-		"                [-p PORT]\n"
+		"                [-p PORT] [-P CLIENT_CPU,SERVER_CPU]\n"
 		"TRANSPORT := { myc | tcp | udp | tipc | sctp }\n"
 		"TEST := { bulk | rate | rr }\n");
 	exit(2);
@@ -70,7 +71,7 @@ static void pin_cpu(int cpu)
 {
 	cpu_set_t set;
 
-	if (sysconf(_SC_NPROCESSORS_ONLN) <= cpu)
+	if (cpu < 0 || sysconf(_SC_NPROCESSORS_ONLN) <= cpu)
 		return;
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
@@ -82,7 +83,7 @@ static int server_main(const struct bench_opts *o, struct bench_result *r)
 	bool measures = o->test != BTEST_RR;
 	int fd;
 
-	pin_cpu(1);
+	pin_cpu(o->server_cpu);
 	if (enter_netns(o->srv_ns))
 		return bench_fail(r, 0, "server netns");
 	fd = bench_server_socket(o, r);
@@ -90,7 +91,7 @@ static int server_main(const struct bench_opts *o, struct bench_result *r)
 		return -1;
 	if (bench_rcvtimeo(fd, 200))
 		return bench_fail(r, 0, "SO_RCVTIMEO");
-	bench_shm->server_ready = 1;
+	bench_set(&bench_shm->server_ready);
 	fd = bench_server_accept(o, fd, r);
 	if (fd < 0)
 		return -1;
@@ -105,7 +106,7 @@ static int client_main(const struct bench_opts *o, struct bench_result *r)
 {
 	int fd;
 
-	pin_cpu(0);
+	pin_cpu(o->client_cpu);
 	if (enter_netns(o->cli_ns))
 		return bench_fail(r, 0, "client netns");
 	fd = bench_client_socket(o, r);
@@ -158,38 +159,52 @@ static bool alive(pid_t pid)
 }
 
 /* Wait until *flag is set or pid exits; false on timeout or exit. */
-static bool wait_flag(volatile int *flag, pid_t pid, double secs)
+static bool wait_flag(int *flag, pid_t pid, double secs)
 {
 	double end = bench_now() + secs;
 
-	while (!*flag) {
+	while (!bench_flag(flag)) {
 		if (bench_now() > end || !alive(pid))
-			return *flag;
+			return bench_flag(flag);
 		usleep(5000);
 	}
 	return true;
 }
 
+/* One line of JSON, a member at a time. */
+static void json_str(const char *key, const char *v)
+{
+	printf(",\"%s\":\"%s\"", key, v);
+}
+
+static void json_u64(const char *key, uint64_t v)
+{
+	printf(",\"%s\":%llu", key, (unsigned long long)v);
+}
+
+static void json_num(const char *key, double v, int decimals)
+{
+	printf(",\"%s\":%.*f", key, decimals, v);
+}
+
 static void print_head(const struct bench_opts *o)
 {
-	printf("{\"transport\":\"%s\",\"test\":\"%s\",\"size\":%zu,",
-	       bench_transport_name(o->transport), test_names[o->test],
-	       o->size);
+	printf("{\"transport\":\"%s\"", bench_transport_name(o->transport));
+	json_str("test", test_names[o->test]);
+	json_u64("size", o->size);
 	if (o->transport == BT_MYC)
-		printf("\"guarantee\":\"%s\",", myc_guarantee_name(o->guarantee));
-	printf("\"duration_s\":%.3f,\"warmup_s\":%.3f,\"bufsize\":%d,",
-	       o->duration, o->warmup, o->bufsize);
+		json_str("guarantee", myc_guarantee_name(o->guarantee));
+	json_num("duration_s", o->duration, 3);
+	json_num("warmup_s", o->warmup, 3);
+	json_u64("bufsize", (uint64_t)o->bufsize);
+	printf(",\"cpus\":[%d,%d]", o->client_cpu, o->server_cpu);
 }
 
 static void print_error(const struct bench_opts *o, const char *side,
-			const struct bench_result *r, const char *fallback)
+			const char *what)
 {
 	print_head(o);
-	if (r && r->err)
-		printf("\"ok\":false,\"error\":\"%s: %s: %s\"}\n", side,
-		       r->what, strerror(r->err));
-	else
-		printf("\"ok\":false,\"error\":\"%s: %s\"}\n", side, fallback);
+	printf(",\"ok\":false,\"error\":\"%s: %s\"}\n", side, what);
 }
 
 /* Either side failed: say what each side saw. */
@@ -202,7 +217,7 @@ static void print_errors(const struct bench_opts *o, int srv_st, int cli_st)
 	int st[2] = { srv_st, cli_st }, i, n = 0;
 
 	print_head(o);
-	printf("\"ok\":false,\"error\":\"");
+	printf(",\"ok\":false,\"error\":\"");
 	for (i = 0; i < 2; i++) {
 		if (!side[i]->err && !st[i])
 			continue;
@@ -221,30 +236,30 @@ static void print_result(const struct bench_opts *o)
 {
 	const struct bench_result *s = &bench_shm->server;
 	const struct bench_result *c = &bench_shm->client;
+	uint64_t msgs = s->bytes / o->size;
 
 	print_head(o);
-	printf("\"ok\":true,");
+	printf(",\"ok\":true");
 	if (o->test == BTEST_RR) {
-		printf("\"round_trips\":%llu,\"lost\":%llu,\"rr_per_s\":%.1f,"
-		       "\"rtt_mean_us\":%.1f,\"rtt_p50_us\":%.1f,"
-		       "\"rtt_p99_us\":%.1f,\"rtt_min_us\":%.1f,"
-		       "\"rtt_max_us\":%.1f,\"window_s\":%.3f}\n",
-		       (unsigned long long)c->rtts,
-		       (unsigned long long)c->lost,
-		       c->secs > 0 ? (double)c->rtts / c->secs : 0.0,
-		       c->mean_us, c->p50_us, c->p99_us, c->min_us, c->max_us,
-		       c->secs);
-		return;
+		json_u64("round_trips", c->rtts);
+		json_u64("lost", c->lost);
+		json_num("rr_per_s", c->secs > 0 ? c->rtts / c->secs : 0, 1);
+		json_num("rtt_mean_us", c->mean_us, 1);
+		json_num("rtt_p50_us", c->p50_us, 1);
+		json_num("rtt_p99_us", c->p99_us, 1);
+		json_num("rtt_min_us", c->min_us, 1);
+		json_num("rtt_max_us", c->max_us, 1);
+		json_num("window_s", c->secs, 3);
+	} else {
+		json_u64("rx_bytes", s->bytes);
+		json_u64("rx_msgs", msgs);
+		json_num("window_s", s->secs, 3);
+		json_num("mbytes_per_s", s->bytes / s->secs / 1e6, 3);
+		json_num("msgs_per_s", msgs / s->secs, 1);
+		json_u64("tx_msgs_total", c->total_msgs);
+		json_u64("rx_msgs_total", s->total_msgs);
 	}
-	printf("\"rx_bytes\":%llu,\"rx_msgs\":%llu,\"window_s\":%.3f,"
-	       "\"mbytes_per_s\":%.3f,\"msgs_per_s\":%.1f,"
-	       "\"tx_msgs_total\":%llu,\"rx_msgs_total\":%llu}\n",
-	       (unsigned long long)s->bytes,
-	       (unsigned long long)(s->bytes / o->size), s->secs,
-	       (double)s->bytes / s->secs / 1e6,
-	       (double)(s->bytes / o->size) / s->secs,
-	       (unsigned long long)c->total_msgs,
-	       (unsigned long long)s->total_msgs);
+	printf("}\n");
 }
 
 /*
@@ -261,40 +276,40 @@ static int run(const struct bench_opts *o)
 
 	srv = spawn(o, true);
 	if (srv < 0) {
-		print_error(o, "parent", NULL, "fork failed");
+		print_error(o, "parent", "fork failed");
 		return 1;
 	}
 	if (!wait_flag(&bench_shm->server_ready, srv, 20)) {
 		reap(srv, 1);
-		print_error(o, "server", &bench_shm->server, "not ready");
+		print_errors(o, 1, 0);
 		return 1;
 	}
 	cli = spawn(o, false);
 	if (cli < 0) {
-		bench_shm->stop_server = 1;
+		bench_set(&bench_shm->stop_server);
 		reap(srv, 5);
-		print_error(o, "parent", NULL, "fork failed");
+		print_error(o, "parent", "fork failed");
 		return 1;
 	}
 
 	wait_flag(&bench_shm->window_done, rr ? cli : srv, limit);
-	if (!bench_shm->window_done && alive(rr ? cli : srv) &&
+	if (!bench_flag(&bench_shm->window_done) && alive(rr ? cli : srv) &&
 	    alive(rr ? srv : cli))
 		wait_flag(&bench_shm->window_done, rr ? cli : srv, 1);
 
-	bench_shm->stop_sender = 1;
+	bench_set(&bench_shm->stop_sender);
 	cli_st = reap(cli, rr ? limit : 30);
 	/* what was in flight still arrives */
 	usleep(200000);
-	bench_shm->stop_server = 1;
+	bench_set(&bench_shm->stop_server);
 	srv_st = reap(srv, 10);
 
 	if (bench_shm->server.err || srv_st || bench_shm->client.err || cli_st) {
 		print_errors(o, srv_st, cli_st);
 		return 1;
 	}
-	if (!bench_shm->window_done) {
-		print_error(o, "parent", NULL, "no figures");
+	if (!bench_flag(&bench_shm->window_done)) {
+		print_error(o, "parent", "no figures");
 		return 1;
 	}
 	print_result(o);
@@ -310,13 +325,14 @@ int main(int argc, char **argv)
 		.warmup = 0.5,
 		.guarantee = -1,
 		.port = 5201,
+		.client_cpu = -2,	/* default: see below */
 	};
 	bool have_ip = false;
 	size_t size = 0;
 	uint32_t v;
 	int c, i;
 
-	while ((c = getopt(argc, argv, "t:T:S:C:a:n:g:s:d:w:b:p:h")) != -1) {
+	while ((c = getopt(argc, argv, "t:T:S:C:a:n:g:s:d:w:b:p:P:h")) != -1) {
 		switch (c) {
 		case 't':
 			i = bench_transport_parse(optarg);
@@ -370,6 +386,11 @@ int main(int argc, char **argv)
 				usage();
 			o.port = (uint16_t)v;
 			break;
+		case 'P':
+			if (sscanf(optarg, "%d,%d", &o.client_cpu,
+				   &o.server_cpu) != 2)
+				usage();
+			break;
 		default:
 			usage();
 		}
@@ -391,6 +412,16 @@ int main(int argc, char **argv)
 	if (size < sizeof(uint64_t))
 		size = sizeof(uint64_t);	/* rr numbers its requests */
 	o.size = size;
+	/*
+	 * bulk and rate: sender on CPU 0, receiver on CPU 1.  rr: both on
+	 * CPU 0; under TCG, waking an idle vCPU costs a host scheduling
+	 * decision (milliseconds on a busy host), which would swamp what the
+	 * transports themselves cost.
+	 */
+	if (o.client_cpu == -2) {
+		o.client_cpu = 0;
+		o.server_cpu = o.test == BTEST_RR ? 0 : 1;
+	}
 	/* the SPEC's configuration: bulk with high, the rest best-effort */
 	if (o.guarantee < 0)
 		o.guarantee = o.test == BTEST_BULK ? MYC_GUARANTEE_HIGH :

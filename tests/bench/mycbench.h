@@ -50,6 +50,8 @@ struct bench_opts {
 	int guarantee;		/* myc: enum myc_guarantee */
 	int bufsize;		/* SO_SNDBUF/SO_RCVBUF (forced); 0: defaults */
 	uint16_t port;		/* port (myc, tcp, udp, sctp), tipc instance */
+	int client_cpu;		/* CPU each side is pinned to, -1: none */
+	int server_cpu;
 };
 
 /* What a measuring side reports to the parent (over a pipe). */
@@ -71,14 +73,25 @@ struct bench_result {
  * children poll between system calls, and their results.
  */
 struct bench_shared {
-	volatile int server_ready;	/* bound (and listening) */
-	volatile int window_done;	/* the measuring side has its figures */
-	volatile int stop_sender;	/* bulk, rate: the client stops sending */
-	volatile int stop_server;	/* the server stops reading, exits */
+	int server_ready;	/* bound (and listening) */
+	int window_done;	/* the measuring side has its figures */
+	int stop_sender;	/* bulk, rate: the client stops sending */
+	int stop_server;	/* the server stops reading, exits */
 	struct bench_result server, client;
 };
 
 extern struct bench_shared *bench_shm;
+
+/* The flags, read and set with acquire/release: results come before. */
+static inline bool bench_flag(const int *flag)
+{
+	return __atomic_load_n(flag, __ATOMIC_ACQUIRE);
+}
+
+static inline void bench_set(int *flag)
+{
+	__atomic_store_n(flag, 1, __ATOMIC_RELEASE);
+}
 
 /* transport.c: sockets of each transport. */
 const char *bench_transport_name(enum bench_transport t);

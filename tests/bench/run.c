@@ -22,14 +22,14 @@
 /* rr: a request or reply not back after this long counts as lost. */
 #define RR_LOST_AFTER	1.0
 /* rr: round trips kept for the percentiles (more are counted, not kept). */
-#define RR_MAX_SAMPLES	(1 << 20)
+#define RR_MAX_SAMPLES	1048576
 
 double bench_now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static bool transient(int err)
@@ -55,7 +55,7 @@ int bench_receiver(const struct bench_opts *o, int fd, struct bench_result *r)
 
 	if (!buf)
 		return bench_fail(r, ENOMEM, "receive buffer");
-	while (!bench_shm->stop_server) {
+	while (!bench_flag(&bench_shm->stop_server)) {
 		ssize_t n = recv(fd, buf, RX_BUF, 0);
 
 		now = bench_now();
@@ -84,7 +84,7 @@ int bench_receiver(const struct bench_opts *o, int fd, struct bench_result *r)
 			r->secs = now - t0;
 			r->bytes = r->total_bytes - b0;
 			phase = DRAINING;
-			bench_shm->window_done = 1;
+			bench_set(&bench_shm->window_done);
 		}
 	}
 	free(buf);
@@ -102,7 +102,7 @@ int bench_sender(const struct bench_opts *o, int fd, struct bench_result *r)
 
 	if (!buf)
 		return bench_fail(r, ENOMEM, "send buffer");
-	while (!bench_shm->stop_sender) {
+	while (!bench_flag(&bench_shm->stop_sender)) {
 		ssize_t n = bench_send(o, fd, buf, o->size);
 
 		if (n >= 0) {
@@ -229,7 +229,7 @@ int bench_rr_client(const struct bench_opts *o, int fd, struct bench_result *r)
 	r->secs = now - t0;
 	r->total_msgs = seq;
 	rr_stats(r, ns, kept, sum);
-	bench_shm->window_done = 1;
+	bench_set(&bench_shm->window_done);
 	ret = 0;
 out:
 	free(req);
@@ -244,7 +244,7 @@ int bench_rr_server(const struct bench_opts *o, int fd, struct bench_result *r)
 
 	if (!buf)
 		return bench_fail(r, ENOMEM, "buffer");
-	while (!bench_shm->stop_server) {
+	while (!bench_flag(&bench_shm->stop_server)) {
 		struct sockaddr_storage from;
 		socklen_t flen = sizeof(from);
 		ssize_t n, m;
@@ -266,7 +266,8 @@ int bench_rr_server(const struct bench_opts *o, int fd, struct bench_result *r)
 			else
 				m = sendto(fd, buf, (size_t)n, 0,
 					   (struct sockaddr *)&from, flen);
-		} while (m < 0 && transient(errno) && !bench_shm->stop_server);
+		} while (m < 0 && transient(errno) &&
+			 !bench_flag(&bench_shm->stop_server));
 		if (m < 0 && (errno == EPIPE || errno == ECONNRESET))
 			break;
 	}

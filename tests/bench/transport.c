@@ -232,7 +232,7 @@ int bench_server_accept(const struct bench_opts *o, int lfd,
 	do {
 		fd = accept(lfd, NULL, NULL);
 	} while (fd < 0 && (errno == EAGAIN || errno == EINTR) &&
-		 !bench_shm->stop_server);
+		 !bench_flag(&bench_shm->stop_server));
 	if (fd < 0)
 		return bench_fail(r, 0, "accept");
 	close(lfd);
