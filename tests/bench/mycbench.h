@@ -15,7 +15,6 @@
 #ifndef MYCBENCH_H
 #define MYCBENCH_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
