@@ -7,6 +7,8 @@
 #   make check           everything: build, static checks, host unit tests and
 #                        in-VM selftests on both kernels; ends "N passed, N failed"
 #   make demo            a narrated network inside a VM
+#   make bench           AF_MYCELIUM vs TCP, UDP, TIPC, SCTP in a VM: table,
+#                        build/bench/bench.json and bench.svg (not in check)
 #   make install         modules_install + depmod + tools (DESTDIR, PREFIX)
 #   make clean
 #
@@ -66,6 +68,10 @@ selftests: deps userspace
 # What scripts/vm puts into the VM for kernel KVER.
 vm-inputs: modules userspace selftests
 
+# The benchmark program; scripts/bench adds it to the VM.
+bench-tools: deps-build userspace
+	@$(MAKE) --no-print-directory -C tests/bench O=$(BUILD)/bench
+
 check: deps
 	@$(TOP)/tests/run
 
@@ -76,6 +82,9 @@ fuzz: deps
 
 demo: deps
 	@$(TOP)/scripts/demo
+
+bench: deps
+	@$(TOP)/scripts/bench
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(BUILD)/$(KVER) INSTALL_MOD_DIR=extra \
@@ -94,4 +103,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all deps deps-build modules modules-all sparse checkpatch userspace \
-	unit selftests vm-inputs check fuzz demo install clean
+	unit selftests vm-inputs bench-tools check fuzz demo bench install clean
