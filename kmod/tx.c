@@ -18,7 +18,6 @@
 
 #include "myc.h"
 
-
 int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 	       const struct myc_msg_meta *meta, struct msghdr *msg,
 	       size_t len)
