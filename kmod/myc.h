@@ -159,6 +159,10 @@ struct myc_peer {
 	struct myc_rtt rtt;
 	struct myc_cc cc;
 	struct timer_list rto_timer;
+	struct timer_list ack_timer;	/* delayed ACK */
+	u16 ack_pending;		/* frames received, not acked yet */
+	u64 ack_first_us;		/* when the first of them came */
+	struct myc_ack ackbuf;		/* ACKs built and decoded here */
 	struct myc_seqwin rx_seq[2];	/* high, guaranteed */
 	struct sk_buff_head reorder;	/* early guaranteed messages */
 	u32 reorder_bytes;
@@ -227,12 +231,13 @@ void myc_rel_fail_list(struct myc_peer *peer, struct list_head *failed,
 		       int err);
 void myc_rel_skip(struct myc_peer *peer, u8 guarantee, u64 msn);
 u64 myc_rel_deadline(u32 timeout_ms);
-void myc_rel_on_ack(struct myc_peer *peer, const struct myc_ack *a);
+void myc_rel_on_ack(struct myc_peer *peer, const u8 *payload, size_t len);
+void myc_rel_rx_elicit(struct myc_peer *peer, u64 pn, struct myc_path *path);
+void myc_rel_ack_timer(struct timer_list *t);
 bool myc_rel_rx_reject(struct myc_net *mn, struct myc_peer *peer,
 		       const struct myc_chunk *c);
 bool myc_rel_rx_skip(struct myc_net *mn, struct myc_peer *peer,
 		     const struct myc_chunk *c);
-void myc_rel_send_ack(struct myc_peer *peer, struct myc_path *path);
 bool myc_rel_rx_msg(struct myc_net *mn, struct myc_peer *peer,
 		    struct sk_buff *skb, u32 dst_id, bool service);
 void myc_rel_rx_poll(struct myc_net *mn, struct myc_peer *peer);

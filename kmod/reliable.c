@@ -47,6 +47,8 @@
 #define MYC_CWND_MAX		(4U << 20)
 #define MYC_REORDER_MAX_BYTES	(4U << 20)
 #define MYC_REJECTS_MAX		64	/* messages waiting to be returned */
+#define MYC_ACK_EVERY		2	/* ack-eliciting frames per ACK */
+#define MYC_ACK_DELAY		1	/* jiffies a lone frame waits */
 
 struct myc_sent {
 	struct list_head list;
@@ -83,6 +85,7 @@ void myc_rel_init(struct myc_peer *peer)
 	myc_sched_init(peer);
 	peer->min_deadline_us = U64_MAX;
 	timer_setup(&peer->rto_timer, myc_rel_rto, 0);
+	timer_setup(&peer->ack_timer, myc_rel_ack_timer, 0);
 }
 
 /*
@@ -94,6 +97,7 @@ void myc_rel_stop(struct myc_peer *peer)
 	LIST_HEAD(failed);
 
 	timer_shutdown_sync(&peer->rto_timer);
+	timer_shutdown_sync(&peer->ack_timer);
 	spin_lock_bh(&peer->lock);
 	list_splice_init(&peer->sent, &failed);
 	peer->in_flight = 0;
@@ -509,33 +513,43 @@ void myc_rel_fail_list(struct myc_peer *peer, struct list_head *failed,
 	myc_rel_send_skips(peer, frame);
 }
 
-/* An ACK arrived (BH context). */
-void myc_rel_on_ack(struct myc_peer *peer, const struct myc_ack *a)
+/*
+ * An ACK arrived (BH context): payload of len bytes, decoded into the
+ * peer's buffer under the lock.  peer->sent is in packet-number order and
+ * the ranges descend, so one pass over both finds what they cover.
+ */
+void myc_rel_on_ack(struct myc_peer *peer, const u8 *payload, size_t len)
 {
+	struct myc_ack *a = &peer->ackbuf;
 	struct myc_sent *s, *tmp;
 	struct sk_buff_head q;
 	u64 now = myc_now_us();
 	bool acked = false;
 	u64 largest_sent_us = 0;
+	int i;
 
 	__skb_queue_head_init(&q);
 	spin_lock(&peer->lock);
+	if (myc_ack_decode(payload, len, a)) {
+		spin_unlock(&peer->lock);
+		return;		/* validated before: cannot happen */
+	}
+	i = a->nranges - 1;
 	list_for_each_entry_safe(s, tmp, &peer->sent, list) {
-		unsigned int i;
-
-		for (i = 0; i < a->nranges; i++) {
-			if (s->pn >= a->ranges[i].lo && s->pn <= a->ranges[i].hi)
-				break;
-		}
-		if (i == a->nranges)
+		if (s->pn > a->largest)
+			break;
+		while (i >= 0 && s->pn > a->ranges[i].hi)
+			i--;
+		if (i < 0)
+			break;
+		if (s->pn < a->ranges[i].lo)
 			continue;
 		if (s->pn == a->largest)
 			largest_sent_us = s->sent_us;
 		peer->in_flight -= s->bytes;
 		myc_cc_on_ack(&peer->cc, s->pn, s->bytes);
 		list_del(&s->list);
-		kfree_skb(s->skb);
-		kfree(s);
+		myc_sent_free(s);
 		acked = true;
 	}
 	if (largest_sent_us)
@@ -564,8 +578,11 @@ void myc_rel_on_ack(struct myc_peer *peer, const struct myc_ack *a)
 		myc_sched_push(peer);
 }
 
-/* Acknowledge what was received from peer, on path (BH context). */
-void myc_rel_send_ack(struct myc_peer *peer, struct myc_path *path)
+/*
+ * Acknowledge what was received from peer, on path (NULL: the peer's
+ * current one; caller holds RCU).  BH or timer context.
+ */
+static void myc_rel_send_ack(struct myc_peer *peer, struct myc_path *path)
 {
 	struct myc_hdr h = {
 		.version = MYC_WIRE_VERSION,
@@ -573,37 +590,71 @@ void myc_rel_send_ack(struct myc_peer *peer, struct myc_path *path)
 		.src_node = READ_ONCE(peer->mn->node_id),
 		.dst_node = peer->id,
 	};
-	struct myc_ack *a;
+	struct myc_ack *a = &peer->ackbuf;
 	struct sk_buff *skb;
 	size_t n;
 
-	a = kmalloc(sizeof(*a), GFP_ATOMIC);
-	if (!a)
-		return;
 	skb = alloc_skb(MYC_XMIT_HEADROOM + MYC_HDR_LEN + MYC_ACK_MIN_LEN +
 			8 * MYC_ACK_MAX_RANGES, GFP_ATOMIC);
-	if (!skb) {
-		kfree(a);
-		return;
-	}
+	if (!skb)
+		return;		/* the timer or the next frame tries again */
 	skb_reserve(skb, MYC_XMIT_HEADROOM);
 
-	spin_lock(&peer->lock);
+	spin_lock_bh(&peer->lock);
 	h.pn = peer->tx_pn++;
 	myc_pnwin_to_ack(&peer->rx_pnwin, a, MYC_ACK_MAX_RANGES + 1);
-	spin_unlock(&peer->lock);
-	a->delay_us = 0;
+	a->delay_us = (u32)min_t(u64, myc_now_us() - peer->ack_first_us,
+				 U32_MAX);
 	a->window = MYC_CWND_MAX;
-
+	peer->ack_pending = 0;
 	myc_hdr_encode(skb_put(skb, MYC_HDR_LEN), MYC_HDR_LEN, &h);
 	n = myc_ack_encode(skb_tail_pointer(skb), skb_tailroom(skb), a);
-	kfree(a);
+	spin_unlock_bh(&peer->lock);
 	if (!n) {
 		kfree_skb(skb);
 		return;
 	}
 	skb_put(skb, n);
-	myc_bearer_xmit(peer->mn, path, skb);
+	if (!path)
+		path = myc_peer_pick_path(peer);
+	if (path)
+		myc_bearer_xmit(peer->mn, path, skb);
+	else
+		kfree_skb(skb);
+}
+
+/*
+ * An ack-eliciting frame pn was taken (BH context, under RCU).  Delayed
+ * acknowledgement (RFC 9000 13.2.1): every second such frame is
+ * acknowledged at once, a lone one after at most MYC_ACK_DELAY; a frame
+ * out of order (a gap: something was lost or reordered) at once, so that
+ * the sender's loss detection is not slowed.
+ */
+void myc_rel_rx_elicit(struct myc_peer *peer, u64 pn, struct myc_path *path)
+{
+	bool now;
+
+	spin_lock(&peer->lock);
+	now = pn != peer->rx_pnwin.top + 1;
+	myc_pnwin_check_mark(&peer->rx_pnwin, pn);
+	if (!peer->ack_pending++)
+		peer->ack_first_us = myc_now_us();
+	now |= peer->ack_pending >= MYC_ACK_EVERY;
+	if (!now && !timer_pending(&peer->ack_timer) && !peer->dead)
+		mod_timer(&peer->ack_timer, jiffies + MYC_ACK_DELAY);
+	spin_unlock(&peer->lock);
+	if (now)
+		myc_rel_send_ack(peer, path);
+}
+
+void myc_rel_ack_timer(struct timer_list *t)
+{
+	struct myc_peer *peer = from_timer(peer, t, ack_timer);
+
+	rcu_read_lock();
+	if (READ_ONCE(peer->ack_pending) && !READ_ONCE(peer->dead))
+		myc_rel_send_ack(peer, NULL);
+	rcu_read_unlock();
 }
 
 /*

@@ -210,23 +210,12 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 		if (!myc_rx_data(mn, peer, skb->data + MYC_HDR_LEN,
 				 skb->len - MYC_HDR_LEN) || !elicit)
 			break;
-		spin_lock(&peer->lock);
-		myc_pnwin_check_mark(&peer->rx_pnwin, h.pn);
-		spin_unlock(&peer->lock);
-		if (!path)
-			path = myc_peer_pick_path(peer);
-		if (path)
-			myc_rel_send_ack(peer, path);
+		myc_rel_rx_elicit(peer, h.pn, path);
 		break;
-	case MYC_FT_ACK: {
-		struct myc_ack *a = kmalloc(sizeof(*a), GFP_ATOMIC);
-
-		if (a && !myc_ack_decode(skb->data + MYC_HDR_LEN,
-					 skb->len - MYC_HDR_LEN, a))
-			myc_rel_on_ack(peer, a);
-		kfree(a);
+	case MYC_FT_ACK:
+		myc_rel_on_ack(peer, skb->data + MYC_HDR_LEN,
+			       skb->len - MYC_HDR_LEN);
 		break;
-	}
 	default:
 		break;
 	}

@@ -44,7 +44,7 @@ static void usage(void)
 		"Usage: mycbench -t TRANSPORT -T TEST -S SRV_NS -C CLI_NS\n"
 		"                [-a SRV_IPV4] [-n SRV_NODE] [-g GUARANTEE]\n"
 		"                [-s SIZE] [-d SECONDS] [-w SECONDS] [-b BUFSIZE]\n"
-		"                [-p PORT] [-P CLIENT_CPU,SERVER_CPU]\n"
+		"                [-p PORT] [-P CLIENT_CPU,SERVER_CPU] [-m BATCH]\n"
 		"TRANSPORT := { myc | tcp | udp | tipc | sctp }\n"
 		"TEST := { bulk | rate | rr }\n");
 	exit(2);
@@ -197,6 +197,8 @@ static void print_head(const struct bench_opts *o)
 	json_num("duration_s", o->duration, 3);
 	json_num("warmup_s", o->warmup, 3);
 	json_u64("bufsize", (uint64_t)o->bufsize);
+	if (o->batch > 1)
+		json_u64("batch", (uint64_t)o->batch);
 	printf(",\"cpus\":[%d,%d]", o->client_cpu, o->server_cpu);
 }
 
@@ -332,7 +334,7 @@ int main(int argc, char **argv)
 	uint32_t v;
 	int c, i;
 
-	while ((c = getopt(argc, argv, "t:T:S:C:a:n:g:s:d:w:b:p:P:h")) != -1) {
+	while ((c = getopt(argc, argv, "t:T:S:C:a:n:g:s:d:w:b:p:P:m:h")) != -1) {
 		switch (c) {
 		case 't':
 			i = bench_transport_parse(optarg);
@@ -385,6 +387,11 @@ int main(int argc, char **argv)
 			if (myc_u32_parse(optarg, UINT16_MAX, &v) || !v)
 				usage();
 			o.port = (uint16_t)v;
+			break;
+		case 'm':
+			if (myc_u32_parse(optarg, 1024, &v) || !v)
+				usage();
+			o.batch = (int)v;
 			break;
 		case 'P':
 			if (sscanf(optarg, "%d,%d", &o.client_cpu,

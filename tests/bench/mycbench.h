@@ -48,6 +48,7 @@ struct bench_opts {
 	uint64_t srv_node;	/* myc: the server's node id */
 	int guarantee;		/* myc: enum myc_guarantee */
 	int bufsize;		/* SO_SNDBUF/SO_RCVBUF (forced); 0: defaults */
+	int batch;		/* myc: MSG_MORE on all but every batch-th */
 	uint16_t port;		/* port (myc, tcp, udp, sctp), tipc instance */
 	int client_cpu;		/* CPU each side is pinned to, -1: none */
 	int server_cpu;

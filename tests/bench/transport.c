@@ -308,8 +308,13 @@ ssize_t bench_send(const struct bench_opts *o, int fd, const void *buf,
 	switch (o->transport) {
 	case BT_MYC: {
 		struct sockaddr_myc a = myc_addr_of(o, false);
+		static unsigned int n;
+		int flags = 0;
 
-		return sendto(fd, buf, len, 0, (struct sockaddr *)&a,
+		/* bundling: hold all but every batch-th message back */
+		if (o->batch > 1 && ++n % (unsigned int)o->batch)
+			flags = MSG_MORE;
+		return sendto(fd, buf, len, flags, (struct sockaddr *)&a,
 			      sizeof(a));
 	}
 	case BT_UDP: {
