@@ -625,7 +625,7 @@ static void myc_rel_send_ack(struct myc_peer *peer, struct myc_path *path)
 
 /*
  * An ack-eliciting frame pn was taken (BH context, under RCU).  Delayed
- * acknowledgement (RFC 9000 13.2.1): every second such frame is
+ * acknowledgment (RFC 9000 13.2.1): every second such frame is
  * acknowledged at once, a lone one after at most MYC_ACK_DELAY; a frame
  * out of order (a gap: something was lost or reordered) at once, so that
  * the sender's loss detection is not slowed.
