@@ -148,9 +148,14 @@ static int myc_xmit4(struct myc_net *mn, struct myc_path *path,
 		return -ENETDOWN;
 	fl.fl4_sport = inet_sk(sk)->inet_sport;
 
-	rt = ip_route_output_flow(mn->net, &fl, sk);
-	if (IS_ERR(rt))
-		return PTR_ERR(rt);
+	/* the route is cached per path, as the UDP tunnels do */
+	rt = dst_cache_get_ip4(&path->dst_cache, &fl.saddr);
+	if (!rt) {
+		rt = ip_route_output_flow(mn->net, &fl, sk);
+		if (IS_ERR(rt))
+			return PTR_ERR(rt);
+		dst_cache_set_ip4(&path->dst_cache, &rt->dst, fl.saddr);
+	}
 
 	skb->ignore_df = 1;
 	udp_tunnel_xmit_skb(rt, sk, skb, fl.saddr, fl.daddr, 0,
@@ -178,9 +183,13 @@ static int myc_xmit6(struct myc_net *mn, struct myc_path *path,
 		return -ENETDOWN;
 	fl.fl6_sport = inet_sk(sk)->inet_sport;
 
-	dst = ipv6_stub->ipv6_dst_lookup_flow(mn->net, sk, &fl, NULL);
-	if (IS_ERR(dst))
-		return PTR_ERR(dst);
+	dst = dst_cache_get_ip6(&path->dst_cache, &fl.saddr);
+	if (!dst) {
+		dst = ipv6_stub->ipv6_dst_lookup_flow(mn->net, sk, &fl, NULL);
+		if (IS_ERR(dst))
+			return PTR_ERR(dst);
+		dst_cache_set_ip6(&path->dst_cache, dst, &fl.saddr);
+	}
 
 	skb->ignore_df = 1;
 	udp_tunnel6_xmit_skb(dst, sk, skb, NULL, &fl.saddr, &fl.daddr, 0,

@@ -27,6 +27,7 @@
 #include <linux/refcount.h>
 #include <linux/ipv6.h>
 #include <linux/udp.h>
+#include <net/dst_cache.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include <uapi/linux/mycelium.h>
@@ -128,6 +129,7 @@ struct myc_path {
 	__be16 remote_port;
 	int ifindex;			/* IPv6 link-local scope, or 0 */
 	u8 state;			/* enum myc_path_state */
+	struct dst_cache dst_cache;	/* route to remote (bearer.c) */
 	struct myc_stats stats;
 	struct rcu_head rcu;
 };

@@ -93,7 +93,10 @@ int myc_peer_create(struct myc_net *mn, u64 id, u8 type,
 
 static void myc_path_free_rcu(struct rcu_head *rcu)
 {
-	kfree(container_of(rcu, struct myc_path, rcu));
+	struct myc_path *path = container_of(rcu, struct myc_path, rcu);
+
+	dst_cache_destroy(&path->dst_cache);
+	kfree(path);
 }
 
 struct myc_path *myc_path_find(struct myc_peer *peer, sa_family_t family,
@@ -135,6 +138,10 @@ struct myc_path *myc_path_add(struct myc_peer *peer, sa_family_t family,
 	path = kzalloc(sizeof(*path), GFP_KERNEL);
 	if (!path)
 		return ERR_PTR(-ENOMEM);
+	if (dst_cache_init(&path->dst_cache, GFP_KERNEL)) {
+		kfree(path);
+		return ERR_PTR(-ENOMEM);
+	}
 	path->peer = peer;
 	path->id = peer->next_path_id++;
 	path->family = family;
