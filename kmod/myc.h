@@ -174,6 +174,7 @@ struct myc_peer {
 	/* sched.c: chunks waiting to be framed, by level */
 	struct sk_buff_head txq[MYC_TX_LEVELS];
 	unsigned long txq_mask;		/* non-empty levels */
+	u32 txq_bytes;			/* chunk bytes queued */
 
 	struct myc_stats stats;
 	struct rcu_head rcu;

@@ -102,6 +102,7 @@ void myc_sched_queue(struct myc_peer *peer, struct sock *sk,
 	spin_lock_bh(&peer->lock);
 	__skb_queue_tail(&peer->txq[level], skb);
 	peer->txq_mask |= BIT(level);
+	peer->txq_bytes += skb->len;
 	spin_unlock_bh(&peer->lock);
 }
 
@@ -144,6 +145,7 @@ static void myc_sched_unlink(struct myc_peer *peer, struct sk_buff *skb,
 			     unsigned int level)
 {
 	__skb_unlink(skb, &peer->txq[level]);
+	peer->txq_bytes -= skb->len;
 	if (skb_queue_empty(&peer->txq[level]))
 		peer->txq_mask &= ~BIT(level);
 }
@@ -322,6 +324,7 @@ void myc_sched_purge(struct myc_peer *peer)
 		}
 	}
 	peer->txq_mask = 0;
+	peer->txq_bytes = 0;
 	spin_unlock_bh(&peer->lock);
 	myc_rel_fail_list(peer, &failed, EHOSTUNREACH);
 }
@@ -336,6 +339,7 @@ void myc_sched_destroy(struct myc_peer *peer)
 		while ((skb = __skb_dequeue(&peer->txq[i])))
 			myc_sched_free_chunk(skb);
 	peer->txq_mask = 0;
+	peer->txq_bytes = 0;
 }
 
 /* sk is being released: its queued chunks stop being charged to it. */

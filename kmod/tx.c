@@ -95,10 +95,16 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 			err = -EHOSTUNREACH;
 			break;
 		}
-		myc_sched_queue(peer, sk, skb, &c, level, deadline);
 		offset += c.len;
-		/* MSG_MORE: hold small messages back to bundle them */
-		if (!more || offset >= MYC_CHUNK_DATA_MAX)
+		/*
+		 * MSG_MORE: hold small messages back, and send what is held
+		 * once this one would not fit in the same frame.
+		 */
+		if (more && READ_ONCE(peer->txq_bytes) + skb->len >
+			    MYC_FRAME_MAX - MYC_HDR_LEN)
+			myc_sched_push(peer);
+		myc_sched_queue(peer, sk, skb, &c, level, deadline);
+		if (!more || c.len == MYC_CHUNK_DATA_MAX)
 			myc_sched_push(peer);
 	} while (offset < len);
 

@@ -1,44 +1,92 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mycat: netcat for AF_MYCELIUM datagrams, for demos and scripts.
+ * mycat: netcat for AF_MYCELIUM, for demos and scripts.
  *
  *   mycat [-n NETNS] -l PORT          print every message received on PORT
  *   mycat [-n NETNS] -l -s SERVICE    ... bound to a service instead
  *   mycat [-n NETNS] NODE PORT        send each line of stdin as a message
  *   mycat [-n NETNS] -s NODE SERVICE  ... to a service
  *   -c COUNT: stop after COUNT messages; -g best-effort|high|guaranteed
+ *   -p: a SOCK_SEQPACKET connection (listen: accept one, print until it
+ *       ends; send: connect, send, close)
+ * A reliable sender waits a moment for messages that come back
+ * (MSG_ERRQUEUE), prints each with the reason and exits with status 1.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <linux/errqueue.h>
 
 #include "libmyc.h"
 
 static void usage(void)
 {
 	fprintf(stderr,
-		"Usage: mycat [-n NETNS] [-c COUNT] -l [-s] ID\n"
-		"       mycat [-n NETNS] [-g GUARANTEE] [-s] NODE_ID ID\n");
+		"Usage: mycat [-n NETNS] [-c COUNT] [-p] -l [-s] ID\n"
+		"       mycat [-n NETNS] [-g GUARANTEE] [-p] [-s] NODE_ID ID\n");
 	exit(1);
+}
+
+/* Print what comes back on the error queue within ms; how many came. */
+static int returned(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd };
+	int n = 0;
+
+	while (poll(&p, 1, ms) == 1 && (p.revents & POLLERR)) {
+		union {
+			char b[CMSG_SPACE(sizeof(struct sock_extended_err))];
+			struct cmsghdr align;
+		} ctl;
+		char data[1024];
+		struct sockaddr_myc to;
+		struct iovec iov = { data, sizeof(data) - 1 };
+		struct msghdr m = {
+			.msg_name = &to, .msg_namelen = sizeof(to),
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = ctl.b, .msg_controllen = sizeof(ctl.b),
+		};
+		struct cmsghdr *c;
+		char nb[MYC_NODE_ID_STRLEN];
+		ssize_t len = recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
+		int err = 0;
+
+		if (len < 0)
+			break;
+		data[len] = '\0';
+		for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+			if (c->cmsg_level == SOL_MYCELIUM &&
+			    c->cmsg_type == MYC_CMSG_ERR)
+				err = (int)((struct sock_extended_err *)
+					    CMSG_DATA(c))->ee_errno;
+		fprintf(stderr, "mycat: returned by %s:%" PRIu32 " (%s): %s%s",
+			myc_node_id_fmt(to.smyc_node, nb), to.smyc_id,
+			strerror(err), data,
+			len && data[len - 1] == '\n' ? "" : "\n");
+		n++;
+		ms = 0;
+	}
+	return n;
 }
 
 int main(int argc, char **argv)
 {
-	bool listen = false, service = false;
+	bool listening = false, service = false, seqpacket = false;
 	struct sockaddr_myc a = {};
 	long count = -1;
 	int g = -1, c, fd;
 	uint32_t id;
 	char buf[65536];
 
-	while ((c = getopt(argc, argv, "n:lsc:g:h")) != -1) {
+	while ((c = getopt(argc, argv, "n:lspc:g:h")) != -1) {
 		switch (c) {
 		case 'n': {
 			char path[256];
@@ -55,10 +103,13 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'l':
-			listen = true;
+			listening = true;
 			break;
 		case 's':
 			service = true;
+			break;
+		case 'p':
+			seqpacket = true;
 			break;
 		case 'c':
 			count = atol(optarg);
@@ -74,26 +125,36 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != (listen ? 1 : 2))
+	if (argc != (listening ? 1 : 2))
 		usage();
 
-	fd = socket(myc_family(), SOCK_DGRAM, 0);
+	fd = socket(myc_family(), seqpacket ? SOCK_SEQPACKET : SOCK_DGRAM, 0);
 	if (fd < 0) {
 		myc_error("socket: %s", strerror(errno));
 		return 1;
 	}
 	a.smyc_family = (unsigned short)myc_family();
 	a.smyc_kind = service ? MYC_ADDR_SERVICE : MYC_ADDR_PORT;
-	if (myc_u32_parse(argv[listen ? 0 : 1], UINT32_MAX, &id)) {
-		myc_error("invalid port or service \"%s\"", argv[listen ? 0 : 1]);
+	if (myc_u32_parse(argv[listening ? 0 : 1], UINT32_MAX, &id)) {
+		myc_error("invalid port or service \"%s\"", argv[listening ? 0 : 1]);
 		return 1;
 	}
 	a.smyc_id = id;
 
-	if (listen) {
+	if (listening) {
 		if (bind(fd, (struct sockaddr *)&a, sizeof(a))) {
 			myc_error("bind: %s", strerror(errno));
 			return 1;
+		}
+		if (seqpacket) {
+			int l = fd;
+
+			if (listen(l, 1) ||
+			    (fd = accept(l, NULL, NULL)) < 0) {
+				myc_error("listen/accept: %s", strerror(errno));
+				return 1;
+			}
+			close(l);
 		}
 		while (count--) {
 			struct sockaddr_myc from;
@@ -105,6 +166,13 @@ int main(int argc, char **argv)
 			if (n < 0) {
 				myc_error("recv: %s", strerror(errno));
 				return 1;
+			}
+			if (seqpacket && !n)
+				return 0;	/* the other end closed */
+			if (seqpacket) {
+				socklen_t pl = sizeof(from);
+
+				getpeername(fd, (struct sockaddr *)&from, &pl);
 			}
 			buf[n] = '\0';
 			printf("%s:%" PRIu32 ": %s%s",
@@ -130,12 +198,19 @@ int main(int argc, char **argv)
 		myc_error("setsockopt: %s", strerror(errno));
 		return 1;
 	}
+	if (seqpacket && connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		myc_error("connect: %s", strerror(errno));
+		return 1;
+	}
 	while (count-- && fgets(buf, sizeof(buf), stdin)) {
-		if (sendto(fd, buf, strlen(buf), 0, (struct sockaddr *)&a,
-			   sizeof(a)) < 0) {
+		if (sendto(fd, buf, strlen(buf), 0,
+			   seqpacket ? NULL : (struct sockaddr *)&a,
+			   seqpacket ? 0 : sizeof(a)) < 0) {
 			myc_error("send: %s", strerror(errno));
 			return 1;
 		}
 	}
+	if (!seqpacket && g > 0 && returned(fd, 1000))
+		return 1;
 	return 0;
 }
