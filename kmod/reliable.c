@@ -679,7 +679,7 @@ static int myc_rel_deliver(struct myc_net *mn, struct myc_peer *peer,
 		else
 			kfree_skb(skb);
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
-	} else {
+	} else if (cb->kind == MYC_CK_MSG) {
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_MSGS);
 	}
 	myc_seqwin_mark(w, msn);
