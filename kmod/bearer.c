@@ -6,13 +6,6 @@
  * udp_tunnel_xmit_skb()/udp_tunnel6_xmit_skb() from skbs the data path
  * built, without another copy.
  *
- * Runs of full-size frames to one path leave as one UDP GSO skb
- * (SKB_GSO_UDP_L4, one frame per segment, up to MYC_GSO_MAX_SEGS): the IP
- * layer and the device (veth passes it on whole) see one packet instead of
- * dozens, and the receiving UDP socket splits it back into frames before
- * encap_rcv.  The frames are copied once into its pages; the reliable
- * records keep their own clones, and retransmissions go one by one.
- *
  * Lifetime: opened when the first peer is added or the port changes with
  * peers configured, closed when the netns goes.  sock4/sock6 are RCU
  * pointers written under mn->lock; senders use them under rcu_read_lock_bh().
@@ -206,101 +199,6 @@ static int myc_xmit6(struct myc_net *mn, struct myc_path *path,
 #else
 	return -EAFNOSUPPORT;
 #endif
-}
-
-/*
- * One GSO skb from the n frames at the head of q (all but the last exactly
- * MYC_FRAME_MAX long), or NULL without memory (they then go one by one).
- */
-static struct sk_buff *myc_gso_build(struct sk_buff_head *q, unsigned int n)
-{
-	unsigned int len = 0, off = 0, i = 0;
-	struct sk_buff *frame, *skb;
-	int err;
-
-	skb_queue_walk(q, frame) {
-		len += frame->len;
-		if (++i == n)
-			break;
-	}
-	skb = alloc_skb_with_frags(MYC_XMIT_HEADROOM, len,
-				   PAGE_ALLOC_COSTLY_ORDER, &err, GFP_ATOMIC);
-	if (!skb)
-		return NULL;
-	skb_reserve(skb, MYC_XMIT_HEADROOM);
-	skb->len = len;
-	skb->data_len = len;
-	for (i = 0; i < n; i++) {
-		frame = __skb_dequeue(q);
-		skb_store_bits(skb, off, frame->data, frame->len);
-		off += frame->len;
-		consume_skb(frame);
-	}
-	skb_shinfo(skb)->gso_size = MYC_FRAME_MAX;
-	skb_shinfo(skb)->gso_type = SKB_GSO_UDP_L4;
-	skb_shinfo(skb)->gso_segs = n;
-	/* the UDP checksum, left to the segmentation (at its header) */
-	skb->ip_summed = CHECKSUM_PARTIAL;
-	skb->csum_start = skb_headroom(skb) - sizeof(struct udphdr);
-	skb->csum_offset = offsetof(struct udphdr, check);
-	return skb;
-}
-
-/*
- * How many frames at the head of q can share a GSO skb: a run of full
- * frames, and one shorter frame may end it.
- */
-static unsigned int myc_gso_run(struct sk_buff_head *q)
-{
-	struct sk_buff *frame;
-	unsigned int n = 0;
-
-	skb_queue_walk(q, frame) {
-		if (n == MYC_GSO_MAX_SEGS || frame->len > MYC_FRAME_MAX)
-			break;
-		n++;
-		if (frame->len < MYC_FRAME_MAX)
-			break;
-	}
-	return n;
-}
-
-/* Transmit every frame of q on path (consumes them); under RCU. */
-void myc_bearer_xmit_list(struct myc_net *mn, struct myc_path *path,
-			  struct sk_buff_head *q)
-{
-	struct sk_buff *skb;
-
-	while (!skb_queue_empty(q)) {
-		unsigned int n = myc_gso_run(q), segs = 1;
-		unsigned int len;
-		int err;
-
-		skb = n >= 2 ? myc_gso_build(q, n) : NULL;
-		if (skb)
-			segs = n;
-		else
-			skb = __skb_dequeue(q);
-		len = skb->len;
-		skb_mark_not_on_list(skb);
-		rcu_read_lock_bh();
-		if (path->family == AF_INET)
-			err = myc_xmit4(mn, path, skb);
-		else
-			err = myc_xmit6(mn, path, skb);
-		rcu_read_unlock_bh();
-		if (unlikely(err)) {
-			kfree_skb(skb);
-			myc_stat_add(&path->stats, MYC_STAT_TX_ERRORS, segs);
-			myc_stat_add(&path->peer->stats, MYC_STAT_TX_ERRORS,
-				     segs);
-			continue;
-		}
-		myc_stat_add(&path->stats, MYC_STAT_TX_FRAMES, segs);
-		myc_stat_add(&path->stats, MYC_STAT_TX_BYTES, len);
-		myc_stat_add(&path->peer->stats, MYC_STAT_TX_FRAMES, segs);
-		myc_stat_add(&path->peer->stats, MYC_STAT_TX_BYTES, len);
-	}
 }
 
 int myc_bearer_xmit(struct myc_net *mn, struct myc_path *path,

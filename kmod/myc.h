@@ -264,11 +264,6 @@ bool myc_bearer_is_open(struct myc_net *mn);
 /* Transmit one frame on a path; consumes skb. */
 int myc_bearer_xmit(struct myc_net *mn, struct myc_path *path,
 		    struct sk_buff *skb);
-/* Transmit a queue of frames (runs of full frames as UDP GSO); RCU held. */
-void myc_bearer_xmit_list(struct myc_net *mn, struct myc_path *path,
-			  struct sk_buff_head *q);
-/* Most frames in one GSO skb: its IP length must fit 16 bits. */
-#define MYC_GSO_MAX_SEGS	((0xffff - 60 - 8) / MYC_FRAME_MAX)
 /* Headroom a frame skb needs in front of the Mycelium header. */
 #define MYC_XMIT_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
 				 sizeof(struct udphdr))

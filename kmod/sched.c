@@ -288,10 +288,12 @@ void myc_sched_push(struct myc_peer *peer)
 	if (!skb_queue_empty(&out)) {
 		rcu_read_lock();
 		path = myc_peer_pick_path(peer);
-		if (path)
-			myc_bearer_xmit_list(peer->mn, path, &out);
-		else
-			__skb_queue_purge(&out);
+		while ((skb = __skb_dequeue(&out))) {
+			if (path)
+				myc_bearer_xmit(peer->mn, path, skb);
+			else
+				kfree_skb(skb);
+		}
 		rcu_read_unlock();
 	}
 	if (!list_empty(&failed))

@@ -40,7 +40,6 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 	bool reliable = meta->guarantee != MYC_GUARANTEE_BEST_EFFORT;
 	unsigned int level = myc_sched_level(meta->cls, meta->priority);
 	u64 deadline = reliable ? myc_rel_deadline(meta->timeout_ms) : 0;
-	unsigned int queued = 0;
 	struct myc_peer *peer;
 	size_t offset = 0;
 	int err = 0;
@@ -105,12 +104,7 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 			    MYC_FRAME_MAX - MYC_HDR_LEN)
 			myc_sched_push(peer);
 		myc_sched_queue(peer, sk, skb, &c, level, deadline);
-		/*
-		 * A large message goes out in runs that can share a GSO skb;
-		 * the end of a message (unless held back) pushes the rest.
-		 */
-		if (offset < len ? !(++queued % MYC_GSO_MAX_SEGS) :
-				   !more || c.len == MYC_CHUNK_DATA_MAX)
+		if (!more || c.len == MYC_CHUNK_DATA_MAX)
 			myc_sched_push(peer);
 	} while (offset < len);
 
