@@ -123,6 +123,41 @@ TEST_F(two, many_messages_in_both_directions)
 	}
 }
 
+/*
+ * Sizes around frame boundaries (1388 data bytes a frame; 44 frames are
+ * what a UDP GSO skb could carry), best effort and high: byte-exact.
+ */
+TEST_F(two, large_messages_byte_exact)
+{
+	static const size_t sizes[] = {
+		1388, 1389, 2 * 1388, 44 * 1388 - 1, 44 * 1388, 44 * 1388 + 1,
+		65536, 100000, MYC_MAX_MSG_SIZE,
+	};
+	struct sockaddr_myc to = myc_addr(NODE_B, MYC_ADDR_PORT, 100);
+	static char out[MYC_MAX_MSG_SIZE], in[MYC_MAX_MSG_SIZE + 1];
+	int rcvbuf = 4 << 20, g;
+	size_t i, k;
+
+	ASSERT_EQ(0, setsockopt(self->b, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+				sizeof(rcvbuf)));
+	for (g = MYC_GUARANTEE_BEST_EFFORT; g <= MYC_GUARANTEE_HIGH; g++) {
+		ASSERT_EQ(0, setsockopt(self->a, SOL_MYCELIUM,
+					MYC_SO_GUARANTEE, &g, sizeof(g)));
+		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			for (k = 0; k < sizes[i]; k++)
+				out[k] = (char)(k * 131 + i + g);
+			ASSERT_EQ((ssize_t)sizes[i],
+				  sendto(self->a, out, sizes[i], 0,
+					 (struct sockaddr *)&to, sizeof(to)));
+			ASSERT_EQ((ssize_t)sizes[i],
+				  recv(self->b, in, sizeof(in), 0))
+				TH_LOG("guarantee %d, %zu bytes", g, sizes[i]);
+			ASSERT_EQ(0, memcmp(out, in, sizes[i]))
+				TH_LOG("guarantee %d, %zu bytes", g, sizes[i]);
+		}
+	}
+}
+
 TEST_F(two, connect_send_recv_and_getpeername)
 {
 	struct sockaddr_myc to = myc_addr(NODE_B, MYC_ADDR_PORT, 100), p;
