@@ -421,6 +421,7 @@ int myc_send_local(struct sock *sk, const struct sockaddr_myc *dst,
 	cb->guarantee = meta->guarantee;
 	cb->kind = meta->kind ?: MYC_CK_MSG;
 	cb->connected = meta->cflags & MYC_CF_CONNECTED;
+	cb->aux = meta->aux;
 	cb->dst_id = dst->smyc_id;
 	cb->service = dst->smyc_kind == MYC_ADDR_SERVICE;
 	skb_orphan(skb);
@@ -589,6 +590,8 @@ static int myc_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
 		put_cmsg(msg, SOL_MYCELIUM, MYC_CMSG_CLASS, sizeof(cls), &cls);
 	}
 	err = (flags & MSG_TRUNC) ? skb->len : copied;
+	if (sk->sk_type == SOCK_SEQPACKET && !(flags & MSG_PEEK))
+		myc_conn_consumed(sk, skb->len);
 out:
 	skb_free_datagram(sk, skb);
 	if (!(flags & MSG_PEEK))
@@ -787,7 +790,7 @@ static const struct proto_ops myc_seqpacket_ops = {
 	.socketpair = sock_no_socketpair,
 	.accept = myc_compat_accept,
 	.getname = myc_getname,
-	.poll = datagram_poll,
+	.poll = myc_seqpacket_poll,
 	.ioctl = myc_ioctl,
 	.listen = myc_seqpacket_listen,
 	.shutdown = myc_shutdown,

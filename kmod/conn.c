@@ -23,6 +23,15 @@
  *               other side can no longer take (its socket is gone) comes
  *               back as a REJECT and resets the connection (ECONNRESET).
  *
+ * Flow control per connection (credit, as TIPC's connections have): a
+ * sender may have MYC_CONN_WINDOW blocks of messages unread at the other
+ * end; the reader grants them back in CREDIT chunks (ordered with the
+ * data) as it reads, a quarter of the window at a time.  So one connection
+ * whose reader stops blocks its own sender only, never the node pair's
+ * guaranteed stream that the other connections share.  A connection's
+ * messages are queued on the reading socket within that window even past
+ * SO_RCVBUF: the credit is what bounds them.
+ *
  * Locking: sk_state, the destination and the accept queue counters change
  * under ms->conn_lock (spinlock, _bh), because the receive path (BH) moves
  * them too; process context also holds lock_sock() where it needs the
@@ -37,8 +46,44 @@
 #include "myc.h"
 
 /* Send a control chunk of this kind from sk's port to dst. */
+static int myc_conn_send_ctl_aux(struct sock *sk, u8 kind,
+				 const struct sockaddr_myc *dst, u32 aux);
+
 static int myc_conn_send_ctl(struct sock *sk, u8 kind,
 			     const struct sockaddr_myc *dst)
+{
+	return myc_conn_send_ctl_aux(sk, kind, dst, 0);
+}
+
+static u32 myc_conn_cost(size_t len)
+{
+	return len / MYC_CONN_BLOCK + 1;
+}
+
+/*
+ * Queue a connection's message on the reading socket.  Within the window
+ * the credit bounds it, not SO_RCVBUF; a peer that sends beyond its credit
+ * meets SO_RCVBUF as a datagram sender does (-ENOBUFS: the message waits).
+ * Under ms->conn_lock.
+ */
+static int myc_conn_queue(struct myc_sock *ms, struct sk_buff *skb)
+{
+	u32 cost = myc_conn_cost(skb->len);
+	struct sock *sk = &ms->sk;
+
+	if (ms->rcv_queued + cost <= MYC_CONN_WINDOW) {
+		skb_set_owner_r(skb, sk);
+		skb_queue_tail(&sk->sk_receive_queue, skb);
+		sk->sk_data_ready(sk);
+	} else if (sock_queue_rcv_skb(sk, skb)) {
+		return -ENOBUFS;
+	}
+	ms->rcv_queued += cost;
+	return 0;
+}
+
+static int myc_conn_send_ctl_aux(struct sock *sk, u8 kind,
+				 const struct sockaddr_myc *dst, u32 aux)
 {
 	struct myc_sock *ms = myc_sk(sk);
 	struct myc_msg_meta meta = {
@@ -48,6 +93,7 @@ static int myc_conn_send_ctl(struct sock *sk, u8 kind,
 		.timeout_ms = READ_ONCE(ms->meta.timeout_ms),
 		.kind = kind,
 		.cflags = MYC_CF_CONNECTED,
+		.aux = aux,
 	};
 
 	if (myc_is_local_node(ms->mn, dst->smyc_node))
@@ -138,9 +184,20 @@ int myc_conn_input(struct myc_net *mn, struct sk_buff *skb)
 			break;
 		}
 		ms->dst = cb->src;
+		ms->snd_credit = MYC_CONN_WINDOW;
+		ms->rcv_consumed = 0;
 		sk->sk_state = TCP_ESTABLISHED;
 		WRITE_ONCE(ms->connected, true);
 		wake = true;
+		consume_skb(skb);
+		break;
+	case MYC_CK_CREDIT:
+		if (sk->sk_state == TCP_ESTABLISHED &&
+		    myc_conn_match(mn, &ms->dst, &cb->src, false)) {
+			ms->snd_credit = min_t(u32, MYC_CONN_WINDOW,
+					       ms->snd_credit + cb->aux);
+			wake = true;
+		}
 		consume_skb(skb);
 		break;
 	case MYC_CK_CONN_RST:
@@ -161,16 +218,18 @@ int myc_conn_input(struct myc_net *mn, struct sk_buff *skb)
 		    !myc_conn_match(mn, &ms->dst, &cb->src, false) ||
 		    (sk->sk_shutdown & RCV_SHUTDOWN))
 			err = -ENOENT;
-		else if (sock_queue_rcv_skb(sk, skb))
-			err = -ENOBUFS;
+		else
+			err = myc_conn_queue(ms, skb);
 		break;
 	default:
 		consume_skb(skb);
 		break;
 	}
 	spin_unlock_bh(&ms->conn_lock);
-	if (wake)
+	if (wake) {
 		sk->sk_state_change(sk);
+		sk->sk_write_space(sk);
+	}
 	sock_put(sk);
 	return err;
 }
@@ -379,6 +438,7 @@ int myc_seqpacket_accept(struct socket *sock, struct socket *newsock,
 	if (!err) {
 		spin_lock_bh(&nms->conn_lock);
 		nms->dst = cb->src;
+		nms->snd_credit = MYC_CONN_WINDOW;
 		newsk->sk_state = TCP_ESTABLISHED;
 		WRITE_ONCE(nms->connected, true);
 		spin_unlock_bh(&nms->conn_lock);
@@ -428,6 +488,80 @@ void myc_conn_close(struct sock *sk)
 	}
 }
 
+/*
+ * Wait until the other end has room for cost blocks and take them.  A
+ * message larger than the window waits for the whole window.
+ */
+static int myc_conn_take_credit(struct sock *sk, u32 cost, bool noblock)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct myc_sock *ms = myc_sk(sk);
+	long timeo = sock_sndtimeo(sk, noblock);
+	int err = 0;
+
+	cost = min_t(u32, cost, MYC_CONN_WINDOW);
+	add_wait_queue(sk_sleep(sk), &wait);
+	for (;;) {
+		spin_lock_bh(&ms->conn_lock);
+		if (sk->sk_state != TCP_ESTABLISHED)
+			err = sock_error(sk) ?: -EPIPE;
+		else if (ms->snd_credit >= cost)
+			ms->snd_credit -= cost;
+		else
+			err = -EAGAIN;
+		spin_unlock_bh(&ms->conn_lock);
+		if (err != -EAGAIN)
+			break;
+		err = 0;
+		if (!timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(timeo);
+			break;
+		}
+		timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, timeo);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return err;
+}
+
+/* The reader took a message of len bytes: grant its blocks back in time. */
+void myc_conn_consumed(struct sock *sk, size_t len)
+{
+	struct myc_sock *ms = myc_sk(sk);
+	struct sockaddr_myc dst;
+	u32 grant = 0;
+
+	spin_lock_bh(&ms->conn_lock);
+	ms->rcv_queued -= min(ms->rcv_queued, myc_conn_cost(len));
+	if (sk->sk_state == TCP_ESTABLISHED) {
+		ms->rcv_consumed += myc_conn_cost(len);
+		if (ms->rcv_consumed >= MYC_CONN_WINDOW / 4) {
+			grant = ms->rcv_consumed;
+			ms->rcv_consumed = 0;
+			dst = ms->dst;
+		}
+	}
+	spin_unlock_bh(&ms->conn_lock);
+	if (grant)
+		myc_conn_send_ctl_aux(sk, MYC_CK_CREDIT, &dst, grant);
+}
+
+/* Writable only with credit for at least the smallest message. */
+__poll_t myc_seqpacket_poll(struct file *file, struct socket *sock,
+			    struct poll_table_struct *wait)
+{
+	struct sock *sk = sock->sk;
+	__poll_t mask = datagram_poll(file, sock, wait);
+
+	if (READ_ONCE(sk->sk_state) == TCP_ESTABLISHED &&
+	    !READ_ONCE(myc_sk(sk)->snd_credit))
+		mask &= ~(EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND);
+	return mask;
+}
+
 int myc_seqpacket_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
 	struct sock *sk = sock->sk;
@@ -463,6 +597,10 @@ int myc_seqpacket_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		return err;
 	meta.guarantee = MYC_GUARANTEE_GUARANTEED;
 	meta.cflags = MYC_CF_CONNECTED;
+	err = myc_conn_take_credit(sk, myc_conn_cost(len),
+				   msg->msg_flags & MSG_DONTWAIT);
+	if (err)
+		return err;
 
 	if (myc_is_local_node(ms->mn, dst.smyc_node))
 		err = myc_send_local(sk, &dst, &meta, msg, len);

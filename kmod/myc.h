@@ -279,6 +279,7 @@ struct myc_msg_meta {
 	u32 timeout_ms;			/* MYC_SO_TIMEOUT */
 	u8 kind;			/* chunk kind; 0 = MYC_CK_MSG */
 	u8 cflags;			/* MYC_CF_CONNECTED or 0 */
+	u32 aux;			/* the chunk's aux (CREDIT: blocks) */
 };
 
 /*
@@ -320,6 +321,9 @@ struct myc_sock {
 	bool connected;
 	struct sockaddr_myc dst;
 	spinlock_t conn_lock;		/* conn.c: sk_state, dst (_bh) */
+	u32 snd_credit;			/* conn.c: blocks the other end takes */
+	u32 rcv_consumed;		/* conn.c: blocks read, not granted */
+	u32 rcv_queued;			/* conn.c: blocks queued, not read */
 
 	struct myc_msg_meta meta;	/* defaults for sendmsg */
 	bool recv_class;
@@ -348,6 +352,16 @@ int myc_send_local(struct sock *sk, const struct sockaddr_myc *dst,
 
 /* conn.c: SOCK_SEQPACKET connections. */
 #define MYC_MAX_BACKLOG		1024
+/*
+ * Per-connection flow control, in blocks: a message of len bytes costs
+ * len / MYC_CONN_BLOCK + 1; a connection may have MYC_CONN_WINDOW blocks
+ * unread at the other end (more than the largest message costs).
+ */
+#define MYC_CONN_BLOCK		1024
+#define MYC_CONN_WINDOW		512
+void myc_conn_consumed(struct sock *sk, size_t len);
+__poll_t myc_seqpacket_poll(struct file *file, struct socket *sock,
+			    struct poll_table_struct *wait);
 int myc_conn_input(struct myc_net *mn, struct sk_buff *skb);
 bool myc_conn_rejected(struct myc_net *mn, u32 port,
 		       const struct sockaddr_myc *dst);
@@ -380,6 +394,7 @@ struct myc_skb_cb {
 	u64 msn;			/* message sequence number */
 	u8 kind;			/* MYC_CK_MSG or MYC_CK_CONN_* */
 	bool connected;			/* MYC_CF_CONNECTED */
+	u32 aux;			/* CREDIT: blocks granted */
 };
 
 #define MYC_SKB_CB(skb) ((struct myc_skb_cb *)((skb)->cb))

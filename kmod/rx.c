@@ -79,6 +79,7 @@ static bool myc_rx_msg(struct myc_net *mn, struct myc_peer *peer,
 	cb->msn = c->msn;
 	cb->kind = c->kind;
 	cb->connected = c->flags & MYC_CF_CONNECTED;
+	cb->aux = c->aux;
 	cb->dst_id = c->dst_id;
 	cb->service = service;
 
@@ -111,6 +112,7 @@ static bool myc_rx_data(struct myc_net *mn, struct myc_peer *peer,
 		case MYC_CK_CONN_REQ:
 		case MYC_CK_CONN_ACK:
 		case MYC_CK_CONN_RST:
+		case MYC_CK_CREDIT:
 			/* connections live in the guaranteed space only */
 			if (c.guarantee == MYC_GUARANTEE_GUARANTEED && !c.total)
 				all &= myc_rx_msg(mn, peer, &c);

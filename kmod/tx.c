@@ -36,6 +36,7 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 		.src_port = src_port,
 		.dst_id = dst->smyc_id,
 		.total = len,
+		.aux = meta->aux,
 	};
 	bool reliable = meta->guarantee != MYC_GUARANTEE_BEST_EFFORT;
 	unsigned int level = myc_sched_level(meta->cls, meta->priority);

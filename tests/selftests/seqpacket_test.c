@@ -424,4 +424,56 @@ TEST_F(sp, many_connections)
 	}
 }
 
+/*
+ * Credit: a connection whose reader stops blocks its own sender (EAGAIN,
+ * poll without POLLOUT) after a bounded amount, while another connection
+ * between the same nodes goes on; reading gives the credit back.
+ */
+TEST_F(sp, stalled_connection_does_not_block_others)
+{
+	int c2 = socket_in("mA", SOCK_SEQPACKET), s1, s2, i, v;
+	struct pollfd p = { .events = POLLOUT };
+	static char buf[4000];
+	long sent = 0, got = 0;
+	ssize_t n;
+
+	ASSERT_LE(0, c2);
+	set_timeo(c2, 10);
+	s1 = establish(_metadata, self->l, self->c, MYC_ADDR_PORT, 200);
+	ASSERT_LE(0, s1);
+	s2 = establish(_metadata, self->l, c2, MYC_ADDR_PORT, 200);
+	ASSERT_LE(0, s2);
+
+	/* nobody reads s1: its sender runs out of credit */
+	while ((n = send(self->c, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+		sent += n;
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_GT(sent, 100000);
+	EXPECT_LT(sent, 1 << 20) TH_LOG("%ld bytes went out", sent);
+	p.fd = self->c;
+	EXPECT_EQ(0, poll(&p, 1, 200));
+
+	/* the other connection to the same node is not held back */
+	for (i = 0; i < 300; i++)
+		ASSERT_EQ(4, send(c2, &i, 4, 0));
+	for (i = 0; i < 300; i++) {
+		ASSERT_EQ(4, recv(s2, &v, 4, 0));
+		ASSERT_EQ(i, v);
+	}
+
+	/* reading s1 gives the credit back; everything arrives */
+	while (got < sent) {
+		n = recv(s1, buf, sizeof(buf), 0);
+		ASSERT_EQ((ssize_t)sizeof(buf), n);
+		got += n;
+	}
+	ASSERT_EQ(1, poll(&p, 1, 5000));
+	EXPECT_TRUE(p.revents & POLLOUT);
+	EXPECT_EQ((ssize_t)sizeof(buf), send(self->c, buf, sizeof(buf), 0));
+	EXPECT_EQ((ssize_t)sizeof(buf), recv(s1, buf, sizeof(buf), 0));
+	close(s1);
+	close(s2);
+	close(c2);
+}
+
 TEST_HARNESS_MAIN
