@@ -436,6 +436,30 @@ int myc_send_local(struct sock *sk, const struct sockaddr_myc *dst,
 	return err;
 }
 
+/* Flags and size every sendmsg() accepts. */
+int myc_send_check(const struct msghdr *msg, size_t len)
+{
+	if (msg->msg_flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR |
+			       MSG_MORE | MSG_CMSG_COMPAT))
+		return -EOPNOTSUPP;
+	if (len > MYC_MAX_MSG_SIZE)
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Send a message from sk (bound to port) to dst, here or on a peer. */
+int myc_send(struct sock *sk, u32 port, const struct sockaddr_myc *dst,
+	     const struct myc_msg_meta *meta, struct msghdr *msg, size_t len)
+{
+	int err;
+
+	if (myc_is_local_node(myc_sk(sk)->mn, dst->smyc_node))
+		err = myc_send_local(sk, dst, meta, msg, len);
+	else
+		err = myc_tx_msg(sk, port, dst, meta, msg, len);
+	return err ? err : len;
+}
+
 static int myc_dgram_sendmsg(struct socket *sock, struct msghdr *msg,
 			     size_t len)
 {
@@ -446,11 +470,9 @@ static int myc_dgram_sendmsg(struct socket *sock, struct msghdr *msg,
 	u32 port;
 	int err;
 
-	if (msg->msg_flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR |
-			       MSG_MORE | MSG_CMSG_COMPAT))
-		return -EOPNOTSUPP;
-	if (len > MYC_MAX_MSG_SIZE)
-		return -EMSGSIZE;
+	err = myc_send_check(msg, len);
+	if (err)
+		return err;
 
 	if (msg->msg_name) {
 		err = myc_check_addr(msg->msg_name, msg->msg_namelen,
@@ -486,11 +508,7 @@ static int myc_dgram_sendmsg(struct socket *sock, struct msghdr *msg,
 	if (err)
 		return err;
 
-	if (myc_is_local_node(ms->mn, dst.smyc_node))
-		err = myc_send_local(sk, &dst, &meta, msg, len);
-	else
-		err = myc_tx_msg(sk, port, &dst, &meta, msg, len);
-	return err ? err : len;
+	return myc_send(sk, port, &dst, &meta, msg, len);
 }
 
 /*

@@ -571,11 +571,9 @@ int myc_seqpacket_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	u32 port;
 	int err;
 
-	if (msg->msg_flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_EOR |
-			       MSG_MORE | MSG_CMSG_COMPAT))
-		return -EOPNOTSUPP;
-	if (len > MYC_MAX_MSG_SIZE)
-		return -EMSGSIZE;
+	err = myc_send_check(msg, len);
+	if (err)
+		return err;
 
 	lock_sock(sk);
 	err = sock_error(sk);
@@ -602,9 +600,5 @@ int myc_seqpacket_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	if (err)
 		return err;
 
-	if (myc_is_local_node(ms->mn, dst.smyc_node))
-		err = myc_send_local(sk, &dst, &meta, msg, len);
-	else
-		err = myc_tx_msg(sk, port, &dst, &meta, msg, len);
-	return err ? err : len;
+	return myc_send(sk, port, &dst, &meta, msg, len);
 }

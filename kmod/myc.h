@@ -345,6 +345,9 @@ bool myc_is_local_node(struct myc_net *mn, u64 node);
 int myc_check_addr(const struct sockaddr *uaddr, int len, unsigned int kinds);
 int myc_autobind(struct myc_sock *ms);
 int myc_parse_cmsgs(struct msghdr *msg, struct myc_msg_meta *meta);
+int myc_send_check(const struct msghdr *msg, size_t len);
+int myc_send(struct sock *sk, u32 port, const struct sockaddr_myc *dst,
+	     const struct myc_msg_meta *meta, struct msghdr *msg, size_t len);
 /* A message to a socket on this node (msg may be NULL when len is 0). */
 int myc_send_local(struct sock *sk, const struct sockaddr_myc *dst,
 		   const struct myc_msg_meta *meta, struct msghdr *msg,

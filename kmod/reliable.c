@@ -395,8 +395,11 @@ static void myc_rel_report(struct myc_peer *peer, struct sock *sk,
 	myc_sock_queue_err(sk, skb);
 }
 
-/* Number and send a frame of SKIP chunks (NULL: nothing to send). */
-static void myc_rel_send_skips(struct myc_peer *peer, struct sk_buff *skb)
+/*
+ * Number, record and send a control frame (REJECT, SKIP) of our own: its
+ * header room is at skb->data, its chunks after it.  Consumes skb.
+ */
+static void myc_rel_send_ctl(struct myc_peer *peer, struct sk_buff *skb)
 {
 	struct myc_hdr h = {
 		.version = MYC_WIRE_VERSION,
@@ -408,8 +411,6 @@ static void myc_rel_send_skips(struct myc_peer *peer, struct sk_buff *skb)
 	struct myc_path *path;
 	int err;
 
-	if (!skb)
-		return;
 	err = myc_rel_track(peer, skb, &h, GFP_ATOMIC);
 	if (err) {
 		if (err != -EINPROGRESS)
@@ -423,6 +424,13 @@ static void myc_rel_send_skips(struct myc_peer *peer, struct sk_buff *skb)
 	else
 		kfree_skb(skb);
 	rcu_read_unlock();
+}
+
+/* Send a frame of SKIP chunks (NULL: nothing to send). */
+static void myc_rel_send_skips(struct myc_peer *peer, struct sk_buff *skb)
+{
+	if (skb)
+		myc_rel_send_ctl(peer, skb);
 }
 
 /* Add a SKIP chunk for (guarantee, msn) to *skbp, sending it when full. */
@@ -692,21 +700,12 @@ static int myc_rel_deliver(struct myc_net *mn, struct myc_peer *peer,
  */
 static void myc_rel_send_rejects(struct myc_peer *peer)
 {
-	struct myc_hdr h = {
-		.version = MYC_WIRE_VERSION,
-		.type = MYC_FT_DATA,
-		.flags = MYC_FF_ACK_ELICITING,
-		.src_node = READ_ONCE(peer->mn->node_id),
-		.dst_node = peer->id,
-	};
 	struct sk_buff *msg, *skb;
 
 	while (!skb_queue_empty_lockless(&peer->rejects)) {
 		struct myc_skb_cb *cb;
-		struct myc_path *path;
 		struct myc_chunk c;
 		u64 msn;
-		int err;
 
 		spin_lock_bh(&peer->lock);
 		msg = __skb_dequeue(&peer->rejects);
@@ -740,19 +739,7 @@ static void myc_rel_send_rejects(struct myc_peer *peer)
 				     MYC_CHUNK_HDR_LEN, &c);
 		skb_copy_bits(msg, 0, skb_put(skb, c.len), c.len);
 		kfree_skb(msg);
-		err = myc_rel_track(peer, skb, &h, GFP_ATOMIC);
-		if (err) {
-			if (err != -EINPROGRESS)
-				kfree_skb(skb);
-			continue;
-		}
-		rcu_read_lock();
-		path = myc_peer_pick_path(peer);
-		if (path)
-			myc_bearer_xmit(peer->mn, path, skb);
-		else
-			kfree_skb(skb);
-		rcu_read_unlock();
+		myc_rel_send_ctl(peer, skb);
 	}
 }
 
