@@ -370,29 +370,44 @@ static int myc_sent_cmp(void *priv, const struct list_head *a,
 	return 0;
 }
 
+/*
+ * A returned message for an error queue: len bytes of data, why (err,
+ * origin), the original length, and where it was going.  NULL without
+ * memory.
+ */
+static struct sk_buff *myc_err_skb(const u8 *data, u32 len, int err,
+				   u8 origin, u32 total, bool service, u32 id,
+				   u64 node)
+{
+	struct sk_buff *skb = alloc_skb(len, GFP_ATOMIC);
+	struct myc_err_cb *cb;
+
+	if (!skb)
+		return NULL;
+	skb_put_data(skb, data, len);
+	cb = MYC_ERR_CB(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->ee.ee_errno = err;
+	cb->ee.ee_origin = origin;
+	cb->ee.ee_data = total;
+	cb->dst.smyc_family = myc_family;
+	cb->dst.smyc_kind = service ? MYC_ADDR_SERVICE : MYC_ADDR_PORT;
+	cb->dst.smyc_id = id;
+	cb->dst.smyc_node = node;
+	return skb;
+}
+
 /* Return a message (c: its chunk in a frame given up) to sk. */
 static void myc_rel_report(struct myc_peer *peer, struct sock *sk,
 			   const struct myc_chunk *c, int err)
 {
-	struct myc_err_cb *cb;
 	struct sk_buff *skb;
-	u32 len = c->offset ? 0 : c->len;
 
-	skb = alloc_skb(len, GFP_ATOMIC);
-	if (!skb)
-		return;
-	skb_put_data(skb, c->data, len);
-	cb = MYC_ERR_CB(skb);
-	memset(cb, 0, sizeof(*cb));
-	cb->ee.ee_errno = err;
-	cb->ee.ee_origin = MYC_EE_ORIGIN_LOCAL;
-	cb->ee.ee_data = c->total;
-	cb->dst.smyc_family = myc_family;
-	cb->dst.smyc_kind = c->flags & MYC_CF_SERVICE ? MYC_ADDR_SERVICE :
-						       MYC_ADDR_PORT;
-	cb->dst.smyc_id = c->dst_id;
-	cb->dst.smyc_node = peer->id;
-	myc_sock_queue_err(sk, skb);
+	skb = myc_err_skb(c->data, c->offset ? 0 : c->len, err,
+			  MYC_EE_ORIGIN_LOCAL, c->total,
+			  c->flags & MYC_CF_SERVICE, c->dst_id, peer->id);
+	if (skb)
+		myc_sock_queue_err(sk, skb);
 }
 
 /*
@@ -890,22 +905,14 @@ bool myc_rel_rx_reject(struct myc_net *mn, struct myc_peer *peer,
 	default:
 		break;
 	}
-	skb = alloc_skb(c->len, GFP_ATOMIC);
+	skb = myc_err_skb(c->data, c->len, c->aux, MYC_EE_ORIGIN_REMOTE,
+			  c->total, c->flags & MYC_CF_SERVICE, c->src_port,
+			  peer->id);
 	if (!skb) {
 		taken = false;
 		goto out;
 	}
-	skb_put_data(skb, c->data, c->len);
 	cb = MYC_ERR_CB(skb);
-	memset(cb, 0, sizeof(*cb));
-	cb->ee.ee_errno = c->aux;
-	cb->ee.ee_origin = MYC_EE_ORIGIN_REMOTE;
-	cb->ee.ee_data = c->total;
-	cb->dst.smyc_family = myc_family;
-	cb->dst.smyc_kind = c->flags & MYC_CF_SERVICE ? MYC_ADDR_SERVICE :
-							MYC_ADDR_PORT;
-	cb->dst.smyc_id = c->src_port;
-	cb->dst.smyc_node = peer->id;
 	if (myc_conn_rejected(mn, c->dst_id, &cb->dst))
 		kfree_skb(skb);		/* a refused connection request */
 	else

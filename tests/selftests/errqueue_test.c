@@ -65,11 +65,6 @@ static int recv_err(int fd, void *buf, size_t size, struct err_msg *m,
 	return 0;
 }
 
-static int set_int(int fd, int opt, int val)
-{
-	return setsockopt(fd, SOL_MYCELIUM, opt, &val, sizeof(val));
-}
-
 static ssize_t send_to(int fd, uint32_t kind, uint32_t id, const void *buf,
 		       size_t len)
 {
@@ -113,7 +108,7 @@ TEST_F(eq, unbound_port_guaranteed)
 	struct err_msg m;
 	char buf[64];
 
-	ASSERT_EQ(0, set_int(self->a, MYC_SO_GUARANTEE,
+	ASSERT_EQ(0, myc_setopt(self->a, MYC_SO_GUARANTEE,
 			     MYC_GUARANTEE_GUARANTEED));
 	ASSERT_EQ(5, send_to(self->a, MYC_ADDR_PORT, 4242, "hello", 5));
 	ASSERT_EQ(0, recv_err(self->a, buf, sizeof(buf), &m, 5000));
@@ -145,7 +140,7 @@ TEST_F(eq, unbound_large_high_truncated)
 
 	for (i = 0; i < sizeof(msg); i++)
 		msg[i] = (char)(i * 13 + 1);
-	ASSERT_EQ(0, set_int(self->a, MYC_SO_GUARANTEE, MYC_GUARANTEE_HIGH));
+	ASSERT_EQ(0, myc_setopt(self->a, MYC_SO_GUARANTEE, MYC_GUARANTEE_HIGH));
 	ASSERT_EQ(10000, send_to(self->a, MYC_ADDR_PORT, 4243, msg,
 				 sizeof(msg)));
 	ASSERT_EQ(0, recv_err(self->a, buf, 100, &m, 5000));
@@ -173,7 +168,7 @@ TEST_F(eq, unbound_service)
 	struct err_msg m;
 	char buf[16];
 
-	ASSERT_EQ(0, set_int(self->a, MYC_SO_GUARANTEE,
+	ASSERT_EQ(0, myc_setopt(self->a, MYC_SO_GUARANTEE,
 			     MYC_GUARANTEE_GUARANTEED));
 	ASSERT_EQ(3, send_to(self->a, MYC_ADDR_SERVICE, 77, "svc", 3));
 	ASSERT_EQ(0, recv_err(self->a, buf, sizeof(buf), &m, 5000));
@@ -192,7 +187,7 @@ TEST_F(eq, best_effort_not_returned)
 	ASSERT_EQ(2, send_to(self->a, MYC_ADDR_PORT, 4244, "be", 2));
 	EXPECT_EQ(-ETIMEDOUT, recv_err(self->a, buf, sizeof(buf), &m, 1000));
 	/* while a guaranteed one sent after it does come back */
-	ASSERT_EQ(0, set_int(self->a, MYC_SO_GUARANTEE,
+	ASSERT_EQ(0, myc_setopt(self->a, MYC_SO_GUARANTEE,
 			     MYC_GUARANTEE_GUARANTEED));
 	ASSERT_EQ(2, send_to(self->a, MYC_ADDR_PORT, 4244, "gu", 2));
 	ASSERT_EQ(0, recv_err(self->a, buf, sizeof(buf), &m, 5000));
@@ -209,7 +204,7 @@ TEST_F(eq, rejects_do_not_disturb_the_stream)
 	int i, v, got = 0;
 	struct err_msg m;
 
-	ASSERT_EQ(0, set_int(self->a, MYC_SO_GUARANTEE,
+	ASSERT_EQ(0, myc_setopt(self->a, MYC_SO_GUARANTEE,
 			     MYC_GUARANTEE_GUARANTEED));
 	for (i = 0; i < n; i++) {
 		ASSERT_EQ(4, send_to(self->a, MYC_ADDR_PORT,
@@ -238,9 +233,9 @@ TEST_F(eq, timeout_then_recovery)
 	char buf[16];
 	struct err_msg m;
 
-	ASSERT_EQ(0, set_int(self->a, MYC_SO_GUARANTEE,
+	ASSERT_EQ(0, myc_setopt(self->a, MYC_SO_GUARANTEE,
 			     MYC_GUARANTEE_GUARANTEED));
-	ASSERT_EQ(0, set_int(self->a, MYC_SO_TIMEOUT, 300));
+	ASSERT_EQ(0, myc_setopt(self->a, MYC_SO_TIMEOUT, 300));
 	ASSERT_EQ(2, send_to(self->a, MYC_ADDR_PORT, 100, "m0", 2));
 	ASSERT_EQ(2, recv(self->b, buf, sizeof(buf), 0));
 
@@ -254,7 +249,7 @@ TEST_F(eq, timeout_then_recovery)
 	EXPECT_EQ(100U, m.dst.smyc_id);
 
 	ASSERT_EQ(0, run("tc -n mA qdisc del dev vA root"));
-	ASSERT_EQ(0, set_int(self->a, MYC_SO_TIMEOUT, 0));
+	ASSERT_EQ(0, myc_setopt(self->a, MYC_SO_TIMEOUT, 0));
 	ASSERT_EQ(2, send_to(self->a, MYC_ADDR_PORT, 100, "m2", 2));
 	ASSERT_EQ(2, send_to(self->a, MYC_ADDR_PORT, 100, "m3", 2));
 	ASSERT_EQ(2, recv(self->b, buf, sizeof(buf), 0));
@@ -272,8 +267,8 @@ TEST_F(eq, peer_removed)
 	struct err_msg m;
 	char buf[16];
 
-	ASSERT_EQ(0, set_int(self->a, MYC_SO_GUARANTEE, MYC_GUARANTEE_HIGH));
-	ASSERT_EQ(0, set_int(self->a, MYC_SO_TIMEOUT, 0));
+	ASSERT_EQ(0, myc_setopt(self->a, MYC_SO_GUARANTEE, MYC_GUARANTEE_HIGH));
+	ASSERT_EQ(0, myc_setopt(self->a, MYC_SO_TIMEOUT, 0));
 	ASSERT_EQ(0, run("tc -n mA qdisc add dev vA root netem loss 100%%"));
 	ASSERT_EQ(4, send_to(self->a, MYC_ADDR_PORT, 100, "gone", 4));
 	usleep(100000);
@@ -294,12 +289,12 @@ TEST_F(eq, timeout_option)
 	ASSERT_EQ(0, getsockopt(self->a, SOL_MYCELIUM, MYC_SO_TIMEOUT, &v,
 				&len));
 	EXPECT_EQ(MYC_DEFAULT_TIMEOUT_MS, v);
-	EXPECT_EQ(-1, set_int(self->a, MYC_SO_TIMEOUT, -1));
+	EXPECT_EQ(-1, myc_setopt(self->a, MYC_SO_TIMEOUT, -1));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, set_int(self->a, MYC_SO_TIMEOUT,
+	EXPECT_EQ(-1, myc_setopt(self->a, MYC_SO_TIMEOUT,
 			      MYC_MAX_TIMEOUT_MS + 1));
 	EXPECT_EQ(EINVAL, errno);
-	ASSERT_EQ(0, set_int(self->a, MYC_SO_TIMEOUT, MYC_MAX_TIMEOUT_MS));
+	ASSERT_EQ(0, myc_setopt(self->a, MYC_SO_TIMEOUT, MYC_MAX_TIMEOUT_MS));
 	ASSERT_EQ(0, getsockopt(self->a, SOL_MYCELIUM, MYC_SO_TIMEOUT, &v,
 				&len));
 	EXPECT_EQ(MYC_MAX_TIMEOUT_MS, v);

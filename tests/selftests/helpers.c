@@ -223,3 +223,8 @@ uint32_t local_port(int fd)
 		return 0;
 	return a.smyc_id;
 }
+
+int myc_setopt(int fd, int opt, int val)
+{
+	return setsockopt(fd, SOL_MYCELIUM, opt, &val, sizeof(val));
+}

@@ -53,6 +53,8 @@ int in_netns(const char *ns, int (*fn)(void *), void *arg);
 /* sockaddr_myc helpers */
 struct sockaddr_myc myc_addr(uint64_t node, uint16_t kind, uint32_t id);
 int bind_port(int fd, uint32_t port);
+/* setsockopt(SOL_MYCELIUM, opt) with an int; 0 or -1 with errno. */
+int myc_setopt(int fd, int opt, int val);
 uint32_t local_port(int fd);
 
 #endif

@@ -35,11 +35,6 @@ static long long peer_stat(const char *key)
 	return v;
 }
 
-static int set_int(int fd, int opt, int val)
-{
-	return setsockopt(fd, SOL_MYCELIUM, opt, &val, sizeof(val));
-}
-
 FIXTURE(q)
 {
 	int a, b;
@@ -124,7 +119,7 @@ TEST_F(q, window_bundles_reliable)
 	int i, v;
 
 	ASSERT_EQ(0, run("tc -n mA qdisc add dev vA root netem delay 500ms"));
-	ASSERT_EQ(0, set_int(self->a, MYC_SO_GUARANTEE, MYC_GUARANTEE_HIGH));
+	ASSERT_EQ(0, myc_setopt(self->a, MYC_SO_GUARANTEE, MYC_GUARANTEE_HIGH));
 	f0 = peer_stat("tx-frames");
 	pid = fork();
 	if (pid == 0) {
@@ -171,8 +166,8 @@ TEST_F(q, consensus_overtakes_spores)
 	if (pid == 0) {
 		int i;
 
-		if (set_int(self->a, MYC_SO_GUARANTEE, MYC_GUARANTEE_HIGH) ||
-		    set_int(self->a, MYC_SO_CLASS, MYC_CLASS_SPORE) ||
+		if (myc_setopt(self->a, MYC_SO_GUARANTEE, MYC_GUARANTEE_HIGH) ||
+		    myc_setopt(self->a, MYC_SO_CLASS, MYC_CLASS_SPORE) ||
 		    setsockopt(self->a, SOL_SOCKET, SO_SNDBUF, &sndbuf,
 			       sizeof(sndbuf)))
 			_exit(1);
@@ -184,8 +179,8 @@ TEST_F(q, consensus_overtakes_spores)
 		_exit(0);
 	}
 	usleep(300000);		/* the spores fill the window and queue */
-	ASSERT_EQ(0, set_int(c, MYC_SO_GUARANTEE, MYC_GUARANTEE_HIGH));
-	ASSERT_EQ(0, set_int(c, MYC_SO_CLASS, MYC_CLASS_CONSENSUS));
+	ASSERT_EQ(0, myc_setopt(c, MYC_SO_GUARANTEE, MYC_GUARANTEE_HIGH));
+	ASSERT_EQ(0, myc_setopt(c, MYC_SO_CLASS, MYC_CLASS_CONSENSUS));
 	ASSERT_EQ(4, sendto(c, "vote", 4, 0, (struct sockaddr *)&urgent,
 			    sizeof(urgent)));
 
