@@ -137,6 +137,64 @@ int myc_input(struct myc_net *mn, struct sk_buff *skb)
 	return myc_deliver(mn, cb->dst_id, cb->service, skb);
 }
 
+/*
+ * A guaranteed message (in its order) for ms: to the receive queue, or
+ * behind the ones already waiting in overflow, so that a full socket does
+ * not hold back the node pair's other guaranteed messages.  -ENOBUFS only
+ * when the node's overflow budget is spent.
+ */
+static int myc_deliver_ordered(struct myc_sock *ms, struct sk_buff *skb)
+{
+	struct sk_buff_head *q = &ms->overflow;
+	int err = 0;
+
+	spin_lock_bh(&q->lock);
+	if (skb_queue_empty(q) && !sock_queue_rcv_skb(&ms->sk, skb))
+		goto out;
+	if (atomic_read(&ms->mn->overflow_bytes) + skb->truesize >
+	    MYC_OVERFLOW_MAX) {
+		err = -ENOBUFS;
+		goto out;
+	}
+	atomic_add(skb->truesize, &ms->mn->overflow_bytes);
+	__skb_queue_tail(q, skb);
+out:
+	spin_unlock_bh(&q->lock);
+	return err;
+}
+
+/* The reader made room: move what waits in overflow to the queue. */
+static void myc_overflow_drain(struct myc_sock *ms)
+{
+	struct sk_buff_head *q = &ms->overflow;
+	struct sk_buff *skb;
+
+	if (skb_queue_empty_lockless(q))
+		return;
+	spin_lock_bh(&q->lock);
+	while ((skb = skb_peek(q))) {
+		unsigned int truesize = skb->truesize;
+
+		__skb_unlink(skb, q);
+		if (sock_queue_rcv_skb(&ms->sk, skb)) {
+			__skb_queue_head(q, skb);
+			break;
+		}
+		atomic_sub(truesize, &ms->mn->overflow_bytes);
+	}
+	spin_unlock_bh(&q->lock);
+}
+
+static void myc_overflow_purge(struct myc_sock *ms)
+{
+	struct sk_buff *skb;
+
+	while ((skb = skb_dequeue(&ms->overflow))) {
+		atomic_sub(skb->truesize, &ms->mn->overflow_bytes);
+		kfree_skb(skb);
+	}
+}
+
 /* Datagrams go to SOCK_DGRAM sockets only. */
 int myc_deliver(struct myc_net *mn, u32 dst_id, bool service,
 		struct sk_buff *skb)
@@ -152,6 +210,8 @@ int myc_deliver(struct myc_net *mn, u32 dst_id, bool service,
 	sk = &ms->sk;
 	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
 		err = -ENOENT;
+	else if (MYC_SKB_CB(skb)->guarantee == MYC_GUARANTEE_GUARANTEED)
+		err = myc_deliver_ordered(ms, skb);
 	else if (sock_queue_rcv_skb(sk, skb))
 		err = -ENOBUFS;
 	else
@@ -612,8 +672,10 @@ static int myc_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
 		myc_conn_consumed(sk, skb->len);
 out:
 	skb_free_datagram(sk, skb);
-	if (!(flags & MSG_PEEK))
+	if (!(flags & MSG_PEEK)) {
+		myc_overflow_drain(ms);
 		myc_rel_kick(ms->mn);
+	}
 	return err;
 }
 
@@ -742,6 +804,7 @@ static int myc_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 
 static void myc_sk_destruct(struct sock *sk)
 {
+	myc_overflow_purge(myc_sk(sk));
 	skb_queue_purge(&sk->sk_receive_queue);
 	skb_queue_purge(&sk->sk_error_queue);
 }
@@ -759,6 +822,7 @@ static int myc_release(struct socket *sock)
 	if (sk->sk_type == SOCK_SEQPACKET)
 		myc_conn_close(sk);
 	myc_unhash(ms);
+	myc_overflow_purge(ms);
 	myc_sched_orphan(ms->mn, sk);
 	RCU_INIT_POINTER(ms->errsink->sk, NULL);
 	myc_errsink_put(ms->errsink);
@@ -896,6 +960,7 @@ struct sock *myc_sk_alloc(struct net *net, struct socket *sock, int kern)
 	ms->mn = myc_net(net);
 	ms->errsink = e;
 	spin_lock_init(&ms->conn_lock);
+	skb_queue_head_init(&ms->overflow);
 	ms->meta.cls = MYC_CLASS_SERVICE;
 	ms->meta.priority = MYC_PRIORITY_DEFAULT;
 	ms->meta.guarantee = sock->type == SOCK_SEQPACKET ?

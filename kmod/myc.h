@@ -105,6 +105,7 @@ struct myc_net {
 	u32 next_ephemeral;
 
 	atomic_t reorder_pending;	/* peers holding refused messages */
+	atomic_t overflow_bytes;	/* af.c: in all sockets' overflow */
 	struct myc_stats stats;		/* frames that match no peer, ... */
 	atomic64_t malformed[__MYC_WERR_MAX];	/* by decoder error */
 };
@@ -328,7 +329,15 @@ struct myc_sock {
 	struct myc_msg_meta meta;	/* defaults for sendmsg */
 	bool recv_class;
 	struct myc_errsink *errsink;	/* never NULL */
+	/*
+	 * Guaranteed messages, in order, that came while the receive queue
+	 * was full: they move to it as the reader reads (af.c).
+	 */
+	struct sk_buff_head overflow;
 };
+
+/* What all sockets of a node may hold in overflow, in truesize bytes. */
+#define MYC_OVERFLOW_MAX	(16U << 20)
 
 static inline struct myc_sock *myc_sk(const struct sock *sk)
 {

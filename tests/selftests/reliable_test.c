@@ -160,6 +160,60 @@ TEST_F(lossy, large_messages_reassemble_byte_exact)
 	free(buf);
 }
 
+/*
+ * One socket that does not read does not hold back the guaranteed messages
+ * of another socket on the same node: they are delivered while it is
+ * stalled, and it still gets its own, exactly once and in order, once it
+ * reads.
+ */
+TEST_F(lossy, full_socket_does_not_hold_back_others)
+{
+	struct timeval tv = { .tv_sec = 20 };
+	int y = socket_in("mB", SOCK_DGRAM), small = 4096, i, v;
+	static char buf[1024];
+	const int n = 400;
+	pid_t pid;
+
+	ASSERT_LE(0, y);
+	ASSERT_EQ(0, bind_port(y, 101));
+	ASSERT_EQ(0, setsockopt(y, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	ASSERT_EQ(0, setsockopt(self->b, SOL_SOCKET, SO_RCVBUF, &small,
+				sizeof(small)));
+	pid = fork();
+	if (pid == 0) {
+		int g = MYC_GUARANTEE_GUARANTEED;
+
+		if (myc_setopt(self->a, MYC_SO_GUARANTEE, g))
+			_exit(2);
+		for (i = 0; i < n; i++) {
+			struct sockaddr_myc to = myc_addr(0xb, MYC_ADDR_PORT,
+							  i % 2 ? 101 : 100);
+
+			memcpy(buf, &i, sizeof(i));
+			if (sendto(self->a, buf, sizeof(buf), 0,
+				   (struct sockaddr *)&to, sizeof(to)) !=
+			    sizeof(buf))
+				_exit(3);
+		}
+		_exit(0);
+	}
+	/* port 100 is not read yet: port 101 gets all of its messages */
+	for (i = 1; i < n; i += 2) {
+		ASSERT_EQ((ssize_t)sizeof(buf), recv(y, buf, sizeof(buf), 0));
+		memcpy(&v, buf, sizeof(v));
+		ASSERT_EQ(i, v);
+	}
+	for (i = 0; i < n; i += 2) {
+		ASSERT_EQ((ssize_t)sizeof(buf),
+			  recv(self->b, buf, sizeof(buf), 0));
+		memcpy(&v, buf, sizeof(v));
+		ASSERT_EQ(i, v);
+	}
+	EXPECT_EQ(0, wait_ok(pid));
+	EXPECT_EQ(-1, recv(self->b, buf, sizeof(buf), MSG_DONTWAIT));
+	close(y);
+}
+
 TEST_F(lossy, stalled_receiver_bounds_sender_memory)
 {
 	struct sockaddr_myc to = myc_addr(0xb, MYC_ADDR_PORT, 100);
