@@ -572,6 +572,34 @@ static int myc_dgram_sendmsg(struct socket *sock, struct msghdr *msg,
 }
 
 /*
+ * Copy a message to the user (cut to size: MSG_TRUNC) with its address in
+ * msg_name.  Returns what recvmsg() returns: the bytes copied, or the
+ * whole length with MSG_TRUNC in flags; or -errno.
+ */
+static int myc_copy_to_msg(struct sk_buff *skb, struct msghdr *msg,
+			   size_t size, int flags,
+			   const struct sockaddr_myc *name)
+{
+	size_t copied = skb->len;
+	int err;
+
+	if (copied > size) {
+		copied = size;
+		msg->msg_flags |= MSG_TRUNC;
+	}
+	err = skb_copy_datagram_msg(skb, 0, msg, copied);
+	if (err)
+		return err;
+	if (msg->msg_name) {
+		DECLARE_SOCKADDR(struct sockaddr_myc *, addr, msg->msg_name);
+
+		*addr = *name;
+		msg->msg_namelen = sizeof(*addr);
+	}
+	return (flags & MSG_TRUNC) ? skb->len : copied;
+}
+
+/*
  * MSG_ERRQUEUE: a returned message, its destination and why it came back.
  * Never blocks, as for the other families.
  */
@@ -581,7 +609,6 @@ static int myc_recv_error(struct sock *sk, struct msghdr *msg, size_t size,
 	struct sk_buff_head *q = &sk->sk_error_queue;
 	struct myc_err_cb *cb;
 	struct sk_buff *skb;
-	size_t copied;
 	int err;
 
 	spin_lock_bh(&q->lock);
@@ -595,24 +622,12 @@ static int myc_recv_error(struct sock *sk, struct msghdr *msg, size_t size,
 		return -EAGAIN;
 
 	cb = MYC_ERR_CB(skb);
-	copied = skb->len;
-	if (copied > size) {
-		copied = size;
-		msg->msg_flags |= MSG_TRUNC;
+	err = myc_copy_to_msg(skb, msg, size, flags, &cb->dst);
+	if (err >= 0) {
+		put_cmsg(msg, SOL_MYCELIUM, MYC_CMSG_ERR, sizeof(cb->ee),
+			 &cb->ee);
+		msg->msg_flags |= MSG_ERRQUEUE;
 	}
-	err = skb_copy_datagram_msg(skb, 0, msg, copied);
-	if (err)
-		goto out;
-	if (msg->msg_name) {
-		DECLARE_SOCKADDR(struct sockaddr_myc *, addr, msg->msg_name);
-
-		*addr = cb->dst;
-		msg->msg_namelen = sizeof(*addr);
-	}
-	put_cmsg(msg, SOL_MYCELIUM, MYC_CMSG_ERR, sizeof(cb->ee), &cb->ee);
-	msg->msg_flags |= MSG_ERRQUEUE;
-	err = (flags & MSG_TRUNC) ? skb->len : copied;
-out:
 	kfree_skb(skb);
 	return err;
 }
@@ -623,7 +638,6 @@ static int myc_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
 	struct sock *sk = sock->sk;
 	struct myc_sock *ms = myc_sk(sk);
 	struct sk_buff *skb;
-	size_t copied;
 	int err;
 
 	if (flags & ~(MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_COMPAT |
@@ -646,28 +660,16 @@ static int myc_recvmsg(struct socket *sock, struct msghdr *msg, size_t size,
 	if (!skb)
 		return err;
 
-	copied = skb->len;
-	if (copied > size) {
-		copied = size;
-		msg->msg_flags |= MSG_TRUNC;
-	}
-	err = skb_copy_datagram_msg(skb, 0, msg, copied);
-	if (err)
+	err = myc_copy_to_msg(skb, msg, size, flags, &MYC_SKB_CB(skb)->src);
+	if (err < 0)
 		goto out;
 
 	sock_recv_timestamp(msg, sk, skb);
-	if (msg->msg_name) {
-		DECLARE_SOCKADDR(struct sockaddr_myc *, addr, msg->msg_name);
-
-		*addr = MYC_SKB_CB(skb)->src;
-		msg->msg_namelen = sizeof(*addr);
-	}
 	if (READ_ONCE(ms->recv_class)) {
 		int cls = MYC_SKB_CB(skb)->cls;
 
 		put_cmsg(msg, SOL_MYCELIUM, MYC_CMSG_CLASS, sizeof(cls), &cls);
 	}
-	err = (flags & MSG_TRUNC) ? skb->len : copied;
 	if (sk->sk_type == SOCK_SEQPACKET && !(flags & MSG_PEEK))
 		myc_conn_consumed(sk, skb->len);
 out:
