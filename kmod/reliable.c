@@ -758,11 +758,16 @@ static void myc_rel_send_rejects(struct myc_peer *peer)
 	}
 }
 
-/* Deliver queued guaranteed messages that are now in order. */
+/*
+ * Deliver queued guaranteed messages that are now in order, then keep
+ * peer->reorder_kick (counted in mn->reorder_pending) equal to "something
+ * still waits", so that readers retry it.  Under peer->lock.
+ */
 static void myc_rel_flush_reorder(struct myc_net *mn, struct myc_peer *peer)
 {
 	struct myc_seqwin *w = &peer->rx_seq[1];
 	struct sk_buff *skb;
+	bool waiting;
 
 	while ((skb = skb_peek(&peer->reorder)) &&
 	       MYC_SKB_CB(skb)->msn == w->base) {
@@ -772,9 +777,17 @@ static void myc_rel_flush_reorder(struct myc_net *mn, struct myc_peer *peer)
 		if (myc_rel_deliver(mn, peer, w, skb)) {
 			/* the socket is full: keep it first in line */
 			__skb_queue_head(&peer->reorder, skb);
-			return;
+			break;
 		}
 		peer->reorder_bytes -= truesize;
+	}
+	waiting = !skb_queue_empty(&peer->reorder);
+	if (waiting != peer->reorder_kick) {
+		peer->reorder_kick = waiting;
+		if (waiting)
+			atomic_inc(&mn->reorder_pending);
+		else
+			atomic_dec(&mn->reorder_pending);
 	}
 }
 
@@ -785,10 +798,6 @@ void myc_rel_rx_poll(struct myc_net *mn, struct myc_peer *peer)
 		return;
 	spin_lock_bh(&peer->lock);
 	myc_rel_flush_reorder(mn, peer);
-	if (skb_queue_empty(&peer->reorder) && peer->reorder_kick) {
-		peer->reorder_kick = false;
-		atomic_dec(&mn->reorder_pending);
-	}
 	spin_unlock_bh(&peer->lock);
 	myc_rel_send_rejects(peer);
 }
@@ -863,10 +872,6 @@ bool myc_rel_rx_msg(struct myc_net *mn, struct myc_peer *peer,
 		__skb_queue_before(&peer->reorder, p, skb);
 		peer->reorder_bytes += skb->truesize;
 		myc_rel_flush_reorder(mn, peer);
-		if (!skb_queue_empty(&peer->reorder) && !peer->reorder_kick) {
-			peer->reorder_kick = true;
-			atomic_inc(&mn->reorder_pending);
-		}
 		goto out;
 	}
 
@@ -961,13 +966,8 @@ bool myc_rel_rx_skip(struct myc_net *mn, struct myc_peer *peer,
 		}
 	}
 	myc_seqwin_mark(w, c->msn);
-	if (ch) {
+	if (ch)
 		myc_rel_flush_reorder(mn, peer);
-		if (skb_queue_empty(&peer->reorder) && peer->reorder_kick) {
-			peer->reorder_kick = false;
-			atomic_dec(&mn->reorder_pending);
-		}
-	}
 out:
 	spin_unlock(&peer->lock);
 	myc_rel_send_rejects(peer);
