@@ -723,6 +723,18 @@ static int myc_setsockopt(struct socket *sock, int level, int optname,
 		else
 			WRITE_ONCE(ms->meta.timeout_ms, val);
 		break;
+	case MYC_SO_FAILOVER:
+		if (val < 0 || val > MYC_FAILOVER_MAX)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(ms->meta.failover, val);
+		break;
+	case MYC_SO_RETRY_TIMEOUT:
+		if (val < 0 || val > MYC_MAX_RETRY_TIMEOUT_MS)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(ms->meta.retry_ms, val);
+		break;
 	default:
 		err = -ENOPROTOOPT;
 	}
@@ -758,6 +770,12 @@ static int myc_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case MYC_SO_TIMEOUT:
 		val = READ_ONCE(ms->meta.timeout_ms);
+		break;
+	case MYC_SO_FAILOVER:
+		val = READ_ONCE(ms->meta.failover);
+		break;
+	case MYC_SO_RETRY_TIMEOUT:
+		val = READ_ONCE(ms->meta.retry_ms);
 		break;
 	default:
 		return -ENOPROTOOPT;

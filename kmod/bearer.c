@@ -201,10 +201,9 @@ static int myc_xmit6(struct myc_net *mn, struct myc_path *path,
 #endif
 }
 
-int myc_bearer_xmit(struct myc_net *mn, struct myc_path *path,
-		    struct sk_buff *skb)
+static int __myc_bearer_xmit(struct myc_net *mn, struct myc_path *path,
+			     struct sk_buff *skb)
 {
-	unsigned int len = skb->len;
 	int err;
 
 	skb_mark_not_on_list(skb);
@@ -219,11 +218,72 @@ int myc_bearer_xmit(struct myc_net *mn, struct myc_path *path,
 		kfree_skb(skb);
 		myc_stat_inc(&path->stats, MYC_STAT_TX_ERRORS);
 		myc_stat_inc(&path->peer->stats, MYC_STAT_TX_ERRORS);
-		return err;
 	}
+	return err;
+}
+
+int myc_bearer_xmit(struct myc_net *mn, struct myc_path *path,
+		    struct sk_buff *skb)
+{
+	unsigned int len = skb->len;
+	int err = __myc_bearer_xmit(mn, path, skb);
+
+	if (err)
+		return err;
 	myc_stat_inc(&path->stats, MYC_STAT_TX_FRAMES);
 	myc_stat_add(&path->stats, MYC_STAT_TX_BYTES, len);
 	myc_stat_inc(&path->peer->stats, MYC_STAT_TX_FRAMES);
 	myc_stat_add(&path->peer->stats, MYC_STAT_TX_BYTES, len);
 	return 0;
+}
+
+int myc_bearer_xmit_probe(struct myc_net *mn, struct myc_path *path,
+			  struct sk_buff *skb)
+{
+	int err = __myc_bearer_xmit(mn, path, skb);
+
+	if (err)
+		return err;
+	myc_stat_inc(&path->stats, MYC_STAT_PROBES_TX);
+	myc_stat_inc(&path->peer->stats, MYC_STAT_PROBES_TX);
+	return 0;
+}
+
+/*
+ * Answer a frame (a probe) on the way it came: from the address it was
+ * sent to, to the address and port it came from, whether or not a path of
+ * ours matches them.  Routed each time (no cache): probes are rare.
+ */
+int myc_bearer_reply(struct myc_net *mn, const struct sk_buff *in,
+		     struct sk_buff *skb)
+{
+	struct myc_path tmp = {
+		.peer = NULL,
+		.remote_port = udp_hdr(in)->source,
+	};
+	int err = -EAFNOSUPPORT;
+
+	if (in->protocol == htons(ETH_P_IP)) {
+		tmp.family = AF_INET;
+		tmp.local.v4.s_addr = ip_hdr(in)->daddr;
+		tmp.remote.v4.s_addr = ip_hdr(in)->saddr;
+	} else if (in->protocol == htons(ETH_P_IPV6)) {
+		tmp.family = AF_INET6;
+		tmp.local.v6 = ipv6_hdr(in)->daddr;
+		tmp.remote.v6 = ipv6_hdr(in)->saddr;
+		if (ipv6_addr_type(&tmp.remote.v6) & IPV6_ADDR_LINKLOCAL)
+			tmp.ifindex = inet6_iif(in);
+	} else {
+		kfree_skb(skb);
+		return err;
+	}
+	/* tmp.dst_cache is all zero: no cache (dst_cache.c allows it) */
+	skb_mark_not_on_list(skb);
+	rcu_read_lock_bh();
+	err = tmp.family == AF_INET ? myc_xmit4(mn, &tmp, skb) :
+				      myc_xmit6(mn, &tmp, skb);
+	rcu_read_unlock_bh();
+	if (err)
+		kfree_skb(skb);
+	return err;
 }

@@ -44,4 +44,15 @@ static inline int myc_compat_accept(struct socket *sock,
 }
 #endif
 
+/*
+ * nla_policy.range points to a const struct since 6.2; policies keep
+ * their ranges in MYC_NL_RANGE objects, const where the kernel allows it.
+ * Kbuild detects which the headers have.
+ */
+#ifdef MYC_HAVE_CONST_NL_RANGE
+#define MYC_NL_RANGE	const struct netlink_range_validation
+#else
+#define MYC_NL_RANGE	struct netlink_range_validation
+#endif
+
 #endif /* _MYC_COMPAT_H */

@@ -28,11 +28,13 @@
 #include <linux/ipv6.h>
 #include <linux/udp.h>
 #include <net/dst_cache.h>
+#include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include <uapi/linux/mycelium.h>
 
 #include "cc.h"
+#include "pathsel.h"
 #include "rtt.h"
 #include "seqwin.h"
 #include "wire.h"
@@ -53,6 +55,9 @@ enum myc_stat {
 	MYC_STAT_RX_DROP,
 	MYC_STAT_RX_MALFORMED,
 	MYC_STAT_TX_ERRORS,
+	MYC_STAT_PROBES_TX,
+	MYC_STAT_PROBES_LOST,
+	MYC_STAT_FAILOVERS,
 	MYC_STAT_CNT
 };
 
@@ -104,6 +109,10 @@ struct myc_net {
 	DECLARE_HASHTABLE(services, MYC_PORT_HASH_BITS);
 	u32 next_ephemeral;
 
+	/* event.c */
+	spinlock_t event_lock;		/* numbers and sends events in order */
+	u64 event_seq;
+
 	atomic_t reorder_pending;	/* peers holding refused messages */
 	atomic_t overflow_bytes;	/* af.c: in all sockets' overflow */
 	struct myc_stats stats;		/* frames that match no peer, ... */
@@ -115,6 +124,8 @@ int myc_node_init(void);
 void myc_node_exit(void);
 
 /* peer.c: remote nodes and the paths to them. */
+#define MYC_PROBE_RING		16	/* probes a path tracks at once */
+
 union myc_ipaddr {
 	struct in_addr v4;
 	struct in6_addr v6;
@@ -129,9 +140,28 @@ struct myc_path {
 	union myc_ipaddr remote;
 	__be16 remote_port;
 	int ifindex;			/* IPv6 link-local scope, or 0 */
+	bool enabled;			/* false: not probed, not used */
 	u8 state;			/* enum myc_path_state */
 	struct dst_cache dst_cache;	/* route to remote (bearer.c) */
 	struct myc_stats stats;
+
+	/* under peer->lock (readers of the numbers use READ_ONCE) */
+	struct myc_rtt rtt;		/* from probes and data ACKs */
+	u32 in_flight;			/* reliable.c: bytes sent on it */
+	u64 largest_acked;		/* reliable.c: of frames sent on it */
+	u64 last_heard_us;		/* rx.c: a frame came in on it */
+
+	/* health.c, under peer->lock */
+	u8 missed;			/* misses in a row */
+	u8 good;			/* answers in a row */
+	u64 probe_seq;			/* last probe sent */
+	u64 judged_seq;			/* probes up to here answered or missed */
+	u64 probe_sent_us[MYC_PROBE_RING];	/* by seq % ring */
+	u64 next_probe_us;		/* when the next probe is due */
+	u8 backoff;			/* doublings of the interval (down) */
+	u64 loss_hist;			/* last 64 probes, bit set: lost */
+	u8 loss_n;			/* probes in loss_hist */
+
 	struct rcu_head rcu;
 };
 
@@ -142,6 +172,24 @@ struct myc_peer {
 	u8 type;			/* enum myc_node_type */
 	refcount_t refcnt;
 	bool dead;			/* unhashed; under mn->lock */
+
+	/* settings, written under mn->lock and peer->lock, read under either */
+	u8 strategy;			/* enum myc_strategy */
+	u8 opmap[MYC_CLASS_MAX + 1];	/* OPERATION: strategy by class */
+	u8 failover;			/* enum myc_failover, not DEFAULT */
+	u32 retry_ms;			/* wait-retry hold */
+	u32 probe_ms;			/* probe interval */
+	u8 fail_after;			/* misses that fail a path */
+	u8 recover_after;		/* answers that bring a down path back */
+
+	/* health.c, failover.c: under peer->lock */
+	struct timer_list health_timer;
+	u8 state;			/* enum myc_peer_state, as last told */
+	struct myc_path *last_path;	/* data went on it last (RCU) */
+	u32 active_path;		/* its id, for netlink */
+	u64 hold_us;			/* a used path failed then (wait-retry) */
+	u64 hold_end_us;		/* the longest hold ends then */
+	u32 hold_path;			/* it, until it is back or moved off */
 
 	spinlock_t lock;		/* protocol state below, _bh */
 	struct list_head paths;		/* RCU; written under mn->lock */
@@ -185,6 +233,12 @@ struct myc_peer *myc_peer_lookup(struct myc_net *mn, u64 id);	/* +ref */
 struct myc_peer *myc_peer_lookup_rcu(struct myc_net *mn, u64 id);
 void myc_peer_put(struct myc_peer *peer);
 struct myc_path *myc_peer_pick_path(struct myc_peer *peer);	/* RCU */
+/*
+ * The path the next frame of class cls goes on (selection strategy of the
+ * peer, pathsel.h); data frames (data true) move the round-robin cursor.
+ * Under peer->lock and RCU; NULL when the peer has no usable path.
+ */
+struct myc_path *myc_path_pick(struct myc_peer *peer, u8 cls, bool data);
 int myc_peer_create(struct myc_net *mn, u64 id, u8 type,
 		    struct myc_peer **out);
 void myc_peer_remove(struct myc_peer *peer);
@@ -194,9 +248,64 @@ struct myc_path *myc_path_add(struct myc_peer *peer, sa_family_t family,
 			      const union myc_ipaddr *remote, __be16 port,
 			      int ifindex);
 void myc_path_del(struct myc_path *path);
+struct myc_path *myc_path_by_id(struct myc_peer *peer, u32 id);	/* RCU */
 struct myc_path *myc_path_find(struct myc_peer *peer, sa_family_t family,
 			       const union myc_ipaddr *local,
 			       const union myc_ipaddr *remote, __be16 port);
+
+/* health.c: probing paths, their states and the peer's. */
+void myc_health_init(struct myc_peer *peer);
+void myc_health_start(struct myc_peer *peer);	/* settings changed */
+void myc_health_stop(struct myc_peer *peer);
+void myc_health_path_init(struct myc_peer *peer, struct myc_path *path);
+void myc_health_reschedule(struct myc_peer *peer);
+void myc_path_enable(struct myc_path *path, bool enabled);
+/* A probe from peer came in skb (BH); answer it on the way it came. */
+void myc_health_rx_probe(struct myc_net *mn, struct myc_peer *peer,
+			 struct sk_buff *skb, const struct myc_hdr *h);
+void myc_health_rx_reply(struct myc_peer *peer, const u8 *payload,
+			 size_t len);
+/*
+ * path missed (a probe or a retransmission timeout, reason); under
+ * peer->lock, frames to resend go on q (failover).
+ */
+void myc_health_miss(struct myc_peer *peer, struct myc_path *path,
+		     u8 reason, struct sk_buff_head *q);
+/* The path's state changed: keep the peer's and tell (under peer->lock). */
+void myc_health_set_state(struct myc_peer *peer, struct myc_path *path,
+			  u8 state, u8 reason, struct sk_buff_head *q);
+u8 myc_peer_state(struct myc_peer *peer);	/* RCU or peer->lock */
+u32 myc_path_loss(const struct myc_path *path);	/* per mille */
+/* Recompute the peer state from its paths; tell when it changed. */
+void myc_health_update_peer(struct myc_peer *peer, u8 reason);
+
+/* failover.c: moving traffic off a failed path, by policy. */
+/* path stopped being usable (under peer->lock); resends go on q. */
+void myc_failover(struct myc_peer *peer, struct myc_path *path, u8 reason,
+		  struct sk_buff_head *q);
+/* path is up again: what waited for it (wait-retry) goes. */
+void myc_failover_recovered(struct myc_peer *peer, struct myc_path *path);
+/* Is traffic with this policy and retry timeout held now? */
+bool myc_failover_held(struct myc_peer *peer, u8 policy, u32 retry_ms,
+		       u64 now);
+/* Health tick: resend what waited past its retry timeout. */
+void myc_failover_tick(struct myc_peer *peer, struct sk_buff_head *q);
+
+/* event.c: state changes on the events multicast group. */
+struct myc_event {
+	u8 type;			/* enum myc_event_type */
+	u8 reason;			/* enum myc_event_reason */
+	u8 state;
+	u8 policy;
+	u64 peer;
+	u32 path;
+	u32 to_path;
+	u32 endpoint;
+	u32 backend;
+};
+
+/* Any context: numbered and sent in order (GFP_ATOMIC). */
+void myc_event(struct myc_net *mn, const struct myc_event *ev);
 
 /* reasm.c: reassembly of fragmented messages, under peer->lock. */
 struct sk_buff *myc_alloc_msg_skb(u32 len, gfp_t gfp);
@@ -221,14 +330,42 @@ void myc_rel_init(struct myc_peer *peer);
 void myc_rel_stop(struct myc_peer *peer);
 void myc_rel_destroy(struct myc_peer *peer);
 void myc_rel_rto(struct timer_list *t);
+/*
+ * Transmit the frames on q, each on the path in its cb (struct
+ * myc_xmit_cb); the caller holds the RCU read lock it picked them under.
+ */
+void myc_xmit_queue(struct myc_peer *peer, struct sk_buff_head *q);
+struct myc_xmit_cb {
+	struct myc_path *path;		/* NULL: drop */
+};
+
+#define MYC_XMIT_CB(skb) ((struct myc_xmit_cb *)((skb)->cb))
+/* Resend now, on another path, what was sent on path (failover). */
+void myc_rel_move(struct myc_peer *peer, struct myc_path *path, u8 policy,
+		  struct sk_buff_head *q);
+/* Resend records held by wait-retry whose hold ended. */
+void myc_rel_release(struct myc_peer *peer, u64 now,
+		     struct sk_buff_head *q);
+/* path is being deleted: forget it in the records (under peer->lock). */
+void myc_rel_path_gone(struct myc_peer *peer, struct myc_path *path,
+		       struct sk_buff_head *q);
 struct myc_sent;
 struct myc_errsink;
 int myc_rel_track(struct myc_peer *peer, struct sk_buff *skb,
 		  struct myc_hdr *h, gfp_t gfp);
 struct myc_sent *myc_rel_sent_alloc(void);
+/* What a record of a sent frame keeps besides the frame. */
+struct myc_rec_meta {
+	struct myc_errsink *sink;	/* reference taken over */
+	u64 deadline_us;
+	struct myc_path *path;		/* sent on it */
+	u8 policy;			/* the sender's failover override */
+	u32 retry_ms;
+};
+
 struct sk_buff *myc_rel_record(struct myc_peer *peer, struct myc_sent *s,
 			       struct sk_buff *skb, u64 pn,
-			       struct myc_errsink *sink, u64 deadline_us);
+			       const struct myc_rec_meta *m);
 void myc_rel_fail_unsent(struct myc_peer *peer, struct sk_buff *skb,
 			 struct myc_errsink *sink, struct list_head *failed);
 void myc_rel_fail_list(struct myc_peer *peer, struct list_head *failed,
@@ -248,11 +385,13 @@ void myc_rel_rx_poll(struct myc_net *mn, struct myc_peer *peer);
 void myc_rel_kick(struct myc_net *mn);
 
 /* sched.c: the per-peer send queue (scheduling, bundling). */
+struct myc_msg_meta;
 unsigned int myc_sched_level(u8 cls, u8 priority);
 void myc_sched_init(struct myc_peer *peer);
 void myc_sched_queue(struct myc_peer *peer, struct sock *sk,
 		     struct sk_buff *skb, const struct myc_chunk *c,
-		     unsigned int level, u64 deadline_us);
+		     unsigned int level, u64 deadline_us,
+		     const struct myc_msg_meta *meta);
 void myc_sched_push(struct myc_peer *peer);
 void myc_sched_purge(struct myc_peer *peer);
 void myc_sched_destroy(struct myc_peer *peer);
@@ -265,6 +404,12 @@ bool myc_bearer_is_open(struct myc_net *mn);
 /* Transmit one frame on a path; consumes skb. */
 int myc_bearer_xmit(struct myc_net *mn, struct myc_path *path,
 		    struct sk_buff *skb);
+/* A probe: counted as such, not as a frame. */
+int myc_bearer_xmit_probe(struct myc_net *mn, struct myc_path *path,
+			  struct sk_buff *skb);
+/* Send skb back to where in (a received frame) came from; consumes skb. */
+int myc_bearer_reply(struct myc_net *mn, const struct sk_buff *in,
+		     struct sk_buff *skb);
 /* Headroom a frame skb needs in front of the Mycelium header. */
 #define MYC_XMIT_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
 				 sizeof(struct udphdr))
@@ -281,6 +426,8 @@ struct myc_msg_meta {
 	u8 kind;			/* chunk kind; 0 = MYC_CK_MSG */
 	u8 cflags;			/* MYC_CF_CONNECTED or 0 */
 	u32 aux;			/* the chunk's aux (CREDIT: blocks) */
+	u8 failover;			/* MYC_SO_FAILOVER (0: the peer's) */
+	u32 retry_ms;			/* MYC_SO_RETRY_TIMEOUT (0: the peer's) */
 };
 
 /*
@@ -443,6 +590,12 @@ int myc_sock_queue_err(struct sock *sk, struct sk_buff *skb);
 int myc_deliver_err(struct myc_net *mn, u32 port, struct sk_buff *skb);
 
 /* netlink.c: the generic netlink family. */
+enum myc_mcgrp {
+	MYC_MCGRP_EVENTS_ID,
+	MYC_MCGRP_AUTH_ID,
+};
+
+extern struct genl_family myc_genl_family;
 int myc_genl_init(void);
 void myc_genl_exit(void);
 void myc_genl_node_notify(struct myc_net *mn);

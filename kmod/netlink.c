@@ -18,11 +18,6 @@
 #include "myc.h"
 #include "compat.h"
 
-enum myc_mcgrp {
-	MYC_MCGRP_EVENTS_ID,
-	MYC_MCGRP_AUTH_ID,
-};
-
 static const struct genl_multicast_group myc_mcgrps[] = {
 	[MYC_MCGRP_EVENTS_ID] = { .name = MYC_MCGRP_EVENTS },
 	[MYC_MCGRP_AUTH_ID] = {
@@ -70,6 +65,47 @@ static const struct nla_policy myc_path_policy[MYC_A_PATH_MAX + 1] = {
 	[MYC_A_PATH_RTTVAR] = MYC_READ_ONLY,
 	[MYC_A_PATH_IN_FLIGHT] = MYC_READ_ONLY,
 	[MYC_A_PATH_STATS] = MYC_READ_ONLY,
+	[MYC_A_PATH_PEER] = {
+		.type = NLA_REJECT,
+		.reject_message = "peer id belongs outside the path nest",
+	},
+	[MYC_A_PATH_LOSS] = MYC_READ_ONLY,
+	[MYC_A_PATH_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+/* PATH_ADD, PATH_DEL, PATH_SET: a path's attributes at the top level. */
+static const struct nla_policy myc_path_cmd_policy[MYC_A_PATH_MAX + 1] = {
+	[MYC_A_PATH_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[MYC_A_PATH_LOCAL] = { .type = NLA_BINARY, .len = 16 },
+	[MYC_A_PATH_REMOTE] = { .type = NLA_BINARY, .len = 16 },
+	[MYC_A_PATH_REMOTE_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[MYC_A_PATH_IFINDEX] = { .type = NLA_U32 },
+	[MYC_A_PATH_STATE] = MYC_READ_ONLY,
+	[MYC_A_PATH_SRTT] = MYC_READ_ONLY,
+	[MYC_A_PATH_RTTVAR] = MYC_READ_ONLY,
+	[MYC_A_PATH_IN_FLIGHT] = MYC_READ_ONLY,
+	[MYC_A_PATH_STATS] = MYC_READ_ONLY,
+	[MYC_A_PATH_PEER] = { .type = NLA_U64 },
+	[MYC_A_PATH_LOSS] = MYC_READ_ONLY,
+	[MYC_A_PATH_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static const struct nla_policy myc_opmap_policy[MYC_A_OPMAP_MAX + 1] = {
+	[MYC_A_OPMAP_CONSENSUS] = NLA_POLICY_MAX(NLA_U8, MYC_STRATEGY_LOAD),
+	[MYC_A_OPMAP_HEALTH] = NLA_POLICY_MAX(NLA_U8, MYC_STRATEGY_LOAD),
+	[MYC_A_OPMAP_SERVICE] = NLA_POLICY_MAX(NLA_U8, MYC_STRATEGY_LOAD),
+	[MYC_A_OPMAP_RESOURCE] = NLA_POLICY_MAX(NLA_U8, MYC_STRATEGY_LOAD),
+	[MYC_A_OPMAP_SPORE] = NLA_POLICY_MAX(NLA_U8, MYC_STRATEGY_LOAD),
+};
+
+static MYC_NL_RANGE myc_retry_range = {
+	.min = 1,
+	.max = MYC_MAX_RETRY_TIMEOUT_MS,
+};
+
+static MYC_NL_RANGE myc_probe_range = {
+	.min = MYC_PROBE_INTERVAL_MIN_MS,
+	.max = MYC_PROBE_INTERVAL_MAX_MS,
 };
 
 static const struct nla_policy myc_peer_policy[MYC_A_PEER_MAX + 1] = {
@@ -78,6 +114,17 @@ static const struct nla_policy myc_peer_policy[MYC_A_PEER_MAX + 1] = {
 	[MYC_A_PEER_PATH] = NLA_POLICY_NESTED(myc_path_policy),
 	[MYC_A_PEER_STATE] = MYC_READ_ONLY,
 	[MYC_A_PEER_STATS] = MYC_READ_ONLY,
+	[MYC_A_PEER_STRATEGY] = NLA_POLICY_MAX(NLA_U8, MYC_STRATEGY_MAX),
+	[MYC_A_PEER_OPMAP] = NLA_POLICY_NESTED(myc_opmap_policy),
+	[MYC_A_PEER_FAILOVER] = NLA_POLICY_RANGE(NLA_U8, MYC_FAILOVER_IMMEDIATE,
+						 MYC_FAILOVER_MAX),
+	[MYC_A_PEER_RETRY_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							   &myc_retry_range),
+	[MYC_A_PEER_PROBE_INTERVAL] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							    &myc_probe_range),
+	[MYC_A_PEER_FAIL_AFTER] = NLA_POLICY_MIN(NLA_U8, 1),
+	[MYC_A_PEER_RECOVER_AFTER] = NLA_POLICY_MIN(NLA_U8, 1),
+	[MYC_A_PEER_ACTIVE_PATH] = MYC_READ_ONLY,
 };
 
 /* GET and DEL name a peer and nothing else. */
@@ -87,9 +134,15 @@ static const struct nla_policy myc_peer_id_policy[MYC_A_PEER_MAX + 1] = {
 	[MYC_A_PEER_PATH] = MYC_NO_ATTR,
 	[MYC_A_PEER_STATE] = MYC_NO_ATTR,
 	[MYC_A_PEER_STATS] = MYC_NO_ATTR,
+	[MYC_A_PEER_STRATEGY] = MYC_NO_ATTR,
+	[MYC_A_PEER_OPMAP] = MYC_NO_ATTR,
+	[MYC_A_PEER_FAILOVER] = MYC_NO_ATTR,
+	[MYC_A_PEER_RETRY_TIMEOUT] = MYC_NO_ATTR,
+	[MYC_A_PEER_PROBE_INTERVAL] = MYC_NO_ATTR,
+	[MYC_A_PEER_FAIL_AFTER] = MYC_NO_ATTR,
+	[MYC_A_PEER_RECOVER_AFTER] = MYC_NO_ATTR,
+	[MYC_A_PEER_ACTIVE_PATH] = MYC_NO_ATTR,
 };
-
-static struct genl_family myc_genl_family;
 
 static int myc_put_stats(struct sk_buff *skb, int type,
 			 const struct myc_stats *st)
@@ -238,6 +291,7 @@ struct myc_path_cfg {
 	union myc_ipaddr local, remote;
 	__be16 port;
 	int ifindex;
+	bool enabled;
 };
 
 static int myc_parse_addr(const struct nlattr *a, union myc_ipaddr *ip,
@@ -257,17 +311,14 @@ static int myc_parse_addr(const struct nlattr *a, union myc_ipaddr *ip,
 	return -EINVAL;
 }
 
-static int myc_parse_path(struct nlattr *nest, struct myc_path_cfg *cfg,
-			  struct netlink_ext_ack *extack)
+/* A path's attributes (tb, from nest or the top level when NULL). */
+static int myc_parse_path_tb(struct nlattr **tb, const struct nlattr *nest,
+			     struct myc_path_cfg *cfg,
+			     struct netlink_ext_ack *extack)
 {
-	struct nlattr *tb[MYC_A_PATH_MAX + 1];
 	sa_family_t lfam, rfam;
 	int err;
 
-	err = nla_parse_nested(tb, MYC_A_PATH_MAX, nest, myc_path_policy,
-			       extack);
-	if (err)
-		return err;
 	if (!tb[MYC_A_PATH_LOCAL] || !tb[MYC_A_PATH_REMOTE]) {
 		NL_SET_ERR_MSG_ATTR(extack, nest,
 				    "a path needs a local and a remote address");
@@ -297,7 +348,22 @@ static int myc_parse_path(struct nlattr *nest, struct myc_path_cfg *cfg,
 			  MYC_DEFAULT_UDP_PORT);
 	cfg->ifindex = tb[MYC_A_PATH_IFINDEX] ?
 		       nla_get_u32(tb[MYC_A_PATH_IFINDEX]) : 0;
+	cfg->enabled = !tb[MYC_A_PATH_ENABLED] ||
+		       nla_get_u8(tb[MYC_A_PATH_ENABLED]);
 	return 0;
+}
+
+static int myc_parse_path(struct nlattr *nest, struct myc_path_cfg *cfg,
+			  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[MYC_A_PATH_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, MYC_A_PATH_MAX, nest, myc_path_policy,
+			       extack);
+	if (err)
+		return err;
+	return myc_parse_path_tb(tb, nest, cfg, extack);
 }
 
 /* Parse every MYC_A_PEER_PATH of the request into cfgs[]; count in *n. */
@@ -349,8 +415,84 @@ static int myc_add_paths(struct myc_peer *peer, struct myc_path_cfg *cfgs,
 			NL_SET_ERR_MSG(extack, "cannot add path");
 			return PTR_ERR(path);
 		}
+		if (!cfgs[i].enabled)
+			myc_path_enable(path, false);
 	}
 	return 0;
+}
+
+/* The peer's path and failover settings in a request. */
+struct myc_peer_cfg {
+	bool has_opmap;
+	u8 opmap[MYC_CLASS_MAX + 1];
+};
+
+static const int myc_peer_settings[] = {
+	MYC_A_PEER_STRATEGY, MYC_A_PEER_OPMAP, MYC_A_PEER_FAILOVER,
+	MYC_A_PEER_RETRY_TIMEOUT, MYC_A_PEER_PROBE_INTERVAL,
+	MYC_A_PEER_FAIL_AFTER, MYC_A_PEER_RECOVER_AFTER,
+};
+
+static bool myc_has_settings(struct nlattr **attrs)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(myc_peer_settings); i++)
+		if (attrs[myc_peer_settings[i]])
+			return true;
+	return false;
+}
+
+static int myc_parse_peer_cfg(struct genl_info *info, struct myc_peer_cfg *c)
+{
+	struct nlattr *tb[MYC_A_OPMAP_MAX + 1];
+	struct nlattr *a = info->attrs[MYC_A_PEER_OPMAP];
+	int i, err;
+
+	c->has_opmap = false;
+	if (!a)
+		return 0;
+	err = nla_parse_nested(tb, MYC_A_OPMAP_MAX, a, myc_opmap_policy,
+			       info->extack);
+	if (err)
+		return err;
+	c->has_opmap = true;
+	for (i = 0; i <= MYC_CLASS_MAX; i++)
+		c->opmap[i] = tb[MYC_A_OPMAP_CONSENSUS + i] ?
+			      nla_get_u8(tb[MYC_A_OPMAP_CONSENSUS + i]) :
+			      myc_default_opmap[i];
+	return 0;
+}
+
+/* Apply the settings of a request to peer.  Under mn->lock. */
+static void myc_apply_peer_cfg(struct myc_peer *peer, struct nlattr **attrs,
+			       const struct myc_peer_cfg *c)
+{
+	bool probe = false;
+
+	spin_lock_bh(&peer->lock);
+	if (attrs[MYC_A_PEER_STRATEGY])
+		peer->strategy = nla_get_u8(attrs[MYC_A_PEER_STRATEGY]);
+	if (c->has_opmap)
+		memcpy(peer->opmap, c->opmap, sizeof(peer->opmap));
+	if (attrs[MYC_A_PEER_FAILOVER])
+		peer->failover = nla_get_u8(attrs[MYC_A_PEER_FAILOVER]);
+	if (attrs[MYC_A_PEER_RETRY_TIMEOUT])
+		peer->retry_ms = nla_get_u32(attrs[MYC_A_PEER_RETRY_TIMEOUT]);
+	if (attrs[MYC_A_PEER_PROBE_INTERVAL]) {
+		peer->probe_ms = nla_get_u32(attrs[MYC_A_PEER_PROBE_INTERVAL]);
+		probe = true;
+	}
+	if (attrs[MYC_A_PEER_FAIL_AFTER])
+		peer->fail_after = nla_get_u8(attrs[MYC_A_PEER_FAIL_AFTER]);
+	if (attrs[MYC_A_PEER_RECOVER_AFTER])
+		peer->recover_after =
+			nla_get_u8(attrs[MYC_A_PEER_RECOVER_AFTER]);
+	if (probe)
+		myc_health_reschedule(peer);
+	spin_unlock_bh(&peer->lock);
+	if (probe)
+		myc_health_start(peer);
 }
 
 static int myc_get_peer_id(struct genl_info *info, struct myc_net *mn,
@@ -393,11 +535,15 @@ static int myc_nl_peer_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct myc_net *mn = myc_net(genl_info_net(info));
 	struct myc_path_cfg *cfgs;
+	struct myc_peer_cfg pc;
 	struct myc_peer *peer;
 	int n, err;
 	u8 type;
 	u64 id;
 
+	err = myc_parse_peer_cfg(info, &pc);
+	if (err)
+		return err;
 	cfgs = myc_parse_peer_req(info, mn, &id, &n);
 	if (IS_ERR(cfgs))
 		return PTR_ERR(cfgs);
@@ -425,6 +571,7 @@ static int myc_nl_peer_add(struct sk_buff *skb, struct genl_info *info)
 			NL_SET_ERR_MSG(info->extack, "too many peers");
 		goto unlock;
 	}
+	myc_apply_peer_cfg(peer, info->attrs, &pc);
 	err = myc_add_paths(peer, cfgs, n, info->extack);
 	if (err)
 		myc_peer_remove(peer);
@@ -438,15 +585,21 @@ static int myc_nl_peer_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct myc_net *mn = myc_net(genl_info_net(info));
 	struct myc_path_cfg *cfgs;
+	struct myc_peer_cfg pc;
 	struct myc_peer *peer;
 	int n, err;
 	u64 id;
 
+	err = myc_parse_peer_cfg(info, &pc);
+	if (err)
+		return err;
 	cfgs = myc_parse_peer_req(info, mn, &id, &n);
 	if (IS_ERR(cfgs))
 		return PTR_ERR(cfgs);
-	if (!n && !info->attrs[MYC_A_PEER_TYPE]) {
-		NL_SET_ERR_MSG(info->extack, "nothing to set: give type or path");
+	if (!n && !info->attrs[MYC_A_PEER_TYPE] &&
+	    !myc_has_settings(info->attrs)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to set: give type, path or a path setting");
 		err = -EINVAL;
 		goto out;
 	}
@@ -462,6 +615,8 @@ static int myc_nl_peer_set(struct sk_buff *skb, struct genl_info *info)
 	err = myc_add_paths(peer, cfgs, n, info->extack);
 	if (!err && info->attrs[MYC_A_PEER_TYPE])
 		WRITE_ONCE(peer->type, nla_get_u8(info->attrs[MYC_A_PEER_TYPE]));
+	if (!err)
+		myc_apply_peer_cfg(peer, info->attrs, &pc);
 unlock:
 	mutex_unlock(&mn->lock);
 out:
@@ -512,6 +667,13 @@ static int myc_path_fill(struct sk_buff *skb, const struct myc_path *path)
 	    (path->ifindex &&
 	     nla_put_u32(skb, MYC_A_PATH_IFINDEX, path->ifindex)) ||
 	    nla_put_u8(skb, MYC_A_PATH_STATE, READ_ONCE(path->state)) ||
+	    nla_put_u8(skb, MYC_A_PATH_ENABLED, READ_ONCE(path->enabled)) ||
+	    nla_put_u32(skb, MYC_A_PATH_SRTT, READ_ONCE(path->rtt.srtt_us)) ||
+	    nla_put_u32(skb, MYC_A_PATH_RTTVAR,
+			READ_ONCE(path->rtt.rttvar_us)) ||
+	    nla_put_u32(skb, MYC_A_PATH_IN_FLIGHT,
+			READ_ONCE(path->in_flight)) ||
+	    nla_put_u32(skb, MYC_A_PATH_LOSS, myc_path_loss(path)) ||
 	    myc_put_stats(skb, MYC_A_PATH_STATS, &path->stats)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -525,22 +687,40 @@ static int myc_peer_fill(struct sk_buff *skb, struct myc_peer *peer,
 			 u32 portid, u32 seq, int flags, u8 cmd)
 {
 	struct myc_path *path;
-	u8 state = MYC_PEER_UNREACHABLE;
+	struct nlattr *nest;
 	void *hdr;
+	int i;
 
 	hdr = genlmsg_put(skb, portid, seq, &myc_genl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 
-	list_for_each_entry_rcu(path, &peer->paths, list) {
-		if (READ_ONCE(path->state) != MYC_PATH_DOWN)
-			state = MYC_PEER_REACHABLE;
-	}
 	if (nla_put_u64_64bit(skb, MYC_A_PEER_ID, peer->id, MYC_A_PEER_PAD) ||
 	    nla_put_u8(skb, MYC_A_PEER_TYPE, READ_ONCE(peer->type)) ||
-	    nla_put_u8(skb, MYC_A_PEER_STATE, state) ||
+	    nla_put_u8(skb, MYC_A_PEER_STATE, myc_peer_state(peer)) ||
+	    nla_put_u8(skb, MYC_A_PEER_STRATEGY, READ_ONCE(peer->strategy)) ||
+	    nla_put_u8(skb, MYC_A_PEER_FAILOVER, READ_ONCE(peer->failover)) ||
+	    nla_put_u32(skb, MYC_A_PEER_RETRY_TIMEOUT,
+			READ_ONCE(peer->retry_ms)) ||
+	    nla_put_u32(skb, MYC_A_PEER_PROBE_INTERVAL,
+			READ_ONCE(peer->probe_ms)) ||
+	    nla_put_u8(skb, MYC_A_PEER_FAIL_AFTER,
+		       READ_ONCE(peer->fail_after)) ||
+	    nla_put_u8(skb, MYC_A_PEER_RECOVER_AFTER,
+		       READ_ONCE(peer->recover_after)) ||
+	    (READ_ONCE(peer->active_path) &&
+	     nla_put_u32(skb, MYC_A_PEER_ACTIVE_PATH,
+			 READ_ONCE(peer->active_path))) ||
 	    myc_put_stats(skb, MYC_A_PEER_STATS, &peer->stats))
 		goto cancel;
+	nest = nla_nest_start(skb, MYC_A_PEER_OPMAP);
+	if (!nest)
+		goto cancel;
+	for (i = 0; i <= MYC_CLASS_MAX; i++)
+		if (nla_put_u8(skb, MYC_A_OPMAP_CONSENSUS + i,
+			       READ_ONCE(peer->opmap[i])))
+			goto cancel;
+	nla_nest_end(skb, nest);
 	list_for_each_entry_rcu(path, &peer->paths, list) {
 		if (myc_path_fill(skb, path))
 			goto cancel;
@@ -616,6 +796,97 @@ out:
 	return err ?: skb->len;
 }
 
+/* PATH_*: the peer named by MYC_A_PATH_PEER (under mn->lock). */
+static struct myc_peer *myc_path_cmd_peer(struct genl_info *info,
+					  struct myc_net *mn)
+{
+	struct myc_peer *peer;
+
+	if (GENL_REQ_ATTR_CHECK(info, MYC_A_PATH_PEER))
+		return ERR_PTR(-EINVAL);
+	peer = myc_peer_lookup_rcu(mn, nla_get_u64(info->attrs[MYC_A_PATH_PEER]));
+	if (!peer) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MYC_A_PATH_PEER],
+				    "no such peer");
+		return ERR_PTR(-ENOENT);
+	}
+	return peer;
+}
+
+/* PATH_DEL, PATH_SET: the path named by MYC_A_PATH_ID (under mn->lock). */
+static struct myc_path *myc_path_cmd_path(struct genl_info *info,
+					  struct myc_net *mn)
+{
+	struct myc_peer *peer = myc_path_cmd_peer(info, mn);
+	struct myc_path *path;
+
+	if (IS_ERR(peer))
+		return ERR_CAST(peer);
+	if (GENL_REQ_ATTR_CHECK(info, MYC_A_PATH_ID))
+		return ERR_PTR(-EINVAL);
+	path = myc_path_by_id(peer, nla_get_u32(info->attrs[MYC_A_PATH_ID]));
+	if (!path) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MYC_A_PATH_ID],
+				    "no such path");
+		return ERR_PTR(-ENOENT);
+	}
+	return path;
+}
+
+static int myc_nl_path_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct myc_net *mn = myc_net(genl_info_net(info));
+	struct myc_path_cfg cfg;
+	struct myc_peer *peer;
+	int err;
+
+	if (info->attrs[MYC_A_PATH_ID]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MYC_A_PATH_ID],
+				    "path ids are given by the kernel");
+		return -EINVAL;
+	}
+	err = myc_parse_path_tb(info->attrs, NULL, &cfg, info->extack);
+	if (err)
+		return err;
+	mutex_lock(&mn->lock);
+	peer = myc_path_cmd_peer(info, mn);
+	err = IS_ERR(peer) ? PTR_ERR(peer) :
+			     myc_add_paths(peer, &cfg, 1, info->extack);
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+static int myc_nl_path_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct myc_net *mn = myc_net(genl_info_net(info));
+	struct myc_path *path;
+
+	mutex_lock(&mn->lock);
+	path = myc_path_cmd_path(info, mn);
+	if (!IS_ERR(path))
+		myc_path_del(path);
+	mutex_unlock(&mn->lock);
+	return PTR_ERR_OR_ZERO(path);
+}
+
+static int myc_nl_path_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct myc_net *mn = myc_net(genl_info_net(info));
+	struct myc_path *path;
+
+	if (!info->attrs[MYC_A_PATH_ENABLED]) {
+		NL_SET_ERR_MSG(info->extack, "nothing to set: give enabled");
+		return -EINVAL;
+	}
+	mutex_lock(&mn->lock);
+	path = myc_path_cmd_path(info, mn);
+	if (!IS_ERR(path))
+		myc_path_enable(path,
+				nla_get_u8(info->attrs[MYC_A_PATH_ENABLED]));
+	mutex_unlock(&mn->lock);
+	return PTR_ERR_OR_ZERO(path);
+}
+
 static const struct genl_ops myc_genl_ops[] = {
 	{
 		.cmd = MYC_CMD_NODE_GET,
@@ -658,9 +929,30 @@ static const struct genl_ops myc_genl_ops[] = {
 		.maxattr = MYC_A_PEER_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = MYC_CMD_PATH_ADD,
+		.doit = myc_nl_path_add,
+		.policy = myc_path_cmd_policy,
+		.maxattr = MYC_A_PATH_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MYC_CMD_PATH_DEL,
+		.doit = myc_nl_path_del,
+		.policy = myc_path_cmd_policy,
+		.maxattr = MYC_A_PATH_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MYC_CMD_PATH_SET,
+		.doit = myc_nl_path_set,
+		.policy = myc_path_cmd_policy,
+		.maxattr = MYC_A_PATH_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
-static struct genl_family myc_genl_family __ro_after_init = {
+struct genl_family myc_genl_family __ro_after_init = {
 	.name = MYC_GENL_NAME,
 	.version = MYC_GENL_VERSION,
 	.netnsok = true,

@@ -49,6 +49,7 @@ static int __net_init myc_net_init(struct net *net)
 	atomic_set(&mn->nr_sockets, 0);
 	hash_init(mn->peers);
 	spin_lock_init(&mn->sk_lock);
+	spin_lock_init(&mn->event_lock);
 	hash_init(mn->ports);
 	hash_init(mn->services);
 	mn->next_ephemeral = get_random_u32();

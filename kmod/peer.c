@@ -83,11 +83,22 @@ int myc_peer_create(struct myc_net *mn, u64 id, u8 type,
 	for (i = 0; i < __MYC_GUARANTEE_CNT; i++)
 		peer->tx_msn[i] = 1;
 	myc_pnwin_init(&peer->rx_pnwin);
+	peer->strategy = MYC_STRATEGY_LATENCY;
+	memcpy(peer->opmap, myc_default_opmap, sizeof(peer->opmap));
+	peer->failover = MYC_FAILOVER_IMMEDIATE;
+	peer->retry_ms = MYC_DEFAULT_RETRY_TIMEOUT_MS;
+	peer->probe_ms = MYC_DEFAULT_PROBE_INTERVAL_MS;
+	peer->fail_after = MYC_DEFAULT_FAIL_AFTER;
+	peer->recover_after = MYC_DEFAULT_RECOVER_AFTER;
+	peer->state = MYC_PEER_UNREACHABLE;
 	myc_rel_init(peer);
+	myc_health_init(peer);
 
 	hash_add_rcu(mn->peers, &peer->hnode, id);
 	mn->nr_peers++;
 	*out = peer;
+	myc_event(mn, &(struct myc_event){ .type = MYC_EV_PEER_ADD,
+		  .reason = MYC_EVR_CONFIG, .peer = id });
 	return 0;
 }
 
@@ -149,39 +160,112 @@ struct myc_path *myc_path_add(struct myc_peer *peer, sa_family_t family,
 	path->remote = *remote;
 	path->remote_port = port;
 	path->ifindex = ifindex;
-	path->state = MYC_PATH_UNKNOWN;
+	path->enabled = true;
+	myc_health_path_init(peer, path);
 
 	list_add_tail_rcu(&path->list, &peer->paths);
 	peer->nr_paths++;
+	myc_event(peer->mn, &(struct myc_event){ .type = MYC_EV_PATH_ADD,
+		  .reason = MYC_EVR_CONFIG, .peer = peer->id,
+		  .path = path->id });
+	myc_health_start(peer);
 	return path;
+}
+
+/*
+ * Unlink a path.  Records of frames sent on it forget it and, having no
+ * path, go out again on another one at once.  dead: the peer goes too (its
+ * records are returned, not resent).
+ */
+static void __myc_path_del(struct myc_path *path, bool dead)
+{
+	struct myc_peer *peer = path->peer;
+	struct sk_buff_head q;
+
+	lockdep_assert_held(&peer->mn->lock);
+
+	__skb_queue_head_init(&q);
+	list_del_rcu(&path->list);
+	peer->nr_paths--;
+	rcu_read_lock();
+	spin_lock_bh(&peer->lock);
+	WRITE_ONCE(path->enabled, false);
+	myc_rel_path_gone(peer, path, dead ? NULL : &q);
+	if (peer->last_path == path)
+		peer->last_path = NULL;
+	spin_unlock_bh(&peer->lock);
+	myc_xmit_queue(peer, &q);
+	rcu_read_unlock();
+	myc_event(peer->mn, &(struct myc_event){ .type = MYC_EV_PATH_DEL,
+		  .reason = MYC_EVR_CONFIG, .peer = peer->id,
+		  .path = path->id });
+	call_rcu(&path->rcu, myc_path_free_rcu);
 }
 
 void myc_path_del(struct myc_path *path)
 {
 	struct myc_peer *peer = path->peer;
 
-	lockdep_assert_held(&peer->mn->lock);
-
-	list_del_rcu(&path->list);
-	peer->nr_paths--;
-	call_rcu(&path->rcu, myc_path_free_rcu);
+	__myc_path_del(path, false);
+	spin_lock_bh(&peer->lock);
+	myc_health_update_peer(peer, MYC_EVR_CONFIG);
+	spin_unlock_bh(&peer->lock);
 }
 
-/*
- * The path to send on.  One path per peer is all the data path uses so
- * far: the first that is not down.  Caller holds rcu_read_lock().
- */
+/* Caller holds rcu_read_lock() or mn->lock. */
+struct myc_path *myc_path_by_id(struct myc_peer *peer, u32 id)
+{
+	struct myc_path *path;
+
+	list_for_each_entry_rcu(path, &peer->paths, list,
+				lockdep_is_held(&peer->mn->lock)) {
+		if (path->id == id)
+			return path;
+	}
+	return NULL;
+}
+
+/* Is there a path to send on at all?  Caller holds rcu_read_lock(). */
 struct myc_path *myc_peer_pick_path(struct myc_peer *peer)
 {
-	struct myc_path *path, *first = NULL;
+	struct myc_path *path;
 
 	list_for_each_entry_rcu(path, &peer->paths, list) {
-		if (READ_ONCE(path->state) != MYC_PATH_DOWN)
+		if (READ_ONCE(path->enabled))
 			return path;
-		if (!first)
-			first = path;
 	}
-	return first;
+	return NULL;
+}
+
+struct myc_path *myc_path_pick(struct myc_peer *peer, u8 cls, bool data)
+{
+	struct myc_pathsel_in in[MYC_MAX_PATHS];
+	struct myc_path *paths[MYC_MAX_PATHS];
+	struct myc_path *path;
+	int n = 0, last = -1, i;
+	u8 strategy;
+
+	list_for_each_entry_rcu(path, &peer->paths, list) {
+		if (!path->enabled || n == MYC_MAX_PATHS)
+			continue;
+		if (path == peer->last_path)
+			last = n;
+		in[n].state = path->state;
+		in[n].srtt_us = path->rtt.srtt_us;
+		in[n].in_flight = path->in_flight;
+		paths[n++] = path;
+	}
+	if (!n)
+		return NULL;
+	strategy = data ? myc_strategy_for(peer->strategy, peer->opmap, cls) :
+			  MYC_STRATEGY_LATENCY;
+	i = myc_path_select(in, n, strategy, last);
+	path = paths[i];
+	if (data && path != peer->last_path) {
+		peer->last_path = path;
+		WRITE_ONCE(peer->active_path, path->id);
+	}
+	return path;
 }
 
 void myc_peer_remove(struct myc_peer *peer)
@@ -193,12 +277,15 @@ void myc_peer_remove(struct myc_peer *peer)
 
 	hash_del_rcu(&peer->hnode);
 	mn->nr_peers--;
-	list_for_each_entry_safe(path, tmp, &peer->paths, list)
-		myc_path_del(path);
 	spin_lock_bh(&peer->lock);
 	peer->dead = true;
 	spin_unlock_bh(&peer->lock);
+	myc_health_stop(peer);
+	list_for_each_entry_safe(path, tmp, &peer->paths, list)
+		__myc_path_del(path, true);
 	myc_rel_stop(peer);
+	myc_event(mn, &(struct myc_event){ .type = MYC_EV_PEER_DEL,
+		  .reason = MYC_EVR_CONFIG, .peer = peer->id });
 	myc_peer_put(peer);
 }
 

@@ -58,11 +58,32 @@ struct myc_sent {
 	struct sk_buff *skb;		/* clone: header + payload */
 	struct myc_errsink *sink;	/* the sender's (held), or NULL */
 	u64 deadline_us;		/* give up after this; 0: never */
+	struct myc_path *path;		/* sent on it; NULL: none (any more) */
+	u32 retry_ms;			/* the sender's wait-retry hold, or 0 */
 	u64 msn;			/* of the first chunk */
 	u32 offset;
 	u8 kind;
 	u8 guarantee;
+	u8 cls;				/* of the first chunk */
+	u8 policy;			/* the sender's failover policy, or 0 */
 };
+
+/* The record's bytes are no longer in flight on its path. */
+static void myc_sent_unpath(struct myc_sent *s)
+{
+	if (s->path) {
+		s->path->in_flight -= s->bytes;
+		s->path = NULL;
+	}
+}
+
+static void myc_sent_set_path(struct myc_sent *s, struct myc_path *path)
+{
+	myc_sent_unpath(s);
+	s->path = path;
+	if (path)
+		path->in_flight += s->bytes;
+}
 
 static void myc_sent_free(struct myc_sent *s)
 {
@@ -94,11 +115,14 @@ void myc_rel_init(struct myc_peer *peer)
  */
 void myc_rel_stop(struct myc_peer *peer)
 {
+	struct myc_sent *s;
 	LIST_HEAD(failed);
 
 	timer_shutdown_sync(&peer->rto_timer);
 	timer_shutdown_sync(&peer->ack_timer);
 	spin_lock_bh(&peer->lock);
+	list_for_each_entry(s, &peer->sent, list)
+		myc_sent_unpath(s);
 	list_splice_init(&peer->sent, &failed);
 	peer->in_flight = 0;
 	spin_unlock_bh(&peer->lock);
@@ -140,7 +164,12 @@ static void myc_rel_arm(struct myc_peer *peer)
 		return;
 	}
 	s = list_first_entry(&peer->sent, struct myc_sent, list);
-	when = min(s->sent_us + peer->rtt.rto_us, peer->min_deadline_us);
+	when = s->sent_us + peer->rtt.rto_us;
+	if (peer->hold_us && myc_failover_held(peer, s->policy, s->retry_ms,
+					       when))
+		when = peer->hold_us + (u64)(s->retry_ms ?: peer->retry_ms) *
+					USEC_PER_MSEC;
+	when = min(when, peer->min_deadline_us);
 	now = myc_now_us();
 	mod_timer(&peer->rto_timer, jiffies + (when > now ?
 		  usecs_to_jiffies(when - now) : 0) + 1);
@@ -173,42 +202,52 @@ static int myc_sent_init(struct myc_sent *s, struct sk_buff *skb,
 	s->offset = c.offset;
 	s->kind = c.kind;
 	s->guarantee = c.guarantee;
+	s->cls = c.cls;
 	s->sink = sink;
 	s->skb = NULL;
 	s->pn = 0;
+	s->path = NULL;
+	s->policy = 0;
+	s->retry_ms = 0;
 	return 0;
 }
 
 /*
  * Record the reliable frame skb (header encoded with packet number pn)
- * in s (from myc_rel_sent_alloc()), taking over the reference on sink.
- * Returns what to transmit: a clone is kept for retransmission; if there
- * is no memory for one, the record keeps skb itself and the retransmission
- * timer sends it later (NULL).  Under peer->lock.
+ * in s (from myc_rel_sent_alloc()), taking over the reference on m->sink.
+ * Returns what to transmit (on m->path, set in its cb): a clone is kept
+ * for retransmission; if there is no memory for one, the record keeps skb
+ * itself and the retransmission timer sends it later (NULL).  Under
+ * peer->lock and RCU.
  */
 struct sk_buff *myc_rel_record(struct myc_peer *peer, struct myc_sent *s,
 			       struct sk_buff *skb, u64 pn,
-			       struct myc_errsink *sink, u64 deadline_us)
+			       const struct myc_rec_meta *m)
 {
 	struct sk_buff *out = skb;
 
-	if (myc_sent_init(s, skb, sink, deadline_us)) {
-		myc_errsink_put(sink);
+	if (myc_sent_init(s, skb, m->sink, m->deadline_us)) {
+		myc_errsink_put(m->sink);
 		kfree(s);
 		return skb;	/* cannot happen: the frame was built valid */
 	}
 	s->pn = pn;
+	s->policy = m->policy;
+	s->retry_ms = m->retry_ms;
 	s->sent_us = myc_now_us();
 	s->skb = skb_clone(skb, GFP_ATOMIC);
 	if (!s->skb) {
 		s->skb = skb;
 		s->sent_us = 0;		/* "sent" long ago: the RTO sends it */
 		out = NULL;
+	} else {
+		myc_sent_set_path(s, m->path);
+		MYC_XMIT_CB(skb)->path = m->path;
 	}
 	list_add_tail(&s->list, &peer->sent);
 	peer->in_flight += s->bytes;
-	if (deadline_us && deadline_us < peer->min_deadline_us)
-		peer->min_deadline_us = deadline_us;
+	if (m->deadline_us && m->deadline_us < peer->min_deadline_us)
+		peer->min_deadline_us = m->deadline_us;
 	if (!timer_pending(&peer->rto_timer))
 		myc_rel_arm(peer);
 	return out;
@@ -238,7 +277,8 @@ void myc_rel_fail_unsent(struct myc_peer *peer, struct sk_buff *skb,
 /*
  * Number an ack-eliciting control frame (REJECT, SKIP: its header is at
  * skb->data, its first chunk right after; h is written with the new packet
- * number), record it and return 0: the caller sends skb.  -EINPROGRESS:
+ * number), record it and return 0: the caller sends skb on the path in its
+ * cb (under the RCU read lock it holds).  -EINPROGRESS:
  * the record kept skb (no memory for a clone), the timer sends it; another
  * error: skb is still the caller's.
  */
@@ -246,6 +286,7 @@ int myc_rel_track(struct myc_peer *peer, struct sk_buff *skb,
 		  struct myc_hdr *h, gfp_t gfp)
 {
 	struct myc_sent *s = kmalloc(sizeof(*s), gfp);
+	struct myc_rec_meta m = {};
 	struct sk_buff *out;
 
 	if (!s)
@@ -258,14 +299,16 @@ int myc_rel_track(struct myc_peer *peer, struct sk_buff *skb,
 	}
 	h->pn = peer->tx_pn++;
 	myc_hdr_encode(skb->data, MYC_HDR_LEN, h);
-	out = myc_rel_record(peer, s, skb, h->pn, NULL, 0);
+	m.path = myc_path_pick(peer, skb->data[MYC_HDR_LEN + 2], true);
+	out = myc_rel_record(peer, s, skb, h->pn, &m);
 	spin_unlock_bh(&peer->lock);
 	return out ? 0 : -EINPROGRESS;
 }
 
 /*
- * Resend s under a new packet number: the copy goes on *out, the record
- * moves to the tail.  Under peer->lock.
+ * Resend s under a new packet number, on the path the strategy picks now:
+ * the copy goes on *out, the record moves to the tail.  Under peer->lock
+ * and RCU.
  */
 static void myc_rel_resend(struct myc_peer *peer, struct myc_sent *s,
 			   struct sk_buff_head *out)
@@ -291,27 +334,79 @@ static void myc_rel_resend(struct myc_peer *peer, struct myc_sent *s,
 	}
 	s->pn = h.pn;
 	s->sent_us = myc_now_us();
+	myc_sent_set_path(s, myc_path_pick(peer, s->cls, true));
+	MYC_XMIT_CB(nskb)->path = s->path;
 	list_move_tail(&s->list, &peer->sent);
 	__skb_queue_tail(out, nskb);
 	myc_stat_inc(&peer->stats, MYC_STAT_RETRANS);
+	if (s->path)
+		myc_stat_inc(&s->path->stats, MYC_STAT_RETRANS);
 }
 
-static void myc_rel_xmit_list(struct myc_peer *peer, struct sk_buff_head *q)
+void myc_xmit_queue(struct myc_peer *peer, struct sk_buff_head *q)
 {
-	struct myc_path *path;
 	struct sk_buff *skb;
 
-	if (skb_queue_empty(q))
-		return;
-	rcu_read_lock();
-	path = myc_peer_pick_path(peer);
 	while ((skb = __skb_dequeue(q))) {
+		struct myc_path *path = MYC_XMIT_CB(skb)->path;
+
 		if (path)
 			myc_bearer_xmit(peer->mn, path, skb);
 		else
 			kfree_skb(skb);
 	}
-	rcu_read_unlock();
+}
+
+/* Resend now what went on path (failover, policy: the peer's). */
+void myc_rel_move(struct myc_peer *peer, struct myc_path *path, u8 policy,
+		  struct sk_buff_head *q)
+{
+	struct myc_sent *s, *tmp;
+	u64 last = peer->tx_pn;
+
+	list_for_each_entry_safe(s, tmp, &peer->sent, list) {
+		if (s->pn >= last)
+			break;	/* resent already, at the tail */
+		if (s->path == path &&
+		    (s->policy ?: policy) == MYC_FAILOVER_IMMEDIATE)
+			myc_rel_resend(peer, s, q);
+	}
+}
+
+/* Wait-retry holds that ended: what they held goes on another path. */
+void myc_rel_release(struct myc_peer *peer, u64 now, struct sk_buff_head *q)
+{
+	struct myc_sent *s, *tmp;
+	u64 last = peer->tx_pn;
+
+	list_for_each_entry_safe(s, tmp, &peer->sent, list) {
+		if (s->pn >= last)
+			break;
+		if ((s->policy ?: peer->failover) != MYC_FAILOVER_WAIT_RETRY ||
+		    (s->path && s->path->state == MYC_PATH_UP) ||
+		    s->sent_us >= peer->hold_us ||
+		    myc_failover_held(peer, s->policy, s->retry_ms, now))
+			continue;
+		myc_rel_resend(peer, s, q);
+	}
+}
+
+/* path is being unlinked: its records go again elsewhere (q) or nowhere. */
+void myc_rel_path_gone(struct myc_peer *peer, struct myc_path *path,
+		       struct sk_buff_head *q)
+{
+	struct myc_sent *s, *tmp;
+	u64 last = peer->tx_pn;
+
+	list_for_each_entry_safe(s, tmp, &peer->sent, list) {
+		if (s->pn >= last)
+			break;
+		if (s->path != path)
+			continue;
+		myc_sent_unpath(s);
+		if (q)
+			myc_rel_resend(peer, s, q);
+	}
 }
 
 void myc_rel_rto(struct timer_list *t)
@@ -323,6 +418,7 @@ void myc_rel_rto(struct timer_list *t)
 	LIST_HEAD(failed);
 
 	__skb_queue_head_init(&q);
+	rcu_read_lock();
 	spin_lock_bh(&peer->lock);
 	if (peer->dead)
 		goto unlock;
@@ -335,21 +431,30 @@ void myc_rel_rto(struct timer_list *t)
 			continue;
 		}
 		list_move_tail(&s->list, &failed);
+		myc_sent_unpath(s);
 		peer->in_flight -= s->bytes;
 	}
 	peer->min_deadline_us = min_deadline;
 	if (!list_empty(&peer->sent)) {
 		s = list_first_entry(&peer->sent, struct myc_sent, list);
-		if (s->sent_us + peer->rtt.rto_us <= now + 1000) {
+		if (s->sent_us + peer->rtt.rto_us <= now + 1000 &&
+		    !myc_failover_held(peer, s->policy, s->retry_ms, now)) {
+			struct myc_path *path = s->path;
+
 			myc_rtt_backoff(&peer->rtt);
 			myc_cc_on_rto(&peer->cc);
-			myc_rel_resend(peer, s, &q);
+			/* nothing heard on its path since: a miss */
+			if (path && path->last_heard_us < s->sent_us)
+				myc_health_miss(peer, path, MYC_EVR_RTO, &q);
+			if (s->path == path)
+				myc_rel_resend(peer, s, &q);
 		}
 	}
 	myc_rel_arm(peer);
 unlock:
 	spin_unlock_bh(&peer->lock);
-	myc_rel_xmit_list(peer, &q);
+	myc_xmit_queue(peer, &q);
+	rcu_read_unlock();
 	if (!list_empty(&failed))
 		myc_rel_fail_list(peer, &failed, ETIMEDOUT);
 	myc_sched_push(peer);
@@ -426,18 +531,18 @@ static void myc_rel_send_ctl(struct myc_peer *peer, struct sk_buff *skb)
 	struct myc_path *path;
 	int err;
 
+	rcu_read_lock();
 	err = myc_rel_track(peer, skb, &h, GFP_ATOMIC);
 	if (err) {
 		if (err != -EINPROGRESS)
 			kfree_skb(skb);
-		return;
+	} else {
+		path = MYC_XMIT_CB(skb)->path;
+		if (path)
+			myc_bearer_xmit(peer->mn, path, skb);
+		else
+			kfree_skb(skb);
 	}
-	rcu_read_lock();
-	path = myc_peer_pick_path(peer);
-	if (path)
-		myc_bearer_xmit(peer->mn, path, skb);
-	else
-		kfree_skb(skb);
 	rcu_read_unlock();
 }
 
@@ -547,13 +652,14 @@ void myc_rel_on_ack(struct myc_peer *peer, const u8 *payload, size_t len)
 	struct myc_sent *s, *tmp;
 	struct sk_buff_head q;
 	u64 now = myc_now_us();
+	struct myc_path *largest_path = NULL;
 	bool acked = false;
 	u64 largest_sent_us = 0;
 	int i;
 
 	__skb_queue_head_init(&q);
 	spin_lock(&peer->lock);
-	if (myc_ack_decode(payload, len, a)) {
+	if (peer->dead || myc_ack_decode(payload, len, a)) {
 		spin_unlock(&peer->lock);
 		return;		/* validated before: cannot happen */
 	}
@@ -567,26 +673,42 @@ void myc_rel_on_ack(struct myc_peer *peer, const u8 *payload, size_t len)
 			break;
 		if (s->pn < a->ranges[i].lo)
 			continue;
-		if (s->pn == a->largest)
+		if (s->pn == a->largest) {
 			largest_sent_us = s->sent_us;
+			largest_path = s->path;
+		}
+		if (s->path && s->pn > s->path->largest_acked)
+			s->path->largest_acked = s->pn;
+		myc_sent_unpath(s);
 		peer->in_flight -= s->bytes;
 		myc_cc_on_ack(&peer->cc, s->pn, s->bytes);
 		list_del(&s->list);
 		myc_sent_free(s);
 		acked = true;
 	}
-	if (largest_sent_us)
-		myc_rtt_sample(&peer->rtt, (u32)min_t(u64, now - largest_sent_us,
-						      U32_MAX), a->delay_us);
+	if (largest_sent_us) {
+		u32 rtt = (u32)min_t(u64, now - largest_sent_us, U32_MAX);
+
+		myc_rtt_sample(&peer->rtt, rtt, a->delay_us);
+		if (largest_path)
+			myc_rtt_sample(&largest_path->rtt, rtt, a->delay_us);
+	}
 	if (a->largest > peer->largest_acked)
 		peer->largest_acked = a->largest;
 
-	/* loss detection on what is left below the largest acknowledged */
+	/*
+	 * Loss detection on what is left below the largest acknowledged of
+	 * its own path: paths of different delays do not make each other's
+	 * frames look lost.
+	 */
 	list_for_each_entry_safe(s, tmp, &peer->sent, list) {
 		if (s->pn >= peer->largest_acked)
 			break;
-		if (myc_is_lost(s->pn, s->sent_us, peer->largest_acked, now,
-				&peer->rtt, NULL)) {
+		if (!s->path || s->pn >= s->path->largest_acked)
+			continue;
+		if (myc_is_lost(s->pn, s->sent_us, s->path->largest_acked, now,
+				s->path->rtt.srtt_us ? &s->path->rtt :
+						       &peer->rtt, NULL)) {
 			myc_cc_on_loss(&peer->cc, s->pn, peer->tx_pn);
 			myc_rel_resend(peer, s, &q);
 		}
@@ -596,7 +718,7 @@ void myc_rel_on_ack(struct myc_peer *peer, const u8 *payload, size_t len)
 	myc_rel_arm(peer);
 	spin_unlock(&peer->lock);
 
-	myc_rel_xmit_list(peer, &q);
+	myc_xmit_queue(peer, &q);
 	if (acked)
 		myc_sched_push(peer);
 }
@@ -638,8 +760,11 @@ static void myc_rel_send_ack(struct myc_peer *peer, struct myc_path *path)
 		return;
 	}
 	skb_put(skb, n);
-	if (!path)
-		path = myc_peer_pick_path(peer);
+	if (!path) {
+		spin_lock_bh(&peer->lock);
+		path = myc_path_pick(peer, MYC_CLASS_HEALTH, false);
+		spin_unlock_bh(&peer->lock);
+	}
 	if (path)
 		myc_bearer_xmit(peer->mn, path, skb);
 	else

@@ -130,22 +130,32 @@ static bool myc_rx_data(struct myc_net *mn, struct myc_peer *peer,
 	return all;
 }
 
-/* The path a frame came in on: the one whose remote address sent it. */
+/*
+ * The path a frame came in on: the one between the addresses it went
+ * between, else the first from its source address.
+ */
 static struct myc_path *myc_rx_path(struct myc_peer *peer, struct sk_buff *skb)
 {
-	struct myc_path *path;
+	struct myc_path *path, *any = NULL;
 
 	list_for_each_entry_rcu(path, &peer->paths, list) {
 		if (skb->protocol == htons(ETH_P_IP) &&
 		    path->family == AF_INET &&
-		    path->remote.v4.s_addr == ip_hdr(skb)->saddr)
-			return path;
+		    path->remote.v4.s_addr == ip_hdr(skb)->saddr) {
+			if (path->local.v4.s_addr == ip_hdr(skb)->daddr)
+				return path;
+			any = any ?: path;
+		}
 		if (skb->protocol == htons(ETH_P_IPV6) &&
 		    path->family == AF_INET6 &&
-		    ipv6_addr_equal(&path->remote.v6, &ipv6_hdr(skb)->saddr))
-			return path;
+		    ipv6_addr_equal(&path->remote.v6, &ipv6_hdr(skb)->saddr)) {
+			if (ipv6_addr_equal(&path->local.v6,
+					    &ipv6_hdr(skb)->daddr))
+				return path;
+			any = any ?: path;
+		}
 	}
-	return NULL;
+	return any;
 }
 
 void myc_rx(struct myc_net *mn, struct sk_buff *skb)
@@ -202,6 +212,7 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 	if (path) {
 		myc_stat_inc(&path->stats, MYC_STAT_RX_FRAMES);
 		myc_stat_add(&path->stats, MYC_STAT_RX_BYTES, skb->len);
+		WRITE_ONCE(path->last_heard_us, myc_now_us());
 	}
 
 	myc_rel_rx_poll(mn, peer);
@@ -217,6 +228,13 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 	case MYC_FT_ACK:
 		myc_rel_on_ack(peer, skb->data + MYC_HDR_LEN,
 			       skb->len - MYC_HDR_LEN);
+		break;
+	case MYC_FT_PROBE:
+		myc_health_rx_probe(mn, peer, skb, &h);
+		break;
+	case MYC_FT_PROBE_REPLY:
+		myc_health_rx_reply(peer, skb->data + MYC_HDR_LEN,
+				    skb->len - MYC_HDR_LEN);
 		break;
 	default:
 		break;

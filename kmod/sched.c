@@ -43,9 +43,9 @@
 struct myc_tx_cb {
 	struct myc_errsink *sink;	/* held */
 	u64 deadline_us;		/* 0: never */
-	u64 msn;
-	u32 offset;
-	u8 kind;
+	u32 retry_ms;			/* the sender's wait-retry hold, or 0 */
+	u8 cls;
+	u8 policy;			/* the sender's failover policy, or 0 */
 	u8 guarantee;
 	bool whole;			/* a whole message in one chunk */
 };
@@ -88,15 +88,17 @@ static void myc_sched_free_chunk(struct sk_buff *skb)
  */
 void myc_sched_queue(struct myc_peer *peer, struct sock *sk,
 		     struct sk_buff *skb, const struct myc_chunk *c,
-		     unsigned int level, u64 deadline_us)
+		     unsigned int level, u64 deadline_us,
+		     const struct myc_msg_meta *meta)
 {
 	struct myc_tx_cb *cb = MYC_TX_CB(skb);
 
+	BUILD_BUG_ON(sizeof(*cb) > sizeof(skb->cb));
 	cb->sink = myc_errsink_get(sk);
 	cb->deadline_us = deadline_us;
-	cb->msn = c->msn;
-	cb->offset = c->offset;
-	cb->kind = c->kind;
+	cb->cls = c->cls;
+	cb->policy = meta->failover;
+	cb->retry_ms = meta->retry_ms;
 	cb->guarantee = c->guarantee;
 	cb->whole = !c->offset && c->len == c->total;
 	spin_lock_bh(&peer->lock);
@@ -112,13 +114,20 @@ static bool myc_sched_reliable(const struct sk_buff *skb)
 }
 
 /*
- * May this chunk go now?  A reliable one needs room in the window for a
- * whole frame (or nothing in flight): waiting for a full frame's room
- * rather than sending what a single ACK opened keeps bundles full (silly
- * window avoidance, RFC 1122 4.2.3.4).  Under peer->lock.
+ * May this chunk go now?  Not while its sender's failover policy holds it
+ * (wait-retry after a path failed).  A reliable one needs room in the
+ * window for a whole frame (or nothing in flight): waiting for a full
+ * frame's room rather than sending what a single ACK opened keeps bundles
+ * full (silly window avoidance, RFC 1122 4.2.3.4).  Under peer->lock.
  */
-static bool myc_sched_can_send(struct myc_peer *peer, struct sk_buff *skb)
+static bool myc_sched_can_send(struct myc_peer *peer, struct sk_buff *skb,
+			       u64 now)
 {
+	struct myc_tx_cb *cb = MYC_TX_CB(skb);
+
+	if (peer->hold_us &&
+	    myc_failover_held(peer, cb->policy, cb->retry_ms, now))
+		return false;
 	return !myc_sched_reliable(skb) ||
 	       myc_cc_can_send(&peer->cc, peer->in_flight, MYC_FRAME_MAX);
 }
@@ -128,12 +137,13 @@ static struct sk_buff *myc_sched_head(struct myc_peer *peer,
 				      unsigned int *level)
 {
 	unsigned long mask = peer->txq_mask;
+	u64 now = peer->hold_us ? myc_now_us() : 0;
 	unsigned int l;
 
 	for_each_set_bit(l, &mask, MYC_TX_LEVELS) {
 		struct sk_buff *skb = skb_peek(&peer->txq[l]);
 
-		if (skb && myc_sched_can_send(peer, skb)) {
+		if (skb && myc_sched_can_send(peer, skb, now)) {
 			*level = l;
 			return skb;
 		}
@@ -156,7 +166,7 @@ static void myc_sched_unlink(struct myc_peer *peer, struct sk_buff *skb,
  * Returns the latest deadline of what it took.  Under peer->lock.
  */
 static u64 myc_sched_bundle(struct myc_peer *peer, struct sk_buff *nskb,
-			    struct myc_errsink *sink, bool reliable,
+			    struct myc_errsink *sink, bool reliable, u8 policy,
 			    unsigned int level, u64 deadline)
 {
 	unsigned long mask = peer->txq_mask & ~(BIT(level) - 1);
@@ -169,7 +179,8 @@ static u64 myc_sched_bundle(struct myc_peer *peer, struct sk_buff *nskb,
 			struct myc_tx_cb *cb = MYC_TX_CB(skb);
 
 			if (cb->sink != sink ||
-			    myc_sched_reliable(skb) != reliable)
+			    myc_sched_reliable(skb) != reliable ||
+			    cb->policy != policy)
 				break;	/* keep the level FIFO */
 			if (!cb->whole || skb->len > MYC_FRAME_MAX - nskb->len)
 				return deadline;
@@ -192,10 +203,11 @@ static u64 myc_sched_bundle(struct myc_peer *peer, struct sk_buff *nskb,
 
 /*
  * Build the next frame into *out (header filled, numbered, recorded if
- * reliable; NULL if the record kept it for the retransmission timer).
- * Returns false when nothing may go now.  Chunks of reliable messages
- * already past their deadline go on *failed instead (as unsent records).
- * Under peer->lock.
+ * reliable; NULL if the record kept it for the retransmission timer), with
+ * the path it goes on in its cb (struct myc_xmit_cb).  Returns false when
+ * nothing may go now.  Chunks of reliable messages already past their
+ * deadline go on *failed instead (as unsent records).  Under peer->lock
+ * and RCU.
  */
 static bool myc_sched_build(struct myc_peer *peer, struct sk_buff **out,
 			    struct list_head *failed)
@@ -207,9 +219,11 @@ static bool myc_sched_build(struct myc_peer *peer, struct sk_buff **out,
 		.dst_node = peer->id,
 	};
 	struct myc_sent *rec = NULL;
+	struct myc_rec_meta m;
 	struct myc_errsink *sink;
 	struct sk_buff *skb, *nskb;
 	struct myc_tx_cb *cb;
+	struct myc_path *path;
 	unsigned int level;
 	bool reliable;
 	u64 deadline;
@@ -221,6 +235,9 @@ static bool myc_sched_build(struct myc_peer *peer, struct sk_buff **out,
 	sink = cb->sink;
 	reliable = myc_sched_reliable(skb);
 	deadline = cb->deadline_us;
+	m.policy = cb->policy;
+	m.retry_ms = cb->retry_ms;
+	path = myc_path_pick(peer, cb->cls, true);
 	if (reliable && (!deadline || myc_now_us() < deadline)) {
 		/* no memory for the record: the next ACK or send retries */
 		rec = myc_rel_sent_alloc();
@@ -244,8 +261,8 @@ static bool myc_sched_build(struct myc_peer *peer, struct sk_buff **out,
 		skb_reserve(nskb, MYC_XMIT_HEADROOM);
 		skb_put(nskb, MYC_HDR_LEN);
 		skb_copy_bits(skb, 0, skb_put(nskb, skb->len), skb->len);
-		deadline = myc_sched_bundle(peer, nskb, sink, reliable, level,
-					    deadline);
+		deadline = myc_sched_bundle(peer, nskb, sink, reliable,
+					    m.policy, level, deadline);
 		kfree_skb(skb);		/* its sink reference goes on */
 		skb = nskb;
 	} else {
@@ -256,9 +273,13 @@ static bool myc_sched_build(struct myc_peer *peer, struct sk_buff **out,
 	h.pn = peer->tx_pn++;
 	myc_hdr_encode(skb->data, MYC_HDR_LEN, &h);
 	if (reliable) {
-		*out = myc_rel_record(peer, rec, skb, h.pn, sink, deadline);
+		m.sink = sink;
+		m.deadline_us = deadline;
+		m.path = path;
+		*out = myc_rel_record(peer, rec, skb, h.pn, &m);
 	} else {
 		myc_errsink_put(sink);
+		MYC_XMIT_CB(skb)->path = path;
 		*out = skb;
 	}
 	return true;
@@ -271,31 +292,21 @@ static bool myc_sched_build(struct myc_peer *peer, struct sk_buff **out,
 void myc_sched_push(struct myc_peer *peer)
 {
 	struct sk_buff_head out;
-	struct myc_path *path;
 	struct sk_buff *skb;
 	LIST_HEAD(failed);
 
 	if (!READ_ONCE(peer->txq_mask))
 		return;
 	__skb_queue_head_init(&out);
+	rcu_read_lock();
 	spin_lock_bh(&peer->lock);
 	while (!peer->dead && myc_sched_build(peer, &skb, &failed)) {
 		if (skb)
 			__skb_queue_tail(&out, skb);
 	}
 	spin_unlock_bh(&peer->lock);
-
-	if (!skb_queue_empty(&out)) {
-		rcu_read_lock();
-		path = myc_peer_pick_path(peer);
-		while ((skb = __skb_dequeue(&out))) {
-			if (path)
-				myc_bearer_xmit(peer->mn, path, skb);
-			else
-				kfree_skb(skb);
-		}
-		rcu_read_unlock();
-	}
+	myc_xmit_queue(peer, &out);
+	rcu_read_unlock();
 	if (!list_empty(&failed))
 		myc_rel_fail_list(peer, &failed, ETIMEDOUT);
 }

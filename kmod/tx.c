@@ -104,7 +104,7 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 		if (more && READ_ONCE(peer->txq_bytes) + skb->len >
 			    MYC_FRAME_MAX - MYC_HDR_LEN)
 			myc_sched_push(peer);
-		myc_sched_queue(peer, sk, skb, &c, level, deadline);
+		myc_sched_queue(peer, sk, skb, &c, level, deadline, meta);
 		if (!more || c.len == MYC_CHUNK_DATA_MAX)
 			myc_sched_push(peer);
 	} while (offset < len);

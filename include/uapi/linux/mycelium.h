@@ -103,6 +103,8 @@ enum {
 	MYC_SO_GUARANTEE,	/* enum myc_guarantee */
 	MYC_SO_RECV_CLASS,	/* bool: deliver MYC_CMSG_CLASS on recvmsg */
 	MYC_SO_TIMEOUT,		/* ms unacknowledged before it comes back */
+	MYC_SO_FAILOVER,	/* enum myc_failover; 0: the peer's policy */
+	MYC_SO_RETRY_TIMEOUT,	/* ms, wait-retry hold; 0: the peer's */
 };
 
 #define MYC_CMSG_CLASS		MYC_SO_CLASS
@@ -145,6 +147,44 @@ enum {
 #define MYC_GENL_NAME		"mycelium"
 #define MYC_GENL_VERSION	1
 
+/*
+ * Path selection strategies of a peer (SPEC section 5).  OPERATION picks
+ * one of the others by message class (MYC_A_PEER_OPMAP).
+ */
+enum myc_strategy {
+	MYC_STRATEGY_ROUND_ROBIN,	/* alternate over the usable paths */
+	MYC_STRATEGY_LATENCY,		/* lowest smoothed RTT */
+	MYC_STRATEGY_LOAD,		/* fewest bytes in flight */
+	MYC_STRATEGY_OPERATION,		/* by class, see MYC_A_PEER_OPMAP */
+
+	__MYC_STRATEGY_CNT,
+	MYC_STRATEGY_MAX = __MYC_STRATEGY_CNT - 1
+};
+
+/*
+ * Failover policies: what happens to traffic when the path it uses fails.
+ * A socket may override its peers' policy (MYC_SO_FAILOVER); 0 there
+ * means "the peer's".
+ */
+enum myc_failover {
+	MYC_FAILOVER_DEFAULT,	/* sockets only: the peer's policy */
+	MYC_FAILOVER_IMMEDIATE,	/* unacknowledged frames resent on the next path */
+	MYC_FAILOVER_GRACEFUL,	/* new traffic moves, in-flight frames time out */
+	MYC_FAILOVER_WAIT_RETRY,/* hold up to the retry timeout, then move */
+
+	__MYC_FAILOVER_CNT,
+	MYC_FAILOVER_MAX = __MYC_FAILOVER_CNT - 1
+};
+
+/* Health probing of paths (per peer). */
+#define MYC_PROBE_INTERVAL_MIN_MS	10
+#define MYC_PROBE_INTERVAL_MAX_MS	3600000
+#define MYC_DEFAULT_PROBE_INTERVAL_MS	1000
+#define MYC_DEFAULT_FAIL_AFTER		3	/* missed probes or RTOs */
+#define MYC_DEFAULT_RECOVER_AFTER	2	/* answered probes */
+#define MYC_DEFAULT_RETRY_TIMEOUT_MS	1000	/* wait-retry */
+#define MYC_MAX_RETRY_TIMEOUT_MS	3600000
+
 /* Multicast groups. */
 #define MYC_MCGRP_EVENTS	"events"	/* state changes, see MYC_CMD_*_NTF */
 #define MYC_MCGRP_AUTH		"auth"		/* requests to myceliumd */
@@ -158,7 +198,11 @@ enum myc_cmd {
 	MYC_CMD_PEER_ADD,	/* MYC_A_PEER_{ID,TYPE}, MYC_A_PEER_PATH... */
 	MYC_CMD_PEER_DEL,	/* MYC_A_PEER_ID */
 	MYC_CMD_PEER_SET,	/* MYC_A_PEER_ID, {TYPE}, MYC_A_PEER_PATH... */
-	MYC_CMD_PEER_NTF,	/* events group: peer added/changed/deleted */
+	MYC_CMD_PEER_NTF,	/* reserved */
+	MYC_CMD_PATH_ADD,	/* MYC_A_PATH_PEER + MYC_A_PATH_{LOCAL,REMOTE,...} */
+	MYC_CMD_PATH_DEL,	/* MYC_A_PATH_PEER, MYC_A_PATH_ID */
+	MYC_CMD_PATH_SET,	/* MYC_A_PATH_PEER, MYC_A_PATH_ID, {ENABLED} */
+	MYC_CMD_EVENT_NTF,	/* events group: MYC_A_EVENT_* */
 
 	__MYC_CMD_MAX,
 	MYC_CMD_MAX = __MYC_CMD_MAX - 1
@@ -193,6 +237,7 @@ enum myc_path_state {
 	MYC_PATH_UNKNOWN,	/* never probed or used yet */
 	MYC_PATH_UP,
 	MYC_PATH_DOWN,
+	MYC_PATH_SUSPECT,	/* a probe or a retransmission timeout missed */
 
 	__MYC_PATH_STATE_CNT,
 	MYC_PATH_STATE_MAX = __MYC_PATH_STATE_CNT - 1
@@ -212,6 +257,14 @@ enum myc_peer_attr {
 	MYC_A_PEER_STATE,	/* u8, read-only: enum myc_peer_state */
 	MYC_A_PEER_STATS,	/* nest, read-only: MYC_A_STATS_* */
 	MYC_A_PEER_PAD,
+	MYC_A_PEER_STRATEGY,	/* u8, enum myc_strategy (default latency) */
+	MYC_A_PEER_OPMAP,	/* nest: MYC_A_OPMAP_*, strategy by class */
+	MYC_A_PEER_FAILOVER,	/* u8, enum myc_failover, not DEFAULT */
+	MYC_A_PEER_RETRY_TIMEOUT,	/* u32, ms (wait-retry), 1.. */
+	MYC_A_PEER_PROBE_INTERVAL,	/* u32, ms, MIN..MAX */
+	MYC_A_PEER_FAIL_AFTER,	/* u8, 1..: misses that fail a path */
+	MYC_A_PEER_RECOVER_AFTER,	/* u8, 1..: answers that bring it back */
+	MYC_A_PEER_ACTIVE_PATH,	/* u32, read-only: path data went on last */
 
 	__MYC_A_PEER_MAX,
 	MYC_A_PEER_MAX = __MYC_A_PEER_MAX - 1
@@ -234,6 +287,9 @@ enum myc_path_attr {
 	MYC_A_PATH_IN_FLIGHT,	/* u32, read-only: bytes in flight */
 	MYC_A_PATH_STATS,	/* nest, read-only: MYC_A_STATS_* */
 	MYC_A_PATH_PAD,
+	MYC_A_PATH_PEER,	/* u64: the peer (PATH_ADD, PATH_DEL, PATH_SET) */
+	MYC_A_PATH_LOSS,	/* u32, read-only: lost probes, per mille of the last 64 */
+	MYC_A_PATH_ENABLED,	/* u8, 0 or 1; disabled: not probed nor used */
 
 	__MYC_A_PATH_MAX,
 	MYC_A_PATH_MAX = __MYC_A_PATH_MAX - 1
@@ -254,9 +310,75 @@ enum myc_stats_attr {
 	MYC_A_STATS_RX_MALFORMED,	/* frames failing validation */
 	MYC_A_STATS_TX_ERRORS,		/* frames the IP layer refused */
 	MYC_A_STATS_PAD,
+	MYC_A_STATS_PROBES_TX,		/* probes sent (not in TX_FRAMES) */
+	MYC_A_STATS_PROBES_LOST,	/* probes not answered in time */
+	MYC_A_STATS_FAILOVERS,		/* traffic moved away from a path */
 
 	__MYC_A_STATS_MAX,
 	MYC_A_STATS_MAX = __MYC_A_STATS_MAX - 1
+};
+
+/* Attribute set "opmap": the strategy of each class (OPERATION). */
+enum myc_opmap_attr {
+	MYC_A_OPMAP_UNSPEC,
+	MYC_A_OPMAP_CONSENSUS,	/* u8, enum myc_strategy but not OPERATION */
+	MYC_A_OPMAP_HEALTH,
+	MYC_A_OPMAP_SERVICE,
+	MYC_A_OPMAP_RESOURCE,
+	MYC_A_OPMAP_SPORE,
+
+	__MYC_A_OPMAP_MAX,
+	MYC_A_OPMAP_MAX = __MYC_A_OPMAP_MAX - 1
+};
+
+/* Events (MYC_CMD_EVENT_NTF on the events group). */
+enum myc_event_type {
+	MYC_EV_PEER_STATE = 1,	/* MYC_A_EVENT_PEER, _STATE (myc_peer_state) */
+	MYC_EV_PATH_STATE,	/* _PEER, _PATH, _STATE (myc_path_state) */
+	MYC_EV_FAILOVER,	/* _PEER, _PATH (from), _TO_PATH, _POLICY */
+	MYC_EV_PEER_ADD,	/* _PEER */
+	MYC_EV_PEER_DEL,	/* _PEER */
+	MYC_EV_PATH_ADD,	/* _PEER, _PATH */
+	MYC_EV_PATH_DEL,	/* _PEER, _PATH */
+	MYC_EV_BACKEND_STATE,	/* _ENDPOINT, _BACKEND, _STATE */
+
+	__MYC_EV_CNT,
+	MYC_EV_MAX = __MYC_EV_CNT - 1
+};
+
+/* Why an event happened. */
+enum myc_event_reason {
+	MYC_EVR_NONE,
+	MYC_EVR_CONFIG,		/* added, deleted, enabled or disabled by an admin */
+	MYC_EVR_PROBE_REPLY,	/* probes answered */
+	MYC_EVR_PROBE_LOST,	/* probes not answered */
+	MYC_EVR_RTO,		/* data not acknowledged in time */
+	MYC_EVR_PATHS,		/* the states of the peer's paths */
+	MYC_EVR_RETRY_TIMEOUT,	/* wait-retry: the path did not come back */
+	MYC_EVR_SERVICE,	/* backend: its service is (not) bound */
+
+	__MYC_EVR_CNT,
+	MYC_EVR_MAX = __MYC_EVR_CNT - 1
+};
+
+/* Attribute set "event". */
+enum myc_event_attr {
+	MYC_A_EVENT_UNSPEC,
+	MYC_A_EVENT_TYPE,	/* u8, enum myc_event_type */
+	MYC_A_EVENT_SEQ,	/* u64: per node, increasing by one */
+	MYC_A_EVENT_TIME,	/* u64: CLOCK_REALTIME, ns */
+	MYC_A_EVENT_REASON,	/* u8, enum myc_event_reason */
+	MYC_A_EVENT_PEER,	/* u64: peer id */
+	MYC_A_EVENT_PATH,	/* u32: path id */
+	MYC_A_EVENT_TO_PATH,	/* u32: failover: the path traffic moves to */
+	MYC_A_EVENT_STATE,	/* u8: the new state */
+	MYC_A_EVENT_POLICY,	/* u8: failover: enum myc_failover */
+	MYC_A_EVENT_ENDPOINT,	/* u32: virtual endpoint id */
+	MYC_A_EVENT_BACKEND,	/* u32: backend index */
+	MYC_A_EVENT_PAD,
+
+	__MYC_A_EVENT_MAX,
+	MYC_A_EVENT_MAX = __MYC_A_EVENT_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_MYCELIUM_H */

@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Path health: probes, path states, the peer's state.
+ *
+ * Every enabled path of a peer is probed once per probe interval (per
+ * peer, 10 ms .. 1 h, default 1 s): a PROBE frame carries the path id and
+ * a sequence number, the peer answers with a PROBE_REPLY on the way the
+ * probe came, echoing both.  A probe is missed when no reply (to it or to a
+ * later probe of the path) came within max(interval, SRTT + 4 RTTVAR) of
+ * the path; a retransmission timeout of data sent on a path from which
+ * nothing was heard since counts as a miss too (reliable.c).
+ *
+ *   unknown/up --miss--> suspect --fail_after misses in a row--> down
+ *   unknown/suspect --reply--> up
+ *   down --recover_after replies in a row--> up
+ *
+ * A down path keeps being probed with backoff: its interval doubles with
+ * each miss, up to 8 times the probe interval.  Path selection (pathsel.h)
+ * prefers up paths, so traffic leaves a path at its first miss when another
+ * one answers: "suspect" is SCTP's "potentially failed" state (RFC 7829),
+ * and it is what keeps a failover within a few probe intervals.
+ * Leaving up or unknown for suspect or down is a failover (failover.c).
+ * Every state change is an event; a peer is reachable while one of its
+ * enabled paths is not down.
+ *
+ * Timers: one per peer (a timer_list in the kernel's timer wheel), not one
+ * per path, firing every probe interval; the first expiry is at a random
+ * point of the first interval, and each later one is set from the previous
+ * expiry, so peers created together do not probe in lockstep and the load
+ * of many peers stays spread over the interval.  The timer holds no peer
+ * reference: myc_health_stop() shuts it down before the peer is unhashed
+ * for good.
+ *
+ * Locking: path and peer health fields under peer->lock; the timer walks
+ * the paths under RCU; probes are sent after the lock is dropped.
+ */
+#include <linux/random.h>
+#include <linux/skbuff.h>
+
+#include "myc.h"
+
+#define MYC_PROBE_BACKOFF_MAX	3	/* down: interval x 8 at most */
+
+static void myc_health_timer(struct timer_list *t);
+
+void myc_health_init(struct myc_peer *peer)
+{
+	timer_setup(&peer->health_timer, myc_health_timer, 0);
+}
+
+static unsigned long myc_health_interval(struct myc_peer *peer)
+{
+	return max(msecs_to_jiffies(READ_ONCE(peer->probe_ms)), 1UL);
+}
+
+/* Probe soon: at a random point of the next interval (settings changed). */
+void myc_health_start(struct myc_peer *peer)
+{
+	unsigned long iv = myc_health_interval(peer);
+
+	if (READ_ONCE(peer->dead))
+		return;
+	timer_reduce(&peer->health_timer,
+		     jiffies + 1 + get_random_u32_below(iv));
+}
+
+void myc_health_stop(struct myc_peer *peer)
+{
+	timer_shutdown_sync(&peer->health_timer);
+}
+
+/* The probe interval changed: probe every path at the next tick. */
+void myc_health_reschedule(struct myc_peer *peer)
+{
+	struct myc_path *path;
+
+	list_for_each_entry_rcu(path, &peer->paths, list,
+				lockdep_is_held(&peer->mn->lock))
+		path->next_probe_us = 0;
+}
+
+/*
+ * An admin enables or disables a path (mn->lock held).  A disabled path
+ * is down and neither probed nor used; enabled again, it starts over as
+ * unknown and is probed at once.
+ */
+void myc_path_enable(struct myc_path *path, bool enabled)
+{
+	struct myc_peer *peer = path->peer;
+	struct sk_buff_head q;
+
+	lockdep_assert_held(&peer->mn->lock);
+
+	__skb_queue_head_init(&q);
+	rcu_read_lock();
+	spin_lock_bh(&peer->lock);
+	if (enabled == path->enabled)
+		goto unlock;
+	if (!enabled) {
+		myc_health_set_state(peer, path, MYC_PATH_DOWN,
+				     MYC_EVR_CONFIG, &q);
+		WRITE_ONCE(path->enabled, false);
+		/* what is left on it (graceful, wait-retry) goes by RTO */
+	} else {
+		WRITE_ONCE(path->enabled, true);
+		path->missed = 0;
+		path->good = 0;
+		path->judged_seq = path->probe_seq;
+		path->next_probe_us = 0;
+		myc_health_set_state(peer, path, MYC_PATH_UNKNOWN,
+				     MYC_EVR_CONFIG, &q);
+	}
+unlock:
+	spin_unlock_bh(&peer->lock);
+	myc_xmit_queue(peer, &q);
+	rcu_read_unlock();
+	myc_sched_push(peer);
+	if (enabled)
+		myc_health_start(peer);
+}
+
+void myc_health_path_init(struct myc_peer *peer, struct myc_path *path)
+{
+	myc_rtt_init(&path->rtt);
+	path->state = MYC_PATH_UNKNOWN;
+	path->next_probe_us = 0;	/* at the next tick */
+}
+
+u8 myc_peer_state(struct myc_peer *peer)
+{
+	struct myc_path *path;
+
+	list_for_each_entry_rcu(path, &peer->paths, list) {
+		if (READ_ONCE(path->enabled) &&
+		    READ_ONCE(path->state) != MYC_PATH_DOWN)
+			return MYC_PEER_REACHABLE;
+	}
+	return MYC_PEER_UNREACHABLE;
+}
+
+void myc_health_update_peer(struct myc_peer *peer, u8 reason)
+{
+	u8 state = myc_peer_state(peer);
+
+	if (state == peer->state)
+		return;
+	peer->state = state;
+	myc_event(peer->mn, &(struct myc_event){ .type = MYC_EV_PEER_STATE,
+		  .reason = reason, .peer = peer->id, .state = state });
+}
+
+static bool myc_path_good(u8 state)
+{
+	return state == MYC_PATH_UP || state == MYC_PATH_UNKNOWN;
+}
+
+void myc_health_set_state(struct myc_peer *peer, struct myc_path *path,
+			  u8 state, u8 reason, struct sk_buff_head *q)
+{
+	u8 old = path->state;
+
+	if (old == state)
+		return;
+	WRITE_ONCE(path->state, state);
+	if (state != MYC_PATH_DOWN)
+		path->backoff = 0;
+	myc_event(peer->mn, &(struct myc_event){ .type = MYC_EV_PATH_STATE,
+		  .reason = reason, .peer = peer->id, .path = path->id,
+		  .state = state });
+	if (myc_path_good(old) && !myc_path_good(state))
+		myc_failover(peer, path, reason, q);
+	else if (state == MYC_PATH_UP)
+		myc_failover_recovered(peer, path);
+	myc_health_update_peer(peer, MYC_EVR_PATHS);
+}
+
+static void myc_loss_record(struct myc_path *path, bool lost)
+{
+	path->loss_hist = (path->loss_hist << 1) | lost;
+	if (path->loss_n < 64)
+		path->loss_n++;
+}
+
+void myc_health_miss(struct myc_peer *peer, struct myc_path *path,
+		     u8 reason, struct sk_buff_head *q)
+{
+	path->good = 0;
+	if (path->missed < U8_MAX)
+		path->missed++;
+	if (path->state == MYC_PATH_DOWN) {
+		if (path->backoff < MYC_PROBE_BACKOFF_MAX)
+			path->backoff++;
+		return;
+	}
+	myc_health_set_state(peer, path, path->missed >= peer->fail_after ?
+			     MYC_PATH_DOWN : MYC_PATH_SUSPECT, reason, q);
+}
+
+/* Probes of path sent long enough ago without an answer are missed. */
+static void myc_health_judge(struct myc_peer *peer, struct myc_path *path,
+			     u64 now, struct sk_buff_head *q)
+{
+	u64 timeout = max_t(u64, (u64)peer->probe_ms * USEC_PER_MSEC,
+			    path->rtt.srtt_us + 4ULL * path->rtt.rttvar_us);
+
+	while (path->judged_seq < path->probe_seq) {
+		u64 seq = path->judged_seq + 1;
+
+		if (path->probe_seq - seq < MYC_PROBE_RING &&
+		    now < path->probe_sent_us[seq % MYC_PROBE_RING] + timeout)
+			break;
+		path->judged_seq = seq;
+		myc_loss_record(path, true);
+		myc_stat_inc(&path->stats, MYC_STAT_PROBES_LOST);
+		myc_stat_inc(&peer->stats, MYC_STAT_PROBES_LOST);
+		myc_health_miss(peer, path, MYC_EVR_PROBE_LOST, q);
+		if (!READ_ONCE(path->enabled))
+			break;
+	}
+}
+
+static struct sk_buff *myc_probe_skb(struct myc_peer *peer, u8 type,
+				     const struct myc_probe *p)
+{
+	struct myc_hdr h = {
+		.version = MYC_WIRE_VERSION,
+		.type = type,
+		.src_node = READ_ONCE(peer->mn->node_id),
+		.dst_node = peer->id,
+	};
+	struct sk_buff *skb;
+
+	skb = alloc_skb(MYC_XMIT_HEADROOM + MYC_HDR_LEN + MYC_PROBE_LEN,
+			GFP_ATOMIC);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, MYC_XMIT_HEADROOM);
+	spin_lock_bh(&peer->lock);
+	h.pn = peer->tx_pn++;
+	spin_unlock_bh(&peer->lock);
+	myc_hdr_encode(skb_put(skb, MYC_HDR_LEN), MYC_HDR_LEN, &h);
+	myc_probe_encode(skb_put(skb, MYC_PROBE_LEN), MYC_PROBE_LEN, p);
+	return skb;
+}
+
+static void myc_health_timer(struct timer_list *t)
+{
+	struct myc_peer *peer = from_timer(peer, t, health_timer);
+	struct myc_probe probes[MYC_MAX_PATHS];
+	struct myc_path *paths[MYC_MAX_PATHS];
+	struct sk_buff_head q;
+	struct myc_path *path;
+	unsigned long next;
+	int n = 0, i;
+	u64 now;
+
+	__skb_queue_head_init(&q);
+	rcu_read_lock();
+	spin_lock_bh(&peer->lock);
+	if (peer->dead) {
+		spin_unlock_bh(&peer->lock);
+		rcu_read_unlock();
+		return;
+	}
+	now = myc_now_us();
+	list_for_each_entry_rcu(path, &peer->paths, list) {
+		if (!path->enabled)
+			continue;
+		myc_health_judge(peer, path, now, &q);
+		if (now < path->next_probe_us || n == MYC_MAX_PATHS)
+			continue;
+		path->probe_seq++;
+		path->probe_sent_us[path->probe_seq % MYC_PROBE_RING] = now;
+		path->next_probe_us = now + ((u64)peer->probe_ms <<
+					     path->backoff) * USEC_PER_MSEC -
+				      USEC_PER_MSEC / 2;
+		probes[n] = (struct myc_probe){ .path_id = path->id,
+						.seq = path->probe_seq,
+						.timestamp = now };
+		paths[n++] = path;
+	}
+	myc_failover_tick(peer, &q);
+	spin_unlock_bh(&peer->lock);
+
+	myc_xmit_queue(peer, &q);
+	for (i = 0; i < n; i++) {
+		struct sk_buff *skb = myc_probe_skb(peer, MYC_FT_PROBE,
+						    &probes[i]);
+
+		if (skb)
+			myc_bearer_xmit_probe(peer->mn, paths[i], skb);
+	}
+	rcu_read_unlock();
+	myc_sched_push(peer);
+
+	/* from the previous expiry, so the phase does not drift */
+	next = t->expires + myc_health_interval(peer);
+	if (time_before_eq(next, jiffies))
+		next = jiffies + myc_health_interval(peer);
+	if (!READ_ONCE(peer->dead))
+		mod_timer(&peer->health_timer, next);
+}
+
+/*
+ * A probe came in skb: answer it on the way it came, echoing its payload.
+ * BH context, under RCU.
+ */
+void myc_health_rx_probe(struct myc_net *mn, struct myc_peer *peer,
+			 struct sk_buff *skb, const struct myc_hdr *h)
+{
+	struct myc_probe p;
+	struct sk_buff *reply;
+
+	if (myc_probe_decode(skb->data + MYC_HDR_LEN, skb->len - MYC_HDR_LEN,
+			     &p))
+		return;
+	reply = myc_probe_skb(peer, MYC_FT_PROBE_REPLY, &p);
+	if (reply)
+		myc_bearer_reply(mn, skb, reply);
+}
+
+/* A probe of ours was answered.  BH context, under RCU. */
+void myc_health_rx_reply(struct myc_peer *peer, const u8 *payload,
+			 size_t len)
+{
+	struct sk_buff_head q;
+	struct myc_path *path;
+	struct myc_probe p;
+	u64 now = myc_now_us();
+
+	if (myc_probe_decode(payload, len, &p))
+		return;
+	__skb_queue_head_init(&q);
+	spin_lock_bh(&peer->lock);
+	path = myc_path_by_id(peer, p.path_id);
+	if (!path || !path->enabled || !p.seq || p.seq > path->probe_seq ||
+	    path->probe_seq - p.seq >= MYC_PROBE_RING)
+		goto unlock;	/* not one we sent, or too old to time */
+	if (p.seq > path->judged_seq) {
+		u64 sent = path->probe_sent_us[p.seq % MYC_PROBE_RING];
+
+		myc_rtt_sample(&path->rtt, (u32)min_t(u64, now - sent,
+						      U32_MAX), 0);
+		while (path->judged_seq < p.seq) {
+			path->judged_seq++;
+			myc_loss_record(path, false);
+		}
+	}
+	path->missed = 0;
+	path->last_heard_us = now;
+	if (path->good < U8_MAX)
+		path->good++;
+	if (path->state != MYC_PATH_DOWN || path->good >= peer->recover_after)
+		myc_health_set_state(peer, path, MYC_PATH_UP,
+				     MYC_EVR_PROBE_REPLY, &q);
+unlock:
+	spin_unlock_bh(&peer->lock);
+	myc_xmit_queue(peer, &q);
+	myc_sched_push(peer);
+}
+
+/* Lost probes among the last 64 judged, per mille. */
+u32 myc_path_loss(const struct myc_path *path)
+{
+	u8 n = READ_ONCE(path->loss_n);
+	u64 bits = READ_ONCE(path->loss_hist);
+
+	if (!n)
+		return 0;
+	if (n < 64)
+		bits &= (1ULL << n) - 1;
+	return hweight64(bits) * 1000 / n;
+}
