@@ -152,9 +152,17 @@ static int myc_put_stats(struct sk_buff *skb, int type,
 
 	if (!nest)
 		return -EMSGSIZE;
+	BUILD_BUG_ON(MYC_A_STATS_PAD !=
+		     MYC_A_STATS_TX_FRAMES + MYC_STAT_PROBES_TX);
+	BUILD_BUG_ON(MYC_A_STATS_MAX !=
+		     MYC_A_STATS_PROBES_TX + MYC_STAT_CNT - 1 - MYC_STAT_PROBES_TX);
 	for (i = 0; i < MYC_STAT_CNT; i++) {
-		if (nla_put_u64_64bit(skb, MYC_A_STATS_TX_FRAMES + i,
-				      atomic64_read(&st->v[i]),
+		/* the attributes skip MYC_A_STATS_PAD */
+		int type = i < MYC_STAT_PROBES_TX ?
+			   MYC_A_STATS_TX_FRAMES + i :
+			   MYC_A_STATS_PROBES_TX + i - MYC_STAT_PROBES_TX;
+
+		if (nla_put_u64_64bit(skb, type, atomic64_read(&st->v[i]),
 				      MYC_A_STATS_PAD)) {
 			nla_nest_cancel(skb, nest);
 			return -EMSGSIZE;
