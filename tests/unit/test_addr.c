@@ -61,6 +61,28 @@ TEST(u32_parse)
 	EXPECT_EQ(65535U, v);
 }
 
+TEST(ms_parse)
+{
+	uint32_t v = 7;
+
+	ASSERT_EQ(0, myc_ms_parse("10", 10, 3600000, &v));
+	EXPECT_EQ(10U, v);
+	ASSERT_EQ(0, myc_ms_parse("1500ms", 10, 3600000, &v));
+	EXPECT_EQ(1500U, v);
+	ASSERT_EQ(0, myc_ms_parse("3600000", 10, 3600000, &v));
+	EXPECT_EQ(3600000U, v);
+	v = 7;
+	EXPECT_EQ(-EINVAL, myc_ms_parse("9", 10, 3600000, &v));
+	EXPECT_EQ(-EINVAL, myc_ms_parse("3600001", 10, 3600000, &v));
+	EXPECT_EQ(-EINVAL, myc_ms_parse("ms", 10, 3600000, &v));
+	EXPECT_EQ(-EINVAL, myc_ms_parse("", 10, 3600000, &v));
+	EXPECT_EQ(-EINVAL, myc_ms_parse("10s", 10, 3600000, &v));
+	EXPECT_EQ(-EINVAL, myc_ms_parse("10 ms", 10, 3600000, &v));
+	EXPECT_EQ(-EINVAL, myc_ms_parse("-10", 0, 3600000, &v));
+	EXPECT_EQ(-EINVAL, myc_ms_parse("12345678901234567890ms", 0, ~0U, &v));
+	EXPECT_EQ(7U, v);	/* untouched on error */
+}
+
 TEST(sockaddr_layout)
 {
 	/* SPEC section 3: the address is part of the ABI. */

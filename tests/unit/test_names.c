@@ -45,4 +45,100 @@ TEST(class_and_guarantee)
 	EXPECT_EQ(MYC_CLASS_SPORE, myc_class_parse("sp"));
 }
 
+/*
+ * name(v) is want[v] for every v of the enum (n entries, NULL: no value),
+ * "unknown" past it; parse, if given, reads every name back.
+ */
+static void check_names(struct __test_metadata *_metadata,
+			const char *(*name)(unsigned int),
+			int (*parse)(const char *), const char *const *want,
+			unsigned int n)
+{
+	unsigned int v;
+
+	for (v = 0; v < n; v++) {
+		if (!want[v])
+			continue;
+		EXPECT_STREQ(want[v], name(v));
+		if (parse)
+			EXPECT_EQ((int)v, parse(want[v]));
+	}
+	EXPECT_STREQ("unknown", name(n));
+	EXPECT_STREQ("unknown", name(~0U));
+}
+
+#define CHECK_NAMES(name, parse, ...)					\
+	do {								\
+		static const char *const want[] = { __VA_ARGS__ };	\
+		check_names(_metadata, name, parse, want,		\
+			    sizeof(want) / sizeof(want[0]));		\
+	} while (0)
+
+TEST(states)
+{
+	CHECK_NAMES(myc_peer_state_name, NULL,
+		    [MYC_PEER_UNREACHABLE] = "unreachable",
+		    [MYC_PEER_REACHABLE] = "reachable");
+	ASSERT_EQ(MYC_PEER_STATE_MAX, MYC_PEER_REACHABLE);
+	CHECK_NAMES(myc_path_state_name, NULL,
+		    [MYC_PATH_UNKNOWN] = "unknown", [MYC_PATH_UP] = "up",
+		    [MYC_PATH_DOWN] = "down", [MYC_PATH_SUSPECT] = "suspect");
+	ASSERT_EQ(MYC_PATH_STATE_MAX, MYC_PATH_SUSPECT);
+}
+
+TEST(strategy)
+{
+	CHECK_NAMES(myc_strategy_name, myc_strategy_parse,
+		    [MYC_STRATEGY_ROUND_ROBIN] = "round-robin",
+		    [MYC_STRATEGY_LATENCY] = "latency",
+		    [MYC_STRATEGY_LOAD] = "load",
+		    [MYC_STRATEGY_OPERATION] = "operation");
+	ASSERT_EQ(MYC_STRATEGY_MAX, MYC_STRATEGY_OPERATION);
+	EXPECT_EQ(MYC_STRATEGY_ROUND_ROBIN, myc_strategy_parse("r"));
+	EXPECT_EQ(MYC_STRATEGY_OPERATION, myc_strategy_parse("op"));
+	EXPECT_EQ(MYC_STRATEGY_LATENCY, myc_strategy_parse("lat"));
+	EXPECT_EQ(MYC_STRATEGY_LOAD, myc_strategy_parse("lo"));
+	EXPECT_EQ(-1, myc_strategy_parse("l"));		/* latency or load */
+	EXPECT_EQ(-1, myc_strategy_parse("fastest"));
+	EXPECT_EQ(-1, myc_strategy_parse("round-robins"));
+}
+
+TEST(failover)
+{
+	CHECK_NAMES(myc_failover_name, myc_failover_parse,
+		    [MYC_FAILOVER_DEFAULT] = "default",
+		    [MYC_FAILOVER_IMMEDIATE] = "immediate",
+		    [MYC_FAILOVER_GRACEFUL] = "graceful",
+		    [MYC_FAILOVER_WAIT_RETRY] = "wait-retry");
+	ASSERT_EQ(MYC_FAILOVER_MAX, MYC_FAILOVER_WAIT_RETRY);
+	EXPECT_EQ(MYC_FAILOVER_WAIT_RETRY, myc_failover_parse("w"));
+	EXPECT_EQ(MYC_FAILOVER_IMMEDIATE, myc_failover_parse("imm"));
+	EXPECT_EQ(-1, myc_failover_parse("never"));
+}
+
+TEST(events)
+{
+	CHECK_NAMES(myc_event_type_name, NULL,
+		    [MYC_EV_PEER_STATE] = "peer-state",
+		    [MYC_EV_PATH_STATE] = "path-state",
+		    [MYC_EV_FAILOVER] = "failover",
+		    [MYC_EV_PEER_ADD] = "peer-add",
+		    [MYC_EV_PEER_DEL] = "peer-del",
+		    [MYC_EV_PATH_ADD] = "path-add",
+		    [MYC_EV_PATH_DEL] = "path-del",
+		    [MYC_EV_BACKEND_STATE] = "backend-state");
+	ASSERT_EQ(MYC_EV_MAX, MYC_EV_BACKEND_STATE);
+	EXPECT_STREQ("unknown", myc_event_type_name(0));
+	CHECK_NAMES(myc_event_reason_name, NULL,
+		    [MYC_EVR_NONE] = "none",
+		    [MYC_EVR_CONFIG] = "config",
+		    [MYC_EVR_PROBE_REPLY] = "probe-reply",
+		    [MYC_EVR_PROBE_LOST] = "probe-lost",
+		    [MYC_EVR_RTO] = "rto",
+		    [MYC_EVR_PATHS] = "paths",
+		    [MYC_EVR_RETRY_TIMEOUT] = "retry-timeout",
+		    [MYC_EVR_SERVICE] = "service");
+	ASSERT_EQ(MYC_EVR_MAX, MYC_EVR_SERVICE);
+}
+
 TEST_HARNESS_MAIN

@@ -58,3 +58,22 @@ int myc_u32_parse(const char *s, uint32_t max, uint32_t *v)
 	*v = (uint32_t)x;
 	return 0;
 }
+
+/* Milliseconds: a decimal number, optionally followed by "ms", in [min, max]. */
+int myc_ms_parse(const char *s, uint32_t min, uint32_t max, uint32_t *v)
+{
+	size_t len = strlen(s);
+	char num[16];
+	uint32_t x;
+
+	if (len > 2 && !strcmp(s + len - 2, "ms"))
+		len -= 2;
+	if (!len || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, len);
+	num[len] = '\0';
+	if (myc_u32_parse(num, max, &x) || x < min)
+		return -EINVAL;
+	*v = x;
+	return 0;
+}

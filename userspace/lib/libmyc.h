@@ -22,12 +22,22 @@ const char *myc_class_name(unsigned int cls);
 int myc_class_parse(const char *s);
 const char *myc_guarantee_name(unsigned int g);
 int myc_guarantee_parse(const char *s);
+const char *myc_peer_state_name(unsigned int s);
+const char *myc_path_state_name(unsigned int s);
+const char *myc_strategy_name(unsigned int s);
+int myc_strategy_parse(const char *s);
+const char *myc_failover_name(unsigned int f);	/* 0 is "default" */
+int myc_failover_parse(const char *s);
+const char *myc_event_type_name(unsigned int t);
+const char *myc_event_reason_name(unsigned int r);
 
 /* addr.c */
 #define MYC_NODE_ID_STRLEN 17			/* 16 hex digits + NUL */
 int myc_node_id_parse(const char *s, uint64_t *id);	/* 0 or -EINVAL */
 char *myc_node_id_fmt(uint64_t id, char buf[MYC_NODE_ID_STRLEN]);
 int myc_u32_parse(const char *s, uint32_t max, uint32_t *v);
+/* "N" or "Nms", min <= N <= max; 0 or -EINVAL. */
+int myc_ms_parse(const char *s, uint32_t min, uint32_t max, uint32_t *v);
 
 /* nl.c: one generic netlink request/response channel. */
 struct nlmsghdr;
@@ -64,6 +74,9 @@ void myc_nl_perror(const struct myc_nl *h, int err);
 /* Attribute table of a genetlink message: tb[0..max]. */
 int myc_nl_parse(const struct nlmsghdr *nlh, const struct nlattr **tb,
 		 unsigned int max);
+/* The same for the attributes nested in nest. */
+int myc_nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
+			unsigned int max);
 
 /* out.c: iproute2-style output, text or JSON (json-c). */
 void out_init(bool json, bool pretty);
@@ -75,6 +88,9 @@ void out_close_object(void);
 /* fmt is used in text mode only; a NULL fmt prints nothing in text mode. */
 void out_str(const char *key, const char *fmt, const char *val);
 void out_u64(const char *key, const char *fmt, uint64_t val);
+/* JSON: val under key; text: text through fmt (e.g. val in other units). */
+void out_u64_as(const char *key, uint64_t val, const char *fmt,
+		const char *text);
 void out_bool(const char *key, const char *fmt, bool val);
 void out_text(const char *s);	/* text mode only */
 void out_flush(void);		/* JSON: print the document */

@@ -24,6 +24,54 @@ static const char *const guarantees[] = {
 	[MYC_GUARANTEE_GUARANTEED] = "guaranteed",
 };
 
+static const char *const peer_states[] = {
+	[MYC_PEER_UNREACHABLE] = "unreachable",
+	[MYC_PEER_REACHABLE] = "reachable",
+};
+
+static const char *const path_states[] = {
+	[MYC_PATH_UNKNOWN] = "unknown",
+	[MYC_PATH_UP] = "up",
+	[MYC_PATH_DOWN] = "down",
+	[MYC_PATH_SUSPECT] = "suspect",
+};
+
+static const char *const strategies[] = {
+	[MYC_STRATEGY_ROUND_ROBIN] = "round-robin",
+	[MYC_STRATEGY_LATENCY] = "latency",
+	[MYC_STRATEGY_LOAD] = "load",
+	[MYC_STRATEGY_OPERATION] = "operation",
+};
+
+static const char *const failovers[] = {
+	[MYC_FAILOVER_DEFAULT] = "default",
+	[MYC_FAILOVER_IMMEDIATE] = "immediate",
+	[MYC_FAILOVER_GRACEFUL] = "graceful",
+	[MYC_FAILOVER_WAIT_RETRY] = "wait-retry",
+};
+
+static const char *const event_types[] = {
+	[MYC_EV_PEER_STATE] = "peer-state",
+	[MYC_EV_PATH_STATE] = "path-state",
+	[MYC_EV_FAILOVER] = "failover",
+	[MYC_EV_PEER_ADD] = "peer-add",
+	[MYC_EV_PEER_DEL] = "peer-del",
+	[MYC_EV_PATH_ADD] = "path-add",
+	[MYC_EV_PATH_DEL] = "path-del",
+	[MYC_EV_BACKEND_STATE] = "backend-state",
+};
+
+static const char *const event_reasons[] = {
+	[MYC_EVR_NONE] = "none",
+	[MYC_EVR_CONFIG] = "config",
+	[MYC_EVR_PROBE_REPLY] = "probe-reply",
+	[MYC_EVR_PROBE_LOST] = "probe-lost",
+	[MYC_EVR_RTO] = "rto",
+	[MYC_EVR_PATHS] = "paths",
+	[MYC_EVR_RETRY_TIMEOUT] = "retry-timeout",
+	[MYC_EVR_SERVICE] = "service",
+};
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *name_of(const char *const *names, size_t n, unsigned int v)
@@ -81,4 +129,44 @@ const char *myc_guarantee_name(unsigned int g)
 int myc_guarantee_parse(const char *s)
 {
 	return parse_name(guarantees, ARRAY_SIZE(guarantees), s);
+}
+
+const char *myc_peer_state_name(unsigned int s)
+{
+	return name_of(peer_states, ARRAY_SIZE(peer_states), s);
+}
+
+const char *myc_path_state_name(unsigned int s)
+{
+	return name_of(path_states, ARRAY_SIZE(path_states), s);
+}
+
+const char *myc_strategy_name(unsigned int s)
+{
+	return name_of(strategies, ARRAY_SIZE(strategies), s);
+}
+
+int myc_strategy_parse(const char *s)
+{
+	return parse_name(strategies, ARRAY_SIZE(strategies), s);
+}
+
+const char *myc_failover_name(unsigned int f)
+{
+	return name_of(failovers, ARRAY_SIZE(failovers), f);
+}
+
+int myc_failover_parse(const char *s)
+{
+	return parse_name(failovers, ARRAY_SIZE(failovers), s);
+}
+
+const char *myc_event_type_name(unsigned int t)
+{
+	return name_of(event_types, ARRAY_SIZE(event_types), t);
+}
+
+const char *myc_event_reason_name(unsigned int r)
+{
+	return name_of(event_reasons, ARRAY_SIZE(event_reasons), r);
 }

@@ -316,3 +316,12 @@ int myc_nl_parse(const struct nlmsghdr *nlh, const struct nlattr **tb,
 	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), parse_cb, &p) ==
 	       MNL_CB_ERROR ? -EBADMSG : 0;
 }
+
+int myc_nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
+			unsigned int max)
+{
+	struct parse p = { .tb = tb, .max = max };
+
+	return mnl_attr_parse_nested(nest, parse_cb, &p) == MNL_CB_ERROR ?
+	       -EBADMSG : 0;
+}

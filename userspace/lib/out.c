@@ -99,6 +99,15 @@ void out_u64(const char *key, const char *fmt, uint64_t val)
 		printf(fmt, val);
 }
 
+void out_u64_as(const char *key, uint64_t val, const char *fmt,
+		const char *text)
+{
+	if (json_mode)
+		add(key, json_object_new_uint64(val));
+	else if (fmt)
+		printf(fmt, text);
+}
+
 void out_bool(const char *key, const char *fmt, bool val)
 {
 	if (json_mode)

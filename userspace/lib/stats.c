@@ -18,6 +18,9 @@ static const char *const stat_names[MYC_A_STATS_MAX + 1] = {
 	[MYC_A_STATS_RX_DROP] = "rx-drop",
 	[MYC_A_STATS_RX_MALFORMED] = "rx-malformed",
 	[MYC_A_STATS_TX_ERRORS] = "tx-errors",
+	[MYC_A_STATS_PROBES_TX] = "probes-tx",
+	[MYC_A_STATS_PROBES_LOST] = "probes-lost",
+	[MYC_A_STATS_FAILOVERS] = "failovers",
 };
 
 void myc_print_stats(const struct nlattr *nest, const char *indent)
