@@ -58,12 +58,49 @@ int myc_open(struct myc_nl *h)
 	return 0;
 }
 
+int myc_talk_close(struct myc_nl *h, struct nlmsghdr *nlh, myc_nl_cb cb,
+		   void *data)
+{
+	int err = myc_nl_talk(h, nlh, cb, data);
+
+	if (err)
+		myc_nl_perror(h, err);
+	myc_nl_close(h);
+	return err ? 1 : 0;
+}
+
+int myc_show_close(struct myc_nl *h, struct nlmsghdr *nlh, myc_nl_cb cb,
+		   void *data)
+{
+	int ret;
+
+	out_open_array(NULL);
+	ret = myc_talk_close(h, nlh, cb, data);
+	out_close_array();
+	return ret;
+}
+
+int myc_parse_node_id(const char *s, uint64_t *id)
+{
+	if (myc_node_id_parse(s, id) || !*id) {
+		myc_error("invalid node id \"%s\" (1 to 16 hex digits, not 0)", s);
+		return 1;
+	}
+	return 0;
+}
+
+const struct nlattr *myc_attr(const struct nlattr *const tb[], int i,
+			      enum mnl_attr_data_type t)
+{
+	return tb[i] && !mnl_attr_validate(tb[i], t) ? tb[i] : NULL;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: myc [OPTIONS] OBJECT {COMMAND | help}\n"
 		"       myc help\n"
-		"where  OBJECT := { node | peer | socket }\n"
+		"where  OBJECT := { node | peer | path | socket }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] |\n"
 		"                    -n[etns] NAME | -V[ersion] | -h[elp] }\n");
 }
@@ -79,6 +116,7 @@ static int do_help(int argc, char **argv)
 static const struct myc_handler objects[] = {
 	{ "node", do_node },
 	{ "peer", do_peer },
+	{ "path", do_path },
 	{ "socket", do_socket },
 	{ "help", do_help },
 	{ NULL, NULL },

@@ -4,6 +4,7 @@
 #define MYC_H
 
 #include <stdbool.h>
+#include <libmnl/libmnl.h>
 
 #include "libmyc.h"
 
@@ -31,9 +32,51 @@ int myc_dispatch(const struct myc_handler *tbl, const char *what, const char *df
 		 int argc, char **argv);
 /* Opens the netlink channel or prints the error; returns 0 or 1. */
 int myc_open(struct myc_nl *h);
+/* Sends nlh, prints the error if any, closes h; returns 0 or 1. */
+int myc_talk_close(struct myc_nl *h, struct nlmsghdr *nlh, myc_nl_cb cb,
+		   void *data);
+/* The same, for a *_GET: the replies as one JSON array. */
+int myc_show_close(struct myc_nl *h, struct nlmsghdr *nlh, myc_nl_cb cb,
+		   void *data);
+/* A node id (not 0) from the command line, or prints the error; 0 or 1. */
+int myc_parse_node_id(const char *s, uint64_t *id);
+/* tb[i] if present and of type t, else NULL. */
+const struct nlattr *myc_attr(const struct nlattr *const tb[], int i,
+			      enum mnl_attr_data_type t);
+
+/* path.c: paths, shared by "myc peer" and "myc path". */
+struct myc_path_spec {
+	struct myc_inaddr local, remote;
+	uint32_t ifindex;	/* 0: none given */
+	int enabled;		/* -1: not given, else 0 or 1 */
+};
+
+/*
+ * Parses "LOCAL REMOTE[:PORT] [ dev IFNAME ] [ enabled | disabled ]" at
+ * *argv and moves argc and argv past it.  Returns 0, or 1 after printing
+ * the error.
+ */
+int myc_path_parse(int *argc, char ***argv, struct myc_path_spec *p);
+/* Puts p's MYC_A_PATH_* attributes into nlh (at the current level). */
+void myc_path_put(struct nlmsghdr *nlh, const struct myc_path_spec *p);
+/*
+ * Prints a MYC_A_PEER_PATH nest: one line after indent, with the peer id
+ * first unless peer is NULL, then with -s its counters after stats_indent.
+ */
+void myc_path_print(const struct nlattr *nest, const char *peer,
+		    const char *indent, const char *stats_indent);
+
+/* node.c: a node's attributes (NODE_GET reply or NODE_NTF). */
+int myc_node_parse(const struct nlmsghdr *nlh, const struct nlattr **tb);
+/* Prints the node's fields, without a line end (tb from myc_node_parse). */
+void myc_node_print(const struct nlattr *const tb[]);
+
+/* peer.c: a PEER_GET of one peer, or a dump of all when id is 0. */
+struct nlmsghdr *myc_peer_get_msg(struct myc_nl *h, uint64_t id);
 
 int do_node(int argc, char **argv);
 int do_peer(int argc, char **argv);
+int do_path(int argc, char **argv);
 int do_socket(int argc, char **argv);
 
 #define NEXT_ARG(what)							\

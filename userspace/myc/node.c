@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* myc node: this netns's node (id, type, UDP port). */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,36 +27,44 @@ static int node_help(int argc, char **argv)
 	return 0;
 }
 
-static int node_print_cb(const struct nlmsghdr *nlh, void *data)
+void myc_node_print(const struct nlattr *const tb[])
 {
-	const struct nlattr *tb[MYC_A_NODE_MAX + 1] = {};
 	char idbuf[MYC_NODE_ID_STRLEN];
+	const struct nlattr *a;
 
-	(void)data;
-	if (myc_nl_parse(nlh, tb, MYC_A_NODE_MAX) < 0)
-		return MNL_CB_ERROR;
-	if (!tb[MYC_A_NODE_ID] || !tb[MYC_A_NODE_TYPE] ||
-	    mnl_attr_validate(tb[MYC_A_NODE_ID], MNL_TYPE_U64) ||
-	    mnl_attr_validate(tb[MYC_A_NODE_TYPE], MNL_TYPE_U8))
-		return MNL_CB_ERROR;
-
-	out_open_object(NULL);
 	out_str("id", "node %s",
 		myc_node_id_fmt(mnl_attr_get_u64(tb[MYC_A_NODE_ID]), idbuf));
 	out_str("type", " type %s",
 		myc_node_type_name(mnl_attr_get_u8(tb[MYC_A_NODE_TYPE])));
-	if (tb[MYC_A_NODE_PORT] &&
-	    !mnl_attr_validate(tb[MYC_A_NODE_PORT], MNL_TYPE_U16))
-		out_u64("port", " port %" PRIu64,
-			mnl_attr_get_u16(tb[MYC_A_NODE_PORT]));
-	if (tb[MYC_A_NODE_FAMILY] &&
-	    !mnl_attr_validate(tb[MYC_A_NODE_FAMILY], MNL_TYPE_U16))
-		out_u64("family", " family %" PRIu64,
-			mnl_attr_get_u16(tb[MYC_A_NODE_FAMILY]));
-	if (tb[MYC_A_NODE_SOCKETS] &&
-	    !mnl_attr_validate(tb[MYC_A_NODE_SOCKETS], MNL_TYPE_U32))
-		out_u64("sockets", " sockets %" PRIu64,
-			mnl_attr_get_u32(tb[MYC_A_NODE_SOCKETS]));
+	a = myc_attr(tb, MYC_A_NODE_PORT, MNL_TYPE_U16);
+	if (a)
+		out_u64("port", " port %" PRIu64, mnl_attr_get_u16(a));
+	a = myc_attr(tb, MYC_A_NODE_FAMILY, MNL_TYPE_U16);
+	if (a)
+		out_u64("family", " family %" PRIu64, mnl_attr_get_u16(a));
+	a = myc_attr(tb, MYC_A_NODE_SOCKETS, MNL_TYPE_U32);
+	if (a)
+		out_u64("sockets", " sockets %" PRIu64, mnl_attr_get_u32(a));
+}
+
+int myc_node_parse(const struct nlmsghdr *nlh, const struct nlattr **tb)
+{
+	if (myc_nl_parse(nlh, tb, MYC_A_NODE_MAX) < 0 ||
+	    !myc_attr(tb, MYC_A_NODE_ID, MNL_TYPE_U64) ||
+	    !myc_attr(tb, MYC_A_NODE_TYPE, MNL_TYPE_U8))
+		return -EBADMSG;
+	return 0;
+}
+
+static int node_print_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[MYC_A_NODE_MAX + 1] = {};
+
+	(void)data;
+	if (myc_node_parse(nlh, tb))
+		return MNL_CB_ERROR;
+	out_open_object(NULL);
+	myc_node_print(tb);
 	out_text("\n");
 	if (opts.stats)
 		myc_print_stats(tb[MYC_A_NODE_STATS], "    ");
@@ -66,7 +75,6 @@ static int node_print_cb(const struct nlmsghdr *nlh, void *data)
 static int node_show(int argc, char **argv)
 {
 	struct myc_nl h;
-	int err;
 
 	if (argc > 0) {
 		myc_error("\"node show\" takes no arguments, got \"%s\"",
@@ -75,14 +83,8 @@ static int node_show(int argc, char **argv)
 	}
 	if (myc_open(&h))
 		return 1;
-	out_open_array(NULL);
-	err = myc_nl_talk(&h, myc_nl_msg(&h, MYC_CMD_NODE_GET, 0),
-			  node_print_cb, NULL);
-	out_close_array();
-	if (err)
-		myc_nl_perror(&h, err);
-	myc_nl_close(&h);
-	return err ? 1 : 0;
+	return myc_show_close(&h, myc_nl_msg(&h, MYC_CMD_NODE_GET, 0),
+			      node_print_cb, NULL);
 }
 
 static int node_set(int argc, char **argv)
@@ -92,16 +94,13 @@ static int node_set(int argc, char **argv)
 	uint32_t port = 0;
 	uint64_t id = 0;
 	struct myc_nl h;
-	int type = 0, err;
+	int type = 0;
 
 	while (argc > 0) {
 		if (matches(*argv, "id")) {
 			NEXT_ARG("id");
-			if (myc_node_id_parse(*argv, &id) || !id) {
-				myc_error("invalid node id \"%s\" (1 to 16 hex digits, not 0)",
-					  *argv);
+			if (myc_parse_node_id(*argv, &id))
 				return 1;
-			}
 			has_id = true;
 		} else if (matches(*argv, "type")) {
 			NEXT_ARG("type");
@@ -144,11 +143,7 @@ static int node_set(int argc, char **argv)
 		mnl_attr_put_u8(nlh, MYC_A_NODE_TYPE, (uint8_t)type);
 	if (has_port)
 		mnl_attr_put_u16(nlh, MYC_A_NODE_PORT, (uint16_t)port);
-	err = myc_nl_talk(&h, nlh, NULL, NULL);
-	if (err)
-		myc_nl_perror(&h, err);
-	myc_nl_close(&h);
-	return err ? 1 : 0;
+	return myc_talk_close(&h, nlh, NULL, NULL);
 }
 
 static const struct myc_handler node_cmds[] = {
