@@ -108,7 +108,9 @@ fails "nothing to set" "nothing to set" $M peer set 1234
 fails "more than 8 paths in one request" "too many paths" $M peer add 12 \
 	path ::1 ::2 path ::1 ::3 path ::1 ::4 path ::1 ::5 path ::1 ::6 \
 	path ::1 ::7 path ::1 ::8 path ::1 ::9 path ::1 ::a
-fails "unprivileged add" "Operation not permitted" su nobody -s /bin/sh -c "$(command -v myc) -n p1 peer add 99"
+# (in the netns first: "myc -n" as nobody would fail at setns() already)
+fails "unprivileged add" "Operation not permitted" \
+	ip netns exec p1 su nobody -s /bin/sh -c "$(command -v myc) peer add 99"
 i=1
 while [ $i -le 8 ]; do $M peer set 9 path 127.0.0.1 127.0.1.$i >/dev/null 2>&1; i=$((i + 1)); done
 fails "at most 8 paths" "too many paths" $M peer set 9 path 127.0.0.1 127.0.2.1
@@ -193,7 +195,7 @@ fails "wait-retry 0" 'invalid retry-timeout "0"' $M peer set 1234 failover wait-
 fails "retry-timeout without a value" 'needs an argument' $M peer set 1234 retry-timeout
 fails "settings of a missing peer" "no such peer" $M peer set 4321 strategy load
 fails "unprivileged settings" "Operation not permitted" \
-	su nobody -s /bin/sh -c "$(command -v myc) -n p1 peer set 1234 strategy load"
+	ip netns exec p1 su nobody -s /bin/sh -c "$(command -v myc) peer set 1234 strategy load"
 eq "settings unchanged by errors" latency "$($M -j peer show 1234 | json_get 0.strategy)"
 
 check "del" $M peer del 5678

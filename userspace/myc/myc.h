@@ -78,6 +78,7 @@ int do_node(int argc, char **argv);
 int do_peer(int argc, char **argv);
 int do_path(int argc, char **argv);
 int do_socket(int argc, char **argv);
+int do_monitor(int argc, char **argv);
 
 #define NEXT_ARG(what)							\
 	do {								\
