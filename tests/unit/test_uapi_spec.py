@@ -7,8 +7,15 @@ Documentation/netlink/specs/mycelium.yaml is turned into the C name the
 kernel's YNL conventions give it, and a generated C program compiled
 against include/uapi/linux/mycelium.h prints their values: a name missing
 from the header fails to compile, a value that differs fails the test.
+
+The spec must hold together too: every enum, nested attribute set,
+constant, operation attribute, notification and multicast group it names
+must exist in it.  And the names myc prints (userspace/lib/names.c,
+stats.c: "[MYC_...] = \"name\"") must be the spec's names of those values,
+since myc's JSON keys and words are the spec's.
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -17,6 +24,7 @@ import yaml
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "../.."))
 SPEC = os.path.join(TOP, "Documentation/netlink/specs/mycelium.yaml")
+NAME_TABLES = ["userspace/lib/names.c", "userspace/lib/stats.c"]
 
 
 def c_name(prefix, name):
@@ -28,8 +36,7 @@ def expected(spec):
     out = []
     for d in spec.get("definitions", []):
         if d["type"] == "const":
-            cname = {"default-udp-port": "MYC_DEFAULT_UDP_PORT"}[d["name"]]
-            out.append((d["name"], cname, d["value"]))
+            out.append((d["name"], c_name("myc-", d["name"]), d["value"]))
         elif d["type"] == "enum":
             value = d.get("value-start", 0)
             for e in d["entries"]:
@@ -57,10 +64,73 @@ def expected(spec):
     return out
 
 
+def references(spec):
+    """[(check name, problem or None)]: what the spec names, it defines."""
+    out = []
+    defs = {d["name"]: d for d in spec.get("definitions", [])}
+    sets = {a["name"]: a for a in spec["attribute-sets"]}
+    ops = {o["name"]: o for o in spec["operations"]["list"]}
+    groups = {g["name"] for g in spec["mcast-groups"]["list"]}
+
+    def ref(what, ok, problem):
+        out.append((what, None if ok else problem))
+
+    for aset in spec["attribute-sets"]:
+        for a in aset["attributes"]:
+            where = "%s.%s" % (aset["name"], a["name"])
+            if "enum" in a:
+                ref(where + " enum", defs.get(a["enum"], {}).get("type") == "enum",
+                    "no enum %s" % a["enum"])
+            if "nested-attributes" in a:
+                ref(where + " nest", a["nested-attributes"] in sets,
+                    "no attribute set %s" % a["nested-attributes"])
+            for k, v in a.get("checks", {}).items():
+                if isinstance(v, str):
+                    ref("%s check %s" % (where, k),
+                        defs.get(v, {}).get("type") == "const",
+                        "no const %s" % v)
+    for op in spec["operations"]["list"]:
+        if "notify" in op:
+            ref("cmd %s notify" % op["name"], op["notify"] in ops,
+                "no operation %s" % op["notify"])
+        if "mcgrp" in op:
+            ref("cmd %s mcgrp" % op["name"], op["mcgrp"] in groups,
+                "no multicast group %s" % op["mcgrp"])
+        aset = sets.get(op.get("attribute-set"), {"attributes": []})
+        names = {a["name"] for a in aset["attributes"]}
+        for mode in ("do", "dump", "event"):
+            msgs = op.get(mode, {})
+            if mode == "event":
+                msgs = {"event": msgs}
+            for kind, msg in msgs.items():
+                for a in (msg or {}).get("attributes", []):
+                    ref("cmd %s %s %s %s" % (op["name"], mode, kind, a),
+                        a in names, "not in attribute set %s" %
+                        op.get("attribute-set"))
+    return out
+
+
+def name_tables(checks):
+    """[(C name, name in myc, spec's name or None)] from NAME_TABLES."""
+    spec_names = {}
+    for name, cexpr, _ in checks:
+        spec_names[cexpr] = name.split(".")[-1]
+    out = []
+    for path in NAME_TABLES:
+        with open(os.path.join(TOP, path)) as f:
+            text = f.read()
+        for cname, word in re.findall(r'\[(MYC_[A-Z0-9_]+)\]\s*=\s*"([^"]*)"',
+                                      text):
+            out.append((cname, word, spec_names.get(cname)))
+    return out
+
+
 def main():
     with open(SPEC) as f:
         spec = yaml.safe_load(f)
     checks = expected(spec)
+    refs = references(spec)
+    tables = name_tables(checks)
     groups = [g["name"] for g in spec["mcast-groups"]["list"]]
 
     src = ["#include <stdio.h>", "#include <linux/mycelium.h>", "int main(void) {"]
@@ -71,7 +141,7 @@ def main():
         src.append('printf("%%s\\n", MYC_MCGRP_%s);' % g.upper())
     src.append("return 0; }")
 
-    tests = len(checks) + 1 + len(groups)
+    tests = len(checks) + 1 + len(groups) + len(refs) + len(tables)
     print("TAP version 13")
     print("1..%d" % tests)
     with tempfile.TemporaryDirectory() as tmp:
@@ -112,6 +182,20 @@ def main():
         else:
             failed += 1
             print("not ok %d mcast group %s: header says %s" % (n, g, got))
+    for what, problem in refs:
+        n += 1
+        if problem:
+            failed += 1
+            print("not ok %d spec: %s: %s" % (n, what, problem))
+        else:
+            print("ok %d spec: %s" % (n, what))
+    for cname, word, want in tables:
+        n += 1
+        if word == want:
+            print("ok %d myc names %s \"%s\"" % (n, cname, word))
+        else:
+            failed += 1
+            print("not ok %d myc names %s \"%s\", spec: %s" % (n, cname, word, want))
     return 1 if failed else 0
 
 
