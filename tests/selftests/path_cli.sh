@@ -5,31 +5,8 @@
 # count, SIGINT/SIGTERM).
 here=$(dirname "$0")
 PATH=$here:$PATH
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; }
-check() {
-	name=$1; shift
-	if "$@" >/tmp/out 2>/tmp/err; then ok "$name"; else
-		not_ok "$name"; sed 's/^/# /' /tmp/out /tmp/err; fi
-}
-# fails NAME PATTERN CMD...: exit 1, "Error: " and PATTERN on stderr
-fails() {
-	name=$1; pat=$2; shift 2
-	"$@" >/tmp/out 2>/tmp/err
-	rc=$?
-	if [ $rc = 1 ] && grep -q '^Error: ' /tmp/err && grep -q -- "$pat" /tmp/err; then
-		ok "$name"
-	else
-		not_ok "$name (exit $rc)"; sed 's/^/# /' /tmp/out /tmp/err
-	fi
-}
-eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: want '$2', got '$3'"; fi; }
-# has NAME PATTERN FILE: a line of FILE matches PATTERN (grep -E)
-has() {
-	if grep -q -E -- "$2" "$3"; then ok "$1"; else
-		not_ok "$1"; sed 's/^/# /' "$3"; fi
-}
+# shellcheck source-path=SCRIPTDIR source=cli_lib
+. "$here/cli_lib"
 # wait_monitor PID: until myc monitor PID waits for events, so it has joined
 # the events group (it sleeps in ppoll(), x86-64 syscall 271, only then); 10 s
 wait_monitor() {
