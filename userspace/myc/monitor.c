@@ -27,10 +27,15 @@ static void monitor_usage(FILE *f)
 		"Prints the node's events as they happen, with -j one JSON object a line.\n");
 }
 
-/* The objects an event is about, for the filter. */
+/* The objects an event is about, for the filter: bit i is objects[i]. */
 static const char *const objects[] = { "node", "peer", "path", "endpoint" };
-enum { MON_NODE = 1, MON_PEER = 2, MON_PATH = 4, MON_ENDPOINT = 8,
-       MON_OTHER = 16 };
+enum {
+	MON_NODE = 1,
+	MON_PEER = 2,
+	MON_PATH = 4,
+	MON_ENDPOINT = 8,
+	MON_OTHER = 16,		/* events newer than this tool */
+};
 
 static unsigned int event_object(unsigned int type)
 {
@@ -47,7 +52,7 @@ static unsigned int event_object(unsigned int type)
 	case MYC_EV_BACKEND_STATE:
 		return MON_ENDPOINT;
 	default:
-		return MON_OTHER;	/* newer than this tool: with "all" */
+		return MON_OTHER;
 	}
 }
 
@@ -116,8 +121,10 @@ static bool has(const struct event *ev, unsigned int attr)
 	return ev->has & 1U << attr;
 }
 
-/* The state of a peer, a path or (until endpoints have states of their
- * own) a backend. */
+/*
+ * The state of a peer, a path or (until endpoints have states of their
+ * own) a backend.
+ */
 static const char *state_name(const struct event *ev)
 {
 	unsigned int s = (unsigned int)ev->v[MYC_A_EVENT_STATE];
@@ -322,11 +329,11 @@ static int monitor_args(int argc, char **argv, struct monitor *m)
 				return 1;
 			}
 		} else {
-			for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
+			for (i = 0; i < ARRAY_SIZE(objects); i++) {
 				if (matches(*argv, objects[i]))
 					break;
 			}
-			if (i == sizeof(objects) / sizeof(objects[0])) {
+			if (i == ARRAY_SIZE(objects)) {
 				myc_error("unknown argument \"%s\", try \"myc monitor help\"",
 					  *argv);
 				return 1;

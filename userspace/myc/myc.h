@@ -80,6 +80,8 @@ int do_path(int argc, char **argv);
 int do_socket(int argc, char **argv);
 int do_monitor(int argc, char **argv);
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 #define NEXT_ARG(what)							\
 	do {								\
 		argc--, argv++;						\
