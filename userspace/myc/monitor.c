@@ -222,9 +222,13 @@ static void print_event_text(const struct event *ev)
 		printf("path %" PRIu64 " of peer %s %s", v[MYC_A_EVENT_PATH],
 		       id, state_name(ev));
 		break;
-	case MYC_EV_FAILOVER:
-		printf("failover peer %s path %" PRIu64 " -> path %" PRIu64, id,
-		       v[MYC_A_EVENT_PATH], v[MYC_A_EVENT_TO_PATH]);
+	case MYC_EV_FAILOVER:	/* no to-path: no path left to move to */
+		printf("failover peer %s path %" PRIu64 " -> ", id,
+		       v[MYC_A_EVENT_PATH]);
+		if (has(ev, MYC_A_EVENT_TO_PATH))
+			printf("path %" PRIu64, v[MYC_A_EVENT_TO_PATH]);
+		else
+			printf("none");
 		break;
 	case MYC_EV_PEER_ADD:
 	case MYC_EV_PEER_DEL:
