@@ -32,6 +32,19 @@
  */
 #include "myc.h"
 
+/* Traffic of the peer's policy leaves from for to: count and tell. */
+static void myc_failover_tell(struct myc_peer *peer, struct myc_path *from,
+			      struct myc_path *to, u8 reason)
+{
+	myc_stat_inc(&peer->stats, MYC_STAT_FAILOVERS);
+	if (from)
+		myc_stat_inc(&from->stats, MYC_STAT_FAILOVERS);
+	myc_event(peer->mn, &(struct myc_event){
+		  .type = MYC_EV_FAILOVER, .reason = reason, .peer = peer->id,
+		  .path = from ? from->id : peer->hold_path,
+		  .to_path = to ? to->id : 0, .policy = peer->failover });
+}
+
 void myc_failover(struct myc_peer *peer, struct myc_path *path, u8 reason,
 		  struct sk_buff_head *q)
 {
@@ -49,13 +62,8 @@ void myc_failover(struct myc_peer *peer, struct myc_path *path, u8 reason,
 	peer->hold_end_us = peer->hold_us +
 			    (u64)peer->retry_ms * USEC_PER_MSEC;
 	peer->hold_path = path->id;
-	myc_stat_inc(&peer->stats, MYC_STAT_FAILOVERS);
-	myc_stat_inc(&path->stats, MYC_STAT_FAILOVERS);
 	if (peer->failover != MYC_FAILOVER_WAIT_RETRY)
-		myc_event(peer->mn, &(struct myc_event){
-			  .type = MYC_EV_FAILOVER, .reason = reason,
-			  .peer = peer->id, .path = path->id,
-			  .to_path = to->id, .policy = peer->failover });
+		myc_failover_tell(peer, path, to, reason);
 	myc_rel_move(peer, path, peer->failover, q);
 }
 
@@ -65,6 +73,8 @@ void myc_failover_recovered(struct myc_peer *peer, struct myc_path *path)
 		peer->hold_us = 0;
 		peer->hold_end_us = 0;
 		peer->hold_path = 0;
+		/* the timer waited for the hold: what was lost goes again */
+		myc_rel_arm(peer);
 	}
 }
 
@@ -85,22 +95,18 @@ bool myc_failover_held(struct myc_peer *peer, u8 policy, u32 retry_ms,
 void myc_failover_tick(struct myc_peer *peer, struct sk_buff_head *q)
 {
 	u64 now = myc_now_us();
-	struct myc_path *to;
 
 	if (!peer->hold_us)
 		return;
 	myc_rel_release(peer, now, q);
 	if (peer->hold_path &&
 	    now >= peer->hold_us + (u64)peer->retry_ms * USEC_PER_MSEC) {
-		if (peer->failover == MYC_FAILOVER_WAIT_RETRY) {
-			to = myc_path_pick(peer, MYC_CLASS_HEALTH, false);
-			myc_event(peer->mn, &(struct myc_event){
-				  .type = MYC_EV_FAILOVER,
-				  .reason = MYC_EVR_RETRY_TIMEOUT,
-				  .peer = peer->id, .path = peer->hold_path,
-				  .to_path = to ? to->id : 0,
-				  .policy = MYC_FAILOVER_WAIT_RETRY });
-		}
+		if (peer->failover == MYC_FAILOVER_WAIT_RETRY)
+			myc_failover_tell(peer,
+					  myc_path_by_id(peer, peer->hold_path),
+					  myc_path_pick(peer, MYC_CLASS_HEALTH,
+							false),
+					  MYC_EVR_RETRY_TIMEOUT);
 		peer->hold_path = 0;
 	}
 	if (now >= peer->hold_end_us) {

@@ -6,8 +6,9 @@
  * peer, 10 ms .. 1 h, default 1 s): a PROBE frame carries the path id and
  * a sequence number, the peer answers with a PROBE_REPLY on the way the
  * probe came, echoing both.  A probe is missed when no reply (to it or to a
- * later probe of the path) came within max(interval, SRTT + 4 RTTVAR) of
- * the path; a retransmission timeout of data sent on a path from which
+ * later probe of the path) came within max(interval, 2 SRTT) of the
+ * path (as BFD, the interval alone decides on a fast path; jitter in the
+ * RTT samples does not slow detection down); a retransmission timeout of data sent on a path from which
  * nothing was heard since counts as a miss too (reliable.c).
  *
  *   unknown/up --miss--> suspect --fail_after misses in a row--> down
@@ -15,7 +16,10 @@
  *   down --recover_after replies in a row--> up
  *
  * A down path keeps being probed with backoff: its interval doubles with
- * each miss, up to 8 times the probe interval.  Path selection (pathsel.h)
+ * each miss, up to 8 times the probe interval.  A path is probed at most 8
+ * times per RTT, so a slow path has few probes out.  Answers carry our
+ * timestamp back, so a late answer to a probe judged missed still times
+ * the path and counts as an answer.  Path selection (pathsel.h)
  * prefers up paths, so traffic leaves a path at its first miss when another
  * one answers: "suspect" is SCTP's "potentially failed" state (RFC 7829),
  * and it is what keeps a failover within a few probe intervals.
@@ -40,6 +44,8 @@
 #include "myc.h"
 
 #define MYC_PROBE_BACKOFF_MAX	3	/* down: interval x 8 at most */
+#define MYC_PROBE_PER_RTT	8	/* probes a path has out at most */
+#define MYC_PROBE_RTT_MAX_US	(60ULL * USEC_PER_SEC)	/* older: ignored */
 
 static void myc_health_timer(struct timer_list *t);
 
@@ -201,7 +207,7 @@ static void myc_health_judge(struct myc_peer *peer, struct myc_path *path,
 			     u64 now, struct sk_buff_head *q)
 {
 	u64 timeout = max_t(u64, (u64)peer->probe_ms * USEC_PER_MSEC,
-			    path->rtt.srtt_us + 4ULL * path->rtt.rttvar_us);
+			    2ULL * path->rtt.srtt_us);
 
 	while (path->judged_seq < path->probe_seq) {
 		u64 seq = path->judged_seq + 1;
@@ -217,6 +223,20 @@ static void myc_health_judge(struct myc_peer *peer, struct myc_path *path,
 		if (!READ_ONCE(path->enabled))
 			break;
 	}
+}
+
+/*
+ * Time to the path's next probe: the interval, doubled per miss while the
+ * path is down, and never less than 1/8 of its RTT, so that a slow path
+ * has few probes out at once (less half a millisecond: the tick that is
+ * due then is not skipped for a few microseconds of timer slack).
+ */
+static u64 myc_probe_gap(struct myc_peer *peer, struct myc_path *path)
+{
+	u64 gap = ((u64)peer->probe_ms << path->backoff) * USEC_PER_MSEC;
+
+	gap = max_t(u64, gap, path->rtt.srtt_us / MYC_PROBE_PER_RTT);
+	return gap - USEC_PER_MSEC / 2;
 }
 
 static struct sk_buff *myc_probe_skb(struct myc_peer *peer, u8 type,
@@ -271,9 +291,7 @@ static void myc_health_timer(struct timer_list *t)
 			continue;
 		path->probe_seq++;
 		path->probe_sent_us[path->probe_seq % MYC_PROBE_RING] = now;
-		path->next_probe_us = now + ((u64)peer->probe_ms <<
-					     path->backoff) * USEC_PER_MSEC -
-				      USEC_PER_MSEC / 2;
+		path->next_probe_us = now + myc_probe_gap(peer, path);
 		probes[n] = (struct myc_probe){ .path_id = path->id,
 						.seq = path->probe_seq,
 						.timestamp = now };
@@ -333,18 +351,19 @@ void myc_health_rx_reply(struct myc_peer *peer, const u8 *payload,
 	__skb_queue_head_init(&q);
 	spin_lock_bh(&peer->lock);
 	path = myc_path_by_id(peer, p.path_id);
+	/*
+	 * Ours: a sequence we sent, our own timestamp echoed.  A late answer
+	 * to a probe already judged missed still shows the path works, and
+	 * times it: that is how a path whose delay grew past the probe
+	 * timeout learns its new RTT and comes back.
+	 */
 	if (!path || !path->enabled || !p.seq || p.seq > path->probe_seq ||
-	    path->probe_seq - p.seq >= MYC_PROBE_RING)
-		goto unlock;	/* not one we sent, or too old to time */
-	if (p.seq > path->judged_seq) {
-		u64 sent = path->probe_sent_us[p.seq % MYC_PROBE_RING];
-
-		myc_rtt_sample(&path->rtt, (u32)min_t(u64, now - sent,
-						      U32_MAX), 0);
-		while (path->judged_seq < p.seq) {
-			path->judged_seq++;
-			myc_loss_record(path, false);
-		}
+	    p.timestamp > now || now - p.timestamp > MYC_PROBE_RTT_MAX_US)
+		goto unlock;
+	myc_rtt_sample(&path->rtt, (u32)(now - p.timestamp), 0);
+	while (path->judged_seq < p.seq) {
+		path->judged_seq++;
+		myc_loss_record(path, false);
 	}
 	path->missed = 0;
 	path->last_heard_us = now;

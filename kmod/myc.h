@@ -330,6 +330,8 @@ void myc_rel_init(struct myc_peer *peer);
 void myc_rel_stop(struct myc_peer *peer);
 void myc_rel_destroy(struct myc_peer *peer);
 void myc_rel_rto(struct timer_list *t);
+/* (Re)arm the retransmission timer for what is in flight (peer->lock). */
+void myc_rel_arm(struct myc_peer *peer);
 /*
  * Transmit the frames on q, each on the path in its cb (struct
  * myc_xmit_cb); the caller holds the RCU read lock it picked them under.

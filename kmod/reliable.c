@@ -152,7 +152,7 @@ void myc_rel_destroy(struct myc_peer *peer)
 	spin_unlock_bh(&peer->lock);
 }
 
-static void myc_rel_arm(struct myc_peer *peer)
+void myc_rel_arm(struct myc_peer *peer)
 {
 	struct myc_sent *s;
 	u64 when, now;

@@ -156,6 +156,66 @@ int topo_two_nodes(bool v6)
 		   "myc -n mB peer add a type sclerotia path 10.0.0.2 10.0.0.1");
 }
 
+int topo_two_paths(int probe_ms, const char *extra)
+{
+	topo_cleanup();
+	if (run("ip netns add mA && ip netns add mB && "
+		"ip -n mA link set lo up && ip -n mB link set lo up && "
+		"ip link add vA1 netns mA type veth peer name vB1 netns mB && "
+		"ip link add vA2 netns mA type veth peer name vB2 netns mB && "
+		"ip -n mA addr add 10.0.1.1/24 dev vA1 && "
+		"ip -n mB addr add 10.0.1.2/24 dev vB1 && "
+		"ip -n mA addr add 10.0.2.1/24 dev vA2 && "
+		"ip -n mB addr add 10.0.2.2/24 dev vB2 && "
+		"ip -n mA link set vA1 up && ip -n mA link set vA2 up && "
+		"ip -n mB link set vB1 up && ip -n mB link set vB2 up && "
+		"myc -n mA node set id a && myc -n mB node set id b"))
+		return -1;
+	return run("myc -n mB peer add a type sclerotia path 10.0.1.2 10.0.1.1 "
+		   "path 10.0.2.2 10.0.2.1 probe-interval %d && "
+		   "myc -n mA peer add b type sclerotia path 10.0.1.1 10.0.1.2 "
+		   "path 10.0.2.1 10.0.2.2 probe-interval %d %s",
+		   probe_ms, probe_ms, extra ? extra : "");
+}
+
+char *myc_json_str(const char *ns, const char *cmd, const char *key,
+		   char *out, size_t len)
+{
+	char buf[512];
+	FILE *f;
+
+	snprintf(buf, sizeof(buf),
+		 "myc -n %s -j %s | /usr/lib/mycelium/selftests/json_get %s",
+		 ns, cmd, key);
+	out[0] = '\0';
+	f = popen(buf, "r");
+	if (!f)
+		return out;
+	if (!fgets(out, len, f))
+		out[0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	pclose(f);
+	return out;
+}
+
+long long myc_json(const char *ns, const char *cmd, const char *key)
+{
+	char buf[64], *end;
+	long long v;
+
+	myc_json_str(ns, cmd, key, buf, sizeof(buf));
+	v = strtoll(buf, &end, 10);
+	return end == buf ? -1 : v;
+}
+
+long long path_stat(int id, const char *key)
+{
+	char k[128];
+
+	snprintf(k, sizeof(k), "%d.stats.%s", id - 1, key);
+	return myc_json("mA", "-s path show b", k);
+}
+
 void topo_cleanup(void)
 {
 	run("ip netns del mA 2>/dev/null; ip netns del mB 2>/dev/null; true");

@@ -45,6 +45,20 @@ int become_nobody(void);
  * 0xa and 0xb, each the other's peer over IPv4 (v6: over IPv6). */
 int topo_two_nodes(bool v6);
 void topo_cleanup(void);
+/*
+ * mA and mB joined by two veth pairs, vA1-vB1 (10.0.1.1/2) and vA2-vB2
+ * (10.0.2.1/2): each node's peer has path 1 over the first and path 2
+ * over the second, probed every probe_ms, with the given extra `myc peer
+ * add` arguments (strategy, failover, ...) on mA's side.
+ */
+int topo_two_paths(int probe_ms, const char *extra);
+/* A number from `myc -n NS -j [-s] CMD` at a json_get key ("0.state"). */
+long long myc_json(const char *ns, const char *cmd, const char *key);
+/* The same as a string (empty when missing). */
+char *myc_json_str(const char *ns, const char *cmd, const char *key,
+		   char *out, size_t len);
+/* A counter of mA's path id to b ("tx-frames"). */
+long long path_stat(int id, const char *key);
 /* socket() in the named netns (the socket stays in it). */
 int socket_in(const char *ns, int type);
 /* Run fn(arg) with the calling thread in netns ns; returns fn's result. */
