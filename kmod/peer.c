@@ -165,6 +165,9 @@ struct myc_path *myc_path_add(struct myc_peer *peer, sa_family_t family,
 
 	list_add_tail_rcu(&path->list, &peer->paths);
 	peer->nr_paths++;
+	spin_lock_bh(&peer->lock);
+	myc_health_update_peer(peer, MYC_EVR_CONFIG);
+	spin_unlock_bh(&peer->lock);
 	myc_event(peer->mn, &(struct myc_event){ .type = MYC_EV_PATH_ADD,
 		  .reason = MYC_EVR_CONFIG, .peer = peer->id,
 		  .path = path->id });

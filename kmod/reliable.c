@@ -446,7 +446,10 @@ void myc_rel_rto(struct timer_list *t)
 			/* nothing heard on its path since: a miss */
 			if (path && path->last_heard_us < s->sent_us)
 				myc_health_miss(peer, path, MYC_EVR_RTO, &q);
-			if (s->path == path)
+			/* the failover may have moved or held it already */
+			if (s->path == path &&
+			    !myc_failover_held(peer, s->policy, s->retry_ms,
+					       now))
 				myc_rel_resend(peer, s, &q);
 		}
 	}

@@ -375,6 +375,49 @@ int myc_probe_decode(const u8 *payload, size_t len, struct myc_probe *p)
 }
 
 /*
+ * SVC_CHECK and SVC_STATUS
+ */
+
+static bool myc_svc_ok(const struct myc_svc *v, bool check)
+{
+	return (v->kind == MYC_ADDR_PORT || v->kind == MYC_ADDR_SERVICE) &&
+	       v->bound <= (check ? 0 : 1);
+}
+
+size_t myc_svc_encode(u8 *buf, size_t size, const struct myc_svc *v)
+{
+	if (size < MYC_SVC_LEN || !myc_svc_ok(v, false))
+		return 0;
+	myc_put32(buf, v->id);
+	buf[4] = v->kind;
+	buf[5] = v->bound;
+	buf[6] = 0;
+	buf[7] = 0;
+	myc_put64(buf + 8, v->seq);
+	return MYC_SVC_LEN;
+}
+
+int myc_svc_decode(const u8 *payload, size_t len, bool check,
+		   struct myc_svc *v)
+{
+	struct myc_svc tmp;
+
+	if (!v)
+		v = &tmp;
+	if (len < MYC_SVC_LEN)
+		return -MYC_WERR_SHORT;
+	if (len > MYC_SVC_LEN)
+		return -MYC_WERR_TRAILING;
+	v->id = myc_get32(payload);
+	v->kind = payload[4];
+	v->bound = payload[5];
+	v->seq = myc_get64(payload + 8);
+	if (payload[6] || payload[7] || !myc_svc_ok(v, check))
+		return -MYC_WERR_FIELD;
+	return 0;
+}
+
+/*
  * Whole frame
  */
 
@@ -409,6 +452,10 @@ int myc_frame_validate(const u8 *buf, size_t len)
 	case MYC_FT_PROBE:
 	case MYC_FT_PROBE_REPLY:
 		return myc_probe_check(payload, plen);
+	case MYC_FT_SVC_CHECK:
+	case MYC_FT_SVC_STATUS:
+		return myc_svc_decode(payload, plen, h.type == MYC_FT_SVC_CHECK,
+				      NULL);
 	case MYC_FT_HANDSHAKE:
 	case MYC_FT_SPORE:
 		/* Opaque, for myceliumd: never empty. */

@@ -28,6 +28,8 @@ enum myc_frame_type {
 	MYC_FT_HANDSHAKE = 6,	/* authentication messages, opaque to the kernel */
 	MYC_FT_SPORE = 7,	/* spore transport */
 	MYC_FT_CLOSE = 8,	/* the sender resets its state for this peer */
+	MYC_FT_SVC_CHECK = 9,	/* is a socket bound to this service or port? */
+	MYC_FT_SVC_STATUS = 10,	/* the answer to a SVC_CHECK */
 	__MYC_FT_MAX
 };
 
@@ -185,6 +187,23 @@ struct myc_probe {
 };
 
 /*
+ * SVC_CHECK and SVC_STATUS payload, 16 bytes (virtual endpoint health):
+ *   0  u32 id: a port or a service id
+ *   4  u8  kind: 1 port, 2 service (MYC_ADDR_PORT, MYC_ADDR_SERVICE)
+ *   5  u8  bound: SVC_CHECK 0; SVC_STATUS 1 when a socket is bound, else 0
+ *   6  u16 reserved, zero
+ *   8  u64 sequence of the check, echoed by the status
+ */
+#define MYC_SVC_LEN		16
+
+struct myc_svc {
+	u32 id;
+	u8 kind;
+	u8 bound;
+	u64 seq;
+};
+
+/*
  * Decoder results: 0 or a negative MYC_WERR_* (each counted on its own).
  * When an input has several defects, the first found is reported; checks
  * run in this order: frame header: version (the only check on a 1-byte
@@ -217,6 +236,7 @@ size_t myc_chunk_encode(u8 *buf, size_t size, const struct myc_chunk *c,
 size_t myc_chunk_hdr_encode(u8 *buf, size_t size, const struct myc_chunk *c);
 size_t myc_ack_encode(u8 *buf, size_t size, const struct myc_ack *a);
 size_t myc_probe_encode(u8 *buf, size_t size, const struct myc_probe *p);
+size_t myc_svc_encode(u8 *buf, size_t size, const struct myc_svc *v);
 
 /*
  * Decoding: validate everything, never read outside [buf, buf + len).
@@ -233,12 +253,17 @@ int myc_chunk_next(const u8 *payload, size_t len, size_t *pos,
 		   struct myc_chunk *c);
 int myc_ack_decode(const u8 *payload, size_t len, struct myc_ack *a);
 int myc_probe_decode(const u8 *payload, size_t len, struct myc_probe *p);
+/* check: the payload of a SVC_CHECK (bound must be 0) or a SVC_STATUS. */
+int myc_svc_decode(const u8 *payload, size_t len, bool check,
+		   struct myc_svc *v);
 
 /*
  * Validate a whole frame (header and every element of its payload):
  *   DATA               one or more chunks (empty payload: MYC_WERR_SHORT)
  *   ACK                exactly one ACK payload
  *   PROBE, PROBE_REPLY exactly MYC_PROBE_LEN bytes, reserved field zero
+ *   SVC_CHECK, _STATUS exactly MYC_SVC_LEN bytes, kind 1 or 2, bound 0 or 1
+ *                      (0 in a check), reserved field zero
  *   HANDSHAKE, SPORE   opaque (for myceliumd), at least 1 byte
  *   HELLO, CLOSE       opaque, any length including 0 (the HELLO
  *                      capability format is reserved for a later version)

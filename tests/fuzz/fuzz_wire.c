@@ -91,6 +91,20 @@ static int probe(const u8 *p, size_t len)
 	return 0;
 }
 
+static int svc(const u8 *p, size_t len, bool check)
+{
+	struct myc_svc v;
+	int err = myc_svc_decode(p, len, check, &v);
+
+	check_err(err);
+	if (err)
+		return err;
+	CHECK(!check || !v.bound);
+	CHECK(myc_svc_encode(out, OUT_MAX, &v) == len);
+	CHECK(!memcmp(out, p, len));
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	const u8 *payload;
@@ -136,6 +150,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	case MYC_FT_PROBE:
 	case MYC_FT_PROBE_REPLY:
 		CHECK(probe(payload, plen) == 0);
+		break;
+	case MYC_FT_SVC_CHECK:
+	case MYC_FT_SVC_STATUS:
+		CHECK(svc(payload, plen, h.type == MYC_FT_SVC_CHECK) == 0);
 		break;
 	case MYC_FT_HANDSHAKE:
 	case MYC_FT_SPORE:

@@ -135,6 +135,16 @@ int main(int argc, char **argv)
 	n += myc_probe_encode(buf + n, sizeof(buf) - n, &p);
 	put("probe-reply", n);
 
+	n = hdr(MYC_FT_SVC_CHECK, 0, 14);
+	n += myc_svc_encode(buf + n, sizeof(buf) - n,
+			    &(struct myc_svc){ .id = 42, .kind = 2, .seq = 1 });
+	put("svc-check", n);
+	n = hdr(MYC_FT_SVC_STATUS, 0, 15);
+	n += myc_svc_encode(buf + n, sizeof(buf) - n,
+			    &(struct myc_svc){ .id = 7, .kind = 1, .bound = 1,
+					       .seq = 1 });
+	put("svc-status", n);
+
 	put("hello", hdr(MYC_FT_HELLO, 0, 10));
 	n = hdr(MYC_FT_HANDSHAKE, MYC_FF_ACK_ELICITING, 11);
 	memcpy(buf + n, "handshake", 9);

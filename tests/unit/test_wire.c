@@ -225,6 +225,7 @@ static int reencode_cmp(const u8 *buf, size_t len)
 	size_t plen = len - MYC_HDR_LEN, pos = 0, n;
 	struct myc_chunk c;
 	struct myc_probe p;
+	struct myc_svc v;
 	struct myc_hdr h;
 	struct myc_ack a;
 	int err;
@@ -255,6 +256,11 @@ static int reencode_cmp(const u8 *buf, size_t len)
 		if (myc_probe_decode(payload, plen, &p))
 			return 6;
 		n += myc_probe_encode(out + n, sizeof(out) - n, &p);
+	} else if (h.type == MYC_FT_SVC_CHECK || h.type == MYC_FT_SVC_STATUS) {
+		if (myc_svc_decode(payload, plen, h.type == MYC_FT_SVC_CHECK,
+				   &v))
+			return 8;
+		n += myc_svc_encode(out + n, sizeof(out) - n, &v);
 	} else {
 		memcpy(out + n, payload, plen);
 		n += plen;
@@ -469,7 +475,7 @@ TEST(doc_malformed_examples)
 	const size_t n = sizeof(gv_data_frame);
 
 	EXPECT_EQ(-MYC_WERR_VERSION, gv_data_patched(0x00, 0x02, -1, 0, n));
-	EXPECT_EQ(-MYC_WERR_TYPE, gv_data_patched(0x01, 0x09, -1, 0, n));
+	EXPECT_EQ(-MYC_WERR_TYPE, gv_data_patched(0x01, 0x0b, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_FLAGS, gv_data_patched(0x03, 0x0c, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_NODE, gv_data_patched(0x0b, 0x00, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_PN, gv_data_patched(0x1b, 0x00, -1, 0, n));
@@ -909,7 +915,7 @@ TEST(transformed_payload_is_opaque)
 		EXPECT_EQ(0, validate(buf, n));
 		/* Not transformed: the junk is checked and rejected. */
 		n = mk_frame(buf, t, 0, junk, 3);
-		if (t <= MYC_FT_PROBE_REPLY) {
+		if (t <= MYC_FT_PROBE_REPLY || t >= MYC_FT_SVC_CHECK) {
 			EXPECT_NE(0, validate(buf, n));
 		}
 	}
@@ -1389,6 +1395,48 @@ TEST(every_byte_every_value)
 		}
 	}
 	EXPECT_GT(accepted, 1000);
+}
+
+/* SVC_CHECK / SVC_STATUS: round trip, every field rule. */
+TEST(svc)
+{
+	struct myc_svc v = { .id = 0xdeadbeef, .kind = MYC_ADDR_SERVICE,
+			     .bound = 1, .seq = 0x0102030405060708ULL }, d;
+	u8 buf[FRAME_MAX], pl[MYC_SVC_LEN + 1];
+	size_t n;
+
+	ASSERT_EQ((size_t)MYC_SVC_LEN, myc_svc_encode(pl, sizeof(pl), &v));
+	ASSERT_EQ(0, myc_svc_decode(pl, MYC_SVC_LEN, false, &d));
+	EXPECT_EQ(v.id, d.id);
+	EXPECT_EQ(v.kind, d.kind);
+	EXPECT_EQ(v.bound, d.bound);
+	EXPECT_EQ(v.seq, d.seq);
+	/* a check must not claim a socket is bound */
+	EXPECT_EQ(-MYC_WERR_FIELD, myc_svc_decode(pl, MYC_SVC_LEN, true, &d));
+	n = mk_frame(buf, MYC_FT_SVC_STATUS, 0, pl, MYC_SVC_LEN);
+	EXPECT_EQ(0, validate(buf, n));
+	EXPECT_EQ(0, reencode_cmp(buf, n));
+	n = mk_frame(buf, MYC_FT_SVC_CHECK, 0, pl, MYC_SVC_LEN);
+	EXPECT_EQ(-MYC_WERR_FIELD, validate(buf, n));
+	EXPECT_EQ(-MYC_WERR_SHORT, myc_svc_decode(pl, MYC_SVC_LEN - 1, false,
+						  &d));
+	EXPECT_EQ(-MYC_WERR_TRAILING, myc_svc_decode(pl, MYC_SVC_LEN + 1,
+						     false, &d));
+	pl[4] = 3;		/* kind */
+	EXPECT_EQ(-MYC_WERR_FIELD, myc_svc_decode(pl, MYC_SVC_LEN, false, &d));
+	pl[4] = MYC_ADDR_PORT;
+	pl[5] = 2;		/* bound */
+	EXPECT_EQ(-MYC_WERR_FIELD, myc_svc_decode(pl, MYC_SVC_LEN, false, &d));
+	pl[5] = 0;
+	pl[7] = 1;		/* reserved */
+	EXPECT_EQ(-MYC_WERR_FIELD, myc_svc_decode(pl, MYC_SVC_LEN, false, &d));
+	pl[7] = 0;
+	EXPECT_EQ(0, myc_svc_decode(pl, MYC_SVC_LEN, true, &d));
+	/* the encoder writes nothing the decoder would refuse */
+	v.kind = 0;
+	EXPECT_EQ(0u, myc_svc_encode(pl, sizeof(pl), &v));
+	v.kind = MYC_ADDR_PORT;
+	EXPECT_EQ(0u, myc_svc_encode(pl, MYC_SVC_LEN - 1, &v));
 }
 
 TEST_HARNESS_MAIN

@@ -203,6 +203,10 @@ enum myc_cmd {
 	MYC_CMD_PATH_DEL,	/* MYC_A_PATH_PEER, MYC_A_PATH_ID */
 	MYC_CMD_PATH_SET,	/* MYC_A_PATH_PEER, MYC_A_PATH_ID, {ENABLED} */
 	MYC_CMD_EVENT_NTF,	/* events group: MYC_A_EVENT_* */
+	MYC_CMD_ENDPOINT_GET,	/* do (MYC_A_ENDPOINT_ID) or dump */
+	MYC_CMD_ENDPOINT_ADD,	/* MYC_A_ENDPOINT_{ID,LB,...}, BACKEND... */
+	MYC_CMD_ENDPOINT_DEL,	/* MYC_A_ENDPOINT_ID */
+	MYC_CMD_ENDPOINT_SET,	/* MYC_A_ENDPOINT_ID, settings, BACKEND... */
 
 	__MYC_CMD_MAX,
 	MYC_CMD_MAX = __MYC_CMD_MAX - 1
@@ -316,6 +320,73 @@ enum myc_stats_attr {
 
 	__MYC_A_STATS_MAX,
 	MYC_A_STATS_MAX = __MYC_A_STATS_MAX - 1
+};
+
+/*
+ * Virtual endpoints (SPEC section 6): an id that sockets send to or
+ * connect to (MYC_ADDR_ENDPOINT), load-balanced over backends, each a node
+ * and a service or port, health-checked by the kernels themselves.
+ */
+enum myc_lb {
+	MYC_LB_ROUND_ROBIN,
+	MYC_LB_WEIGHTED_ROUND_ROBIN,
+	MYC_LB_LEAST_CONNECTIONS,
+	MYC_LB_LATENCY,
+
+	__MYC_LB_CNT,
+	MYC_LB_MAX = __MYC_LB_CNT - 1
+};
+
+enum myc_backend_state {
+	MYC_BACKEND_UNKNOWN,	/* not checked yet */
+	MYC_BACKEND_UP,		/* reachable, and a socket is bound */
+	MYC_BACKEND_DOWN,
+
+	__MYC_BACKEND_STATE_CNT,
+	MYC_BACKEND_STATE_MAX = __MYC_BACKEND_STATE_CNT - 1
+};
+
+#define MYC_MAX_ENDPOINTS	1024	/* per node */
+#define MYC_MAX_BACKENDS	16	/* per endpoint */
+#define MYC_MAX_WEIGHT		1000
+#define MYC_DEFAULT_HEALTH_INTERVAL_MS	1000
+
+/* Attribute set "endpoint". */
+enum myc_endpoint_attr {
+	MYC_A_ENDPOINT_UNSPEC,
+	MYC_A_ENDPOINT_ID,		/* u32, not 0 */
+	MYC_A_ENDPOINT_LB,		/* u8, enum myc_lb (default round-robin) */
+	MYC_A_ENDPOINT_HEALTH_INTERVAL,	/* u32, ms, MYC_PROBE_INTERVAL_MIN_MS.. */
+	MYC_A_ENDPOINT_FAILOVER,	/* u8, enum myc_failover, not DEFAULT */
+	MYC_A_ENDPOINT_RETRY_TIMEOUT,	/* u32, ms (wait-retry) */
+	MYC_A_ENDPOINT_BACKEND,		/* nest, multi: MYC_A_BACKEND_* */
+	MYC_A_ENDPOINT_PAD,
+
+	__MYC_A_ENDPOINT_MAX,
+	MYC_A_ENDPOINT_MAX = __MYC_A_ENDPOINT_MAX - 1
+};
+
+/*
+ * Attribute set "backend".  On ENDPOINT_ADD and ENDPOINT_SET, backends are
+ * given whole (node, service or port, weight); SET replaces the list, and a
+ * backend that stays (same node and service or port) keeps its id, state
+ * and counters.
+ */
+enum myc_backend_attr {
+	MYC_A_BACKEND_UNSPEC,
+	MYC_A_BACKEND_ID,		/* u32, read-only: 1.., not reused */
+	MYC_A_BACKEND_NODE,		/* u64, not 0 */
+	MYC_A_BACKEND_SERVICE,		/* u32: a service id, or */
+	MYC_A_BACKEND_PORT,		/* u32: a port (one of the two) */
+	MYC_A_BACKEND_WEIGHT,		/* u32, 1..MYC_MAX_WEIGHT, default 1 */
+	MYC_A_BACKEND_STATE,		/* u8, read-only: myc_backend_state */
+	MYC_A_BACKEND_SELECTIONS,	/* u64, read-only: messages and connections sent to it */
+	MYC_A_BACKEND_FAILURES,		/* u64, read-only: messages moved away, checks failed */
+	MYC_A_BACKEND_CONNECTIONS,	/* u32, read-only: connections open now */
+	MYC_A_BACKEND_PAD,
+
+	__MYC_A_BACKEND_MAX,
+	MYC_A_BACKEND_MAX = __MYC_A_BACKEND_MAX - 1
 };
 
 /* Attribute set "opmap": the strategy of each class (OPERATION). */
