@@ -116,6 +116,35 @@ TEST(failover)
 	EXPECT_EQ(-1, myc_failover_parse("never"));
 }
 
+TEST(lb)
+{
+	CHECK_NAMES(myc_lb_name, myc_lb_parse,
+		    [MYC_LB_ROUND_ROBIN] = "round-robin",
+		    [MYC_LB_WEIGHTED_ROUND_ROBIN] = "weighted-round-robin",
+		    [MYC_LB_LEAST_CONNECTIONS] = "least-connections",
+		    [MYC_LB_LATENCY] = "latency");
+	ASSERT_EQ(MYC_LB_MAX, MYC_LB_LATENCY);
+	EXPECT_EQ(MYC_LB_ROUND_ROBIN, myc_lb_parse("r"));
+	EXPECT_EQ(MYC_LB_WEIGHTED_ROUND_ROBIN, myc_lb_parse("w"));
+	EXPECT_EQ(MYC_LB_LEAST_CONNECTIONS, myc_lb_parse("le"));
+	EXPECT_EQ(MYC_LB_LATENCY, myc_lb_parse("la"));
+	EXPECT_EQ(-1, myc_lb_parse("l"));	/* least-connections or latency */
+	EXPECT_EQ(-1, myc_lb_parse("random"));
+	EXPECT_EQ(-1, myc_lb_parse("load"));	/* a path strategy, not an lb */
+	EXPECT_EQ(-1, myc_lb_parse(""));
+}
+
+TEST(backend_state)
+{
+	CHECK_NAMES(myc_backend_state_name, NULL,
+		    [MYC_BACKEND_UNKNOWN] = "unknown",
+		    [MYC_BACKEND_UP] = "up",
+		    [MYC_BACKEND_DOWN] = "down");
+	ASSERT_EQ(MYC_BACKEND_STATE_MAX, MYC_BACKEND_DOWN);
+	/* not the path states: a backend is never "suspect" */
+	EXPECT_STREQ("unknown", myc_backend_state_name(MYC_PATH_SUSPECT));
+}
+
 TEST(events)
 {
 	CHECK_NAMES(myc_event_type_name, NULL,

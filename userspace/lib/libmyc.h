@@ -28,6 +28,9 @@ const char *myc_strategy_name(unsigned int s);
 int myc_strategy_parse(const char *s);
 const char *myc_failover_name(unsigned int f);	/* 0 is "default" */
 int myc_failover_parse(const char *s);
+const char *myc_lb_name(unsigned int lb);	/* virtual endpoints */
+int myc_lb_parse(const char *s);
+const char *myc_backend_state_name(unsigned int s);
 const char *myc_event_type_name(unsigned int t);
 const char *myc_event_reason_name(unsigned int r);
 

@@ -50,6 +50,19 @@ static const char *const failovers[] = {
 	[MYC_FAILOVER_WAIT_RETRY] = "wait-retry",
 };
 
+static const char *const lbs[] = {
+	[MYC_LB_ROUND_ROBIN] = "round-robin",
+	[MYC_LB_WEIGHTED_ROUND_ROBIN] = "weighted-round-robin",
+	[MYC_LB_LEAST_CONNECTIONS] = "least-connections",
+	[MYC_LB_LATENCY] = "latency",
+};
+
+static const char *const backend_states[] = {
+	[MYC_BACKEND_UNKNOWN] = "unknown",
+	[MYC_BACKEND_UP] = "up",
+	[MYC_BACKEND_DOWN] = "down",
+};
+
 static const char *const event_types[] = {
 	[MYC_EV_PEER_STATE] = "peer-state",
 	[MYC_EV_PATH_STATE] = "path-state",
@@ -159,6 +172,21 @@ const char *myc_failover_name(unsigned int f)
 int myc_failover_parse(const char *s)
 {
 	return parse_name(failovers, ARRAY_SIZE(failovers), s);
+}
+
+const char *myc_lb_name(unsigned int lb)
+{
+	return name_of(lbs, ARRAY_SIZE(lbs), lb);
+}
+
+int myc_lb_parse(const char *s)
+{
+	return parse_name(lbs, ARRAY_SIZE(lbs), s);
+}
+
+const char *myc_backend_state_name(unsigned int s)
+{
+	return name_of(backend_states, ARRAY_SIZE(backend_states), s);
 }
 
 const char *myc_event_type_name(unsigned int t)
