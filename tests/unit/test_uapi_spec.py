@@ -12,7 +12,9 @@ The spec must hold together too: every enum, nested attribute set,
 constant, operation attribute, notification and multicast group it names
 must exist in it.  And the names myc prints (userspace/lib/names.c,
 stats.c: "[MYC_...] = \"name\"") must be the spec's names of those values,
-since myc's JSON keys and words are the spec's.
+since myc's JSON keys and words are the spec's; and a table that names
+one entry of an enum (or an attribute of a set) names them all, so that a
+value added to the spec is not printed as "unknown".
 """
 import os
 import re
@@ -125,12 +127,39 @@ def name_tables(checks):
     return out
 
 
+def coverage(spec, tables):
+    """[(check name, problem or None)]: each enum or attribute set that
+    NAME_TABLES name one entry of, they name whole (but unused and pad)."""
+    named = {cname for cname, _, _ in tables}
+    groups = []
+    for d in spec.get("definitions", []):
+        if d["type"] != "enum":
+            continue
+        names = [e["name"] if isinstance(e, dict) else e for e in d["entries"]]
+        groups.append(("enum " + d["name"],
+                       [c_name(d["name-prefix"], e) for e in names]))
+    for aset in spec["attribute-sets"]:
+        groups.append(("attribute set " + aset["name"],
+                       [c_name(aset["name-prefix"], a["name"])
+                        for a in aset["attributes"]
+                        if a["type"] not in ("unused", "pad")]))
+    out = []
+    for what, cnames in groups:
+        if not named.intersection(cnames):
+            continue
+        missing = [c for c in cnames if c not in named]
+        out.append(("myc names all of " + what,
+                    "missing " + ", ".join(missing) if missing else None))
+    return out
+
+
 def main():
     with open(SPEC) as f:
         spec = yaml.safe_load(f)
     checks = expected(spec)
     refs = references(spec)
     tables = name_tables(checks)
+    covers = coverage(spec, tables)
     groups = [g["name"] for g in spec["mcast-groups"]["list"]]
 
     src = ["#include <stdio.h>", "#include <linux/mycelium.h>", "int main(void) {"]
@@ -141,7 +170,8 @@ def main():
         src.append('printf("%%s\\n", MYC_MCGRP_%s);' % g.upper())
     src.append("return 0; }")
 
-    tests = len(checks) + 1 + len(groups) + len(refs) + len(tables)
+    tests = (len(checks) + 1 + len(groups) + len(refs) + len(tables) +
+             len(covers))
     print("TAP version 13")
     print("1..%d" % tests)
     with tempfile.TemporaryDirectory() as tmp:
@@ -196,6 +226,13 @@ def main():
         else:
             failed += 1
             print("not ok %d myc names %s \"%s\", spec: %s" % (n, cname, word, want))
+    for what, problem in covers:
+        n += 1
+        if problem:
+            failed += 1
+            print("not ok %d %s: %s" % (n, what, problem))
+        else:
+            print("ok %d %s" % (n, what))
     return 1 if failed else 0
 
 
