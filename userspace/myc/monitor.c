@@ -121,17 +121,19 @@ static bool has(const struct event *ev, unsigned int attr)
 	return ev->has & 1U << attr;
 }
 
-/*
- * The state of a peer, a path or (until endpoints have states of their
- * own) a backend.
- */
+/* The state of a peer, a path or a backend, by the event's type. */
 static const char *state_name(const struct event *ev)
 {
 	unsigned int s = (unsigned int)ev->v[MYC_A_EVENT_STATE];
 
-	if (ev->v[MYC_A_EVENT_TYPE] == MYC_EV_PEER_STATE)
+	switch (ev->v[MYC_A_EVENT_TYPE]) {
+	case MYC_EV_PEER_STATE:
 		return myc_peer_state_name(s);
-	return myc_path_state_name(s);
+	case MYC_EV_BACKEND_STATE:
+		return myc_backend_state_name(s);
+	default:
+		return myc_path_state_name(s);
+	}
 }
 
 /*
