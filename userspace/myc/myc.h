@@ -77,6 +77,7 @@ struct nlmsghdr *myc_peer_get_msg(struct myc_nl *h, uint64_t id);
 int do_node(int argc, char **argv);
 int do_peer(int argc, char **argv);
 int do_path(int argc, char **argv);
+int do_endpoint(int argc, char **argv);
 int do_socket(int argc, char **argv);
 int do_monitor(int argc, char **argv);
 
