@@ -128,6 +128,21 @@ struct myc_sock *myc_sock_get(struct myc_net *mn, u32 id, bool service,
 	return ms;
 }
 
+/* Is a datagram or seqpacket socket bound to id (port or service)? */
+bool myc_sock_bound(struct myc_net *mn, u32 id, bool service)
+{
+	struct myc_sock *ms;
+	bool bound;
+
+	rcu_read_lock();
+	ms = service ? myc_service_lookup_rcu(mn, id, SOCK_DGRAM) ?:
+		       myc_service_lookup_rcu(mn, id, SOCK_SEQPACKET) :
+		       myc_port_lookup_rcu(mn, id);
+	bound = !!ms;
+	rcu_read_unlock();
+	return bound;
+}
+
 int myc_input(struct myc_net *mn, struct sk_buff *skb)
 {
 	struct myc_skb_cb *cb = MYC_SKB_CB(skb);
@@ -364,8 +379,8 @@ static int myc_dgram_connect(struct socket *sock, struct sockaddr *uaddr,
 		release_sock(sk);
 		return 0;
 	}
-	err = myc_check_addr(uaddr, len,
-			     BIT(MYC_ADDR_PORT) | BIT(MYC_ADDR_SERVICE));
+	err = myc_check_addr(uaddr, len, BIT(MYC_ADDR_PORT) |
+			     BIT(MYC_ADDR_SERVICE) | BIT(MYC_ADDR_ENDPOINT));
 	if (err)
 		return err;
 
@@ -513,6 +528,8 @@ int myc_send(struct sock *sk, u32 port, const struct sockaddr_myc *dst,
 {
 	int err;
 
+	if (dst->smyc_kind == MYC_ADDR_ENDPOINT)
+		return myc_ve_send(sk, port, dst, meta, msg, len);
 	if (myc_is_local_node(myc_sk(sk)->mn, dst->smyc_node))
 		err = myc_send_local(sk, dst, meta, msg, len);
 	else
@@ -537,7 +554,8 @@ static int myc_dgram_sendmsg(struct socket *sock, struct msghdr *msg,
 	if (msg->msg_name) {
 		err = myc_check_addr(msg->msg_name, msg->msg_namelen,
 				     BIT(MYC_ADDR_PORT) |
-				     BIT(MYC_ADDR_SERVICE));
+				     BIT(MYC_ADDR_SERVICE) |
+				     BIT(MYC_ADDR_ENDPOINT));
 		if (err)
 			return err;
 		memcpy(&dst, msg->msg_name, sizeof(dst));

@@ -278,8 +278,11 @@ int myc_seqpacket_connect(struct socket *sock, struct sockaddr *uaddr,
 	long timeo;
 	int err;
 
-	err = myc_check_addr(uaddr, len,
-			     BIT(MYC_ADDR_PORT) | BIT(MYC_ADDR_SERVICE));
+	struct sockaddr_myc be_addr;
+	u32 ve_id = 0, be_id = 0;
+
+	err = myc_check_addr(uaddr, len, BIT(MYC_ADDR_PORT) |
+			     BIT(MYC_ADDR_SERVICE) | BIT(MYC_ADDR_ENDPOINT));
 	if (err)
 		return err;
 
@@ -298,12 +301,21 @@ int myc_seqpacket_connect(struct socket *sock, struct sockaddr *uaddr,
 		err = myc_autobind(ms);
 		break;
 	}
+	if (!err && a->smyc_kind == MYC_ADDR_ENDPOINT) {
+		/* a virtual endpoint: one backend for the connection */
+		ve_id = a->smyc_id;
+		err = myc_ve_pick(ms->mn, ve_id, 0, true, &be_addr, &be_id);
+		a = &be_addr;
+	}
 	if (err) {
 		release_sock(sk);
 		return err;
 	}
+	myc_conn_ve_done(sk);		/* a previous connection's */
 	spin_lock_bh(&ms->conn_lock);
 	ms->dst = *a;
+	ms->ve_id = ve_id;
+	ms->ve_be = be_id;
 	sk->sk_err = 0;
 	sk->sk_shutdown = 0;
 	sk->sk_state = TCP_SYN_SENT;
@@ -459,6 +471,21 @@ refuse:
 }
 
 /* release(): tell the other side, refuse what waits for accept(). */
+/* The connection no longer counts on its endpoint's backend. */
+void myc_conn_ve_done(struct sock *sk)
+{
+	struct myc_sock *ms = myc_sk(sk);
+	u32 ve_id, be_id;
+
+	spin_lock_bh(&ms->conn_lock);
+	ve_id = ms->ve_id;
+	be_id = ms->ve_be;
+	ms->ve_id = 0;
+	spin_unlock_bh(&ms->conn_lock);
+	if (ve_id)
+		myc_ve_conn_done(ms->mn, ve_id, be_id);
+}
+
 void myc_conn_close(struct sock *sk)
 {
 	struct myc_sock *ms = myc_sk(sk);
@@ -486,6 +513,7 @@ void myc_conn_close(struct sock *sk)
 	default:
 		break;
 	}
+	myc_conn_ve_done(sk);
 }
 
 /*

@@ -7,9 +7,10 @@
  * a sequence number, the peer answers with a PROBE_REPLY on the way the
  * probe came, echoing both.  A probe is missed when no reply (to it or to a
  * later probe of the path) came within max(interval, 2 SRTT) of the
- * path (as BFD, the interval alone decides on a fast path; jitter in the
- * RTT samples does not slow detection down); a retransmission timeout of data sent on a path from which
- * nothing was heard since counts as a miss too (reliable.c).
+ * path (as in BFD, the interval alone decides on a fast path, so jitter in
+ * the RTT samples does not slow detection down); a retransmission timeout
+ * of data sent on a path from which nothing was heard since counts as a
+ * miss too (reliable.c).
  *
  *   unknown/up --miss--> suspect --fail_after misses in a row--> down
  *   unknown/suspect --reply--> up
@@ -239,8 +240,8 @@ static u64 myc_probe_gap(struct myc_peer *peer, struct myc_path *path)
 	return gap - USEC_PER_MSEC / 2;
 }
 
-static struct sk_buff *myc_probe_skb(struct myc_peer *peer, u8 type,
-				     const struct myc_probe *p)
+struct sk_buff *myc_ctl_skb(struct myc_peer *peer, u8 type,
+			    const void *payload, size_t len)
 {
 	struct myc_hdr h = {
 		.version = MYC_WIRE_VERSION,
@@ -250,8 +251,7 @@ static struct sk_buff *myc_probe_skb(struct myc_peer *peer, u8 type,
 	};
 	struct sk_buff *skb;
 
-	skb = alloc_skb(MYC_XMIT_HEADROOM + MYC_HDR_LEN + MYC_PROBE_LEN,
-			GFP_ATOMIC);
+	skb = alloc_skb(MYC_XMIT_HEADROOM + MYC_HDR_LEN + len, GFP_ATOMIC);
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, MYC_XMIT_HEADROOM);
@@ -259,8 +259,17 @@ static struct sk_buff *myc_probe_skb(struct myc_peer *peer, u8 type,
 	h.pn = peer->tx_pn++;
 	spin_unlock_bh(&peer->lock);
 	myc_hdr_encode(skb_put(skb, MYC_HDR_LEN), MYC_HDR_LEN, &h);
-	myc_probe_encode(skb_put(skb, MYC_PROBE_LEN), MYC_PROBE_LEN, p);
+	skb_put_data(skb, payload, len);
 	return skb;
+}
+
+static struct sk_buff *myc_probe_skb(struct myc_peer *peer, u8 type,
+				     const struct myc_probe *p)
+{
+	u8 payload[MYC_PROBE_LEN];
+
+	myc_probe_encode(payload, sizeof(payload), p);
+	return myc_ctl_skb(peer, type, payload, sizeof(payload));
 }
 
 static void myc_health_timer(struct timer_list *t)

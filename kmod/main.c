@@ -19,6 +19,8 @@ int myc_family __ro_after_init = AF_MYCELIUM_DEFAULT;
 module_param_named(family, myc_family, int, 0444);
 MODULE_PARM_DESC(family, "address family number to register (default 25)");
 
+struct workqueue_struct *myc_wq;
+
 static int __init myc_init(void)
 {
 	int err;
@@ -29,9 +31,13 @@ static int __init myc_init(void)
 		return -EINVAL;
 	}
 
+	myc_wq = alloc_workqueue("mycelium", 0, 0);
+	if (!myc_wq)
+		return -ENOMEM;
+
 	err = myc_node_init();
 	if (err)
-		return err;
+		goto err_wq;
 
 	err = myc_genl_init();
 	if (err)
@@ -48,6 +54,8 @@ err_genl:
 	myc_genl_exit();
 err_node:
 	myc_node_exit();
+err_wq:
+	destroy_workqueue(myc_wq);
 	return err;
 }
 
@@ -56,6 +64,7 @@ static void __exit myc_exit(void)
 	myc_af_exit();
 	myc_genl_exit();
 	myc_node_exit();
+	destroy_workqueue(myc_wq);	/* after the last retry ran */
 }
 
 module_init(myc_init);

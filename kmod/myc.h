@@ -12,7 +12,9 @@
  *
  * Lock order: myc_net.lock (mutex, configuration) > myc_net.sk_lock
  * (spinlock, port table) > myc_peer.lock (spinlock_bh, per-peer protocol
- * state).  No lock is held while calling into the IP layer to transmit.
+ * state) > myc_ve.lock (spinlock_bh, an endpoint's backends) >
+ * myc_net.event_lock.  No lock is held while calling into the IP layer
+ * to transmit.
  */
 #ifndef _MYC_H
 #define _MYC_H
@@ -35,12 +37,14 @@
 
 #include "cc.h"
 #include "pathsel.h"
+#include "vesel.h"
 #include "rtt.h"
 #include "seqwin.h"
 #include "wire.h"
 
 /* main.c */
 extern int myc_family;
+extern struct workqueue_struct *myc_wq;	/* endpoint retries */
 
 /* Counters of a node, a peer or a path, in MYC_A_STATS_* order. */
 enum myc_stat {
@@ -86,6 +90,7 @@ static inline u64 myc_now_us(void)
 /* node.c: one node per network namespace. */
 #define MYC_PEER_HASH_BITS	8
 #define MYC_PORT_HASH_BITS	8
+#define MYC_VE_HASH_BITS	6
 
 struct myc_net {
 	struct net *net;		/* not refcounted: we live in it */
@@ -108,6 +113,10 @@ struct myc_net {
 	DECLARE_HASHTABLE(ports, MYC_PORT_HASH_BITS);
 	DECLARE_HASHTABLE(services, MYC_PORT_HASH_BITS);
 	u32 next_ephemeral;
+
+	/* endpoint.c */
+	DECLARE_HASHTABLE(ves, MYC_VE_HASH_BITS);	/* under lock, RCU */
+	unsigned int nr_ves;				/* under lock */
 
 	/* event.c */
 	spinlock_t event_lock;		/* numbers and sends events in order */
@@ -265,6 +274,9 @@ void myc_health_rx_probe(struct myc_net *mn, struct myc_peer *peer,
 			 struct sk_buff *skb, const struct myc_hdr *h);
 void myc_health_rx_reply(struct myc_peer *peer, const u8 *payload,
 			 size_t len);
+/* A frame of ours of type with payload, numbered, for peer (no path). */
+struct sk_buff *myc_ctl_skb(struct myc_peer *peer, u8 type,
+			    const void *payload, size_t len);
 /*
  * path missed (a probe or a retransmission timeout, reason); under
  * peer->lock, frames to resend go on q (failover).
@@ -290,6 +302,82 @@ bool myc_failover_held(struct myc_peer *peer, u8 policy, u32 retry_ms,
 		       u64 now);
 /* Health tick: resend what waited past its retry timeout. */
 void myc_failover_tick(struct myc_peer *peer, struct sk_buff_head *q);
+
+/* endpoint.c: virtual endpoints. */
+struct myc_backend {
+	u32 id;				/* 1.., not reused in the endpoint */
+	u64 node;
+	bool service;			/* sid is a service, else a port */
+	u32 sid;
+	u32 weight;
+	u8 state;			/* enum myc_backend_state */
+	u8 missed;			/* checks without an answer in a row */
+	bool moved;			/* its VE records were failed over */
+	u64 down_us;			/* when it went down */
+	u64 check_seq;			/* last check sent */
+	u64 answered;			/* last check answered */
+	s64 cur_weight;			/* weighted round-robin */
+	atomic64_t selections;
+	atomic64_t failures;
+	atomic_t conns;
+};
+
+struct myc_ve {
+	struct hlist_node hnode;	/* in mn->ves, RCU */
+	struct myc_net *mn;
+	u32 id;
+	u8 lb;				/* enum myc_lb */
+	u8 failover;			/* enum myc_failover */
+	u32 health_ms;
+	u32 retry_ms;
+	spinlock_t lock;		/* the fields below, _bh */
+	int nr;
+	int last;			/* index picked last, or -1 */
+	u32 next_be_id;
+	struct myc_backend be[MYC_MAX_BACKENDS];
+	struct timer_list timer;	/* health checks */
+	struct rcu_head rcu;
+};
+
+struct myc_backend_cfg {
+	u64 node;
+	bool service;
+	u32 sid;
+	u32 weight;
+};
+
+struct myc_ve_cfg {
+	u32 id;
+	bool has_lb;
+	u8 lb;
+	u8 failover;			/* 0: unchanged */
+	u32 health_ms;			/* 0: unchanged */
+	u32 retry_ms;			/* 0: unchanged */
+	bool has_backends;
+	int nr;
+	struct myc_backend_cfg be[MYC_MAX_BACKENDS];
+};
+
+struct myc_ve *myc_ve_lookup(struct myc_net *mn, u32 id);	/* RCU */
+int myc_ve_create(struct myc_net *mn, const struct myc_ve_cfg *cfg,
+		  struct netlink_ext_ack *extack);
+void myc_ve_apply(struct myc_ve *ve, const struct myc_ve_cfg *cfg);
+void myc_ve_remove(struct myc_ve *ve);
+void myc_ve_remove_all(struct myc_net *mn);
+int myc_ve_fill(struct sk_buff *skb, struct myc_ve *ve);
+int myc_ve_pick(struct myc_net *mn, u32 id, u32 exclude_id, bool conn,
+		struct sockaddr_myc *dst, u32 *be_id);
+void myc_ve_conn_done(struct myc_net *mn, u32 id, u32 be_id);
+struct myc_msg_meta;
+int myc_ve_send(struct sock *sk, u32 port, const struct sockaddr_myc *ve_addr,
+		const struct myc_msg_meta *meta, struct msghdr *msg,
+		size_t len);
+bool myc_ve_retry(struct myc_net *mn, struct sock *sk,
+		  const struct myc_chunk *c, u32 ve_id, u32 be_id, int err);
+void myc_ve_rx_status(struct myc_net *mn, struct myc_peer *peer,
+		      const struct myc_svc *v);
+bool myc_ve_rx_reject(struct myc_net *mn, struct myc_peer *peer,
+		      const struct myc_chunk *c);
 
 /* event.c: state changes on the events multicast group. */
 struct myc_event {
@@ -345,6 +433,8 @@ struct myc_xmit_cb {
 /* Resend now, on another path, what was sent on path (failover). */
 void myc_rel_move(struct myc_peer *peer, struct myc_path *path, u8 policy,
 		  struct sk_buff_head *q);
+/* Give up the records of messages sent through backend be of ve. */
+void myc_rel_fail_ve(struct myc_peer *peer, u32 ve_id, u32 be_id);
 /* Resend records held by wait-retry whose hold ended. */
 void myc_rel_release(struct myc_peer *peer, u64 now,
 		     struct sk_buff_head *q);
@@ -363,6 +453,8 @@ struct myc_rec_meta {
 	struct myc_path *path;		/* sent on it */
 	u8 policy;			/* the sender's failover override */
 	u32 retry_ms;
+	u32 ve_id;			/* sent through this endpoint, or 0 */
+	u32 ve_be;			/* to this backend of it */
 };
 
 struct sk_buff *myc_rel_record(struct myc_peer *peer, struct myc_sent *s,
@@ -406,7 +498,7 @@ bool myc_bearer_is_open(struct myc_net *mn);
 /* Transmit one frame on a path; consumes skb. */
 int myc_bearer_xmit(struct myc_net *mn, struct myc_path *path,
 		    struct sk_buff *skb);
-/* A probe: counted as such, not as a frame. */
+/* A probe or a check: counted as a probe, not as a frame. */
 int myc_bearer_xmit_probe(struct myc_net *mn, struct myc_path *path,
 			  struct sk_buff *skb);
 /* Send skb back to where in (a received frame) came from; consumes skb. */
@@ -430,6 +522,8 @@ struct myc_msg_meta {
 	u32 aux;			/* the chunk's aux (CREDIT: blocks) */
 	u8 failover;			/* MYC_SO_FAILOVER (0: the peer's) */
 	u32 retry_ms;			/* MYC_SO_RETRY_TIMEOUT (0: the peer's) */
+	u32 ve_id;			/* endpoint.c: sent through it, or 0 */
+	u32 ve_be;			/* to this backend of it */
 };
 
 /*
@@ -470,6 +564,7 @@ struct myc_sock {
 	/* SOCK_DGRAM: default destination; SOCK_SEQPACKET: the other end */
 	bool connected;
 	struct sockaddr_myc dst;
+	u32 ve_id, ve_be;		/* SEQPACKET: connected through them */
 	spinlock_t conn_lock;		/* conn.c: sk_state, dst (_bh) */
 	u32 snd_credit;			/* conn.c: blocks the other end takes */
 	u32 rcv_consumed;		/* conn.c: blocks read, not granted */
@@ -498,6 +593,7 @@ void myc_af_exit(void);
 /* The socket of this type bound to id (port or service), +ref, or NULL. */
 struct myc_sock *myc_sock_get(struct myc_net *mn, u32 id, bool service,
 			      int type);
+bool myc_sock_bound(struct myc_net *mn, u32 id, bool service);
 struct sock *myc_sk_alloc(struct net *net, struct socket *sock, int kern);
 bool myc_is_local_node(struct myc_net *mn, u64 node);
 int myc_check_addr(const struct sockaddr *uaddr, int len, unsigned int kinds);
@@ -528,6 +624,7 @@ bool myc_conn_rejected(struct myc_net *mn, u32 port,
 		       const struct sockaddr_myc *dst);
 void myc_conn_failed(struct sock *sk, int err);
 void myc_conn_close(struct sock *sk);
+void myc_conn_ve_done(struct sock *sk);
 int myc_seqpacket_connect(struct socket *sock, struct sockaddr *uaddr,
 			  int len, int flags);
 int myc_seqpacket_listen(struct socket *sock, int backlog);
@@ -555,6 +652,7 @@ struct myc_skb_cb {
 	u64 msn;			/* message sequence number */
 	u8 kind;			/* MYC_CK_MSG or MYC_CK_CONN_* */
 	bool connected;			/* MYC_CF_CONNECTED */
+	bool endpoint;			/* MYC_CF_ENDPOINT */
 	u32 aux;			/* CREDIT: blocks granted */
 };
 

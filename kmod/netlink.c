@@ -804,6 +804,285 @@ out:
 	return err ?: skb->len;
 }
 
+/* Virtual endpoints. */
+
+static MYC_NL_RANGE myc_health_range = {
+	.min = MYC_PROBE_INTERVAL_MIN_MS,
+	.max = MYC_PROBE_INTERVAL_MAX_MS,
+};
+
+static MYC_NL_RANGE myc_weight_range = {
+	.min = 1,
+	.max = MYC_MAX_WEIGHT,
+};
+
+static const struct nla_policy myc_backend_policy[MYC_A_BACKEND_MAX + 1] = {
+	[MYC_A_BACKEND_ID] = MYC_READ_ONLY,
+	[MYC_A_BACKEND_NODE] = { .type = NLA_U64 },
+	[MYC_A_BACKEND_SERVICE] = { .type = NLA_U32 },
+	[MYC_A_BACKEND_PORT] = NLA_POLICY_MIN(NLA_U32, 1),
+	[MYC_A_BACKEND_WEIGHT] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						       &myc_weight_range),
+	[MYC_A_BACKEND_STATE] = MYC_READ_ONLY,
+	[MYC_A_BACKEND_SELECTIONS] = MYC_READ_ONLY,
+	[MYC_A_BACKEND_FAILURES] = MYC_READ_ONLY,
+	[MYC_A_BACKEND_CONNECTIONS] = MYC_READ_ONLY,
+};
+
+static const struct nla_policy myc_endpoint_policy[MYC_A_ENDPOINT_MAX + 1] = {
+	[MYC_A_ENDPOINT_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[MYC_A_ENDPOINT_LB] = NLA_POLICY_MAX(NLA_U8, MYC_LB_MAX),
+	[MYC_A_ENDPOINT_HEALTH_INTERVAL] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &myc_health_range),
+	[MYC_A_ENDPOINT_FAILOVER] = NLA_POLICY_RANGE(NLA_U8,
+						     MYC_FAILOVER_IMMEDIATE,
+						     MYC_FAILOVER_MAX),
+	[MYC_A_ENDPOINT_RETRY_TIMEOUT] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &myc_retry_range),
+	[MYC_A_ENDPOINT_BACKEND] = NLA_POLICY_NESTED(myc_backend_policy),
+};
+
+/* GET and DEL name an endpoint and nothing else. */
+static const struct nla_policy myc_endpoint_id_policy[MYC_A_ENDPOINT_MAX + 1] = {
+	[MYC_A_ENDPOINT_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[MYC_A_ENDPOINT_LB] = MYC_NO_ATTR,
+	[MYC_A_ENDPOINT_HEALTH_INTERVAL] = MYC_NO_ATTR,
+	[MYC_A_ENDPOINT_FAILOVER] = MYC_NO_ATTR,
+	[MYC_A_ENDPOINT_RETRY_TIMEOUT] = MYC_NO_ATTR,
+	[MYC_A_ENDPOINT_BACKEND] = MYC_NO_ATTR,
+};
+
+static int myc_parse_backend(struct nlattr *nest, struct myc_backend_cfg *b,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[MYC_A_BACKEND_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, MYC_A_BACKEND_MAX, nest,
+			       myc_backend_policy, extack);
+	if (err)
+		return err;
+	if (!tb[MYC_A_BACKEND_NODE] || !nla_get_u64(tb[MYC_A_BACKEND_NODE]) ||
+	    (!tb[MYC_A_BACKEND_SERVICE] && !tb[MYC_A_BACKEND_PORT])) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "a backend needs a node and a service or a port");
+		return -EINVAL;
+	}
+	if (tb[MYC_A_BACKEND_SERVICE] && tb[MYC_A_BACKEND_PORT]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "give a service or a port, not both");
+		return -EINVAL;
+	}
+	b->node = nla_get_u64(tb[MYC_A_BACKEND_NODE]);
+	b->service = tb[MYC_A_BACKEND_SERVICE];
+	b->sid = nla_get_u32(b->service ? tb[MYC_A_BACKEND_SERVICE] :
+					  tb[MYC_A_BACKEND_PORT]);
+	b->weight = tb[MYC_A_BACKEND_WEIGHT] ?
+		    nla_get_u32(tb[MYC_A_BACKEND_WEIGHT]) : 1;
+	return 0;
+}
+
+static struct myc_ve_cfg *myc_parse_ve_req(struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct myc_ve_cfg *cfg;
+	struct nlattr *a;
+	int rem, err = 0, i;
+
+	if (GENL_REQ_ATTR_CHECK(info, MYC_A_ENDPOINT_ID))
+		return ERR_PTR(-EINVAL);
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return ERR_PTR(-ENOMEM);
+	cfg->id = nla_get_u32(attrs[MYC_A_ENDPOINT_ID]);
+	if (attrs[MYC_A_ENDPOINT_LB]) {
+		cfg->has_lb = true;
+		cfg->lb = nla_get_u8(attrs[MYC_A_ENDPOINT_LB]);
+	}
+	if (attrs[MYC_A_ENDPOINT_HEALTH_INTERVAL])
+		cfg->health_ms = nla_get_u32(attrs[MYC_A_ENDPOINT_HEALTH_INTERVAL]);
+	if (attrs[MYC_A_ENDPOINT_FAILOVER])
+		cfg->failover = nla_get_u8(attrs[MYC_A_ENDPOINT_FAILOVER]);
+	if (attrs[MYC_A_ENDPOINT_RETRY_TIMEOUT])
+		cfg->retry_ms = nla_get_u32(attrs[MYC_A_ENDPOINT_RETRY_TIMEOUT]);
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != MYC_A_ENDPOINT_BACKEND)
+			continue;
+		cfg->has_backends = true;
+		if (cfg->nr >= MYC_MAX_BACKENDS) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "too many backends");
+			err = -E2BIG;
+			break;
+		}
+		err = myc_parse_backend(a, &cfg->be[cfg->nr], info->extack);
+		if (err)
+			break;
+		for (i = 0; i < cfg->nr; i++) {
+			if (cfg->be[i].node == cfg->be[cfg->nr].node &&
+			    cfg->be[i].service == cfg->be[cfg->nr].service &&
+			    cfg->be[i].sid == cfg->be[cfg->nr].sid) {
+				NL_SET_ERR_MSG_ATTR(info->extack, a,
+						    "the same backend twice");
+				err = -EINVAL;
+				break;
+			}
+		}
+		if (err)
+			break;
+		cfg->nr++;
+	}
+	if (err) {
+		kfree(cfg);
+		return ERR_PTR(err);
+	}
+	return cfg;
+}
+
+static int myc_nl_endpoint_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct myc_net *mn = myc_net(genl_info_net(info));
+	struct myc_ve_cfg *cfg = myc_parse_ve_req(info);
+	int err;
+
+	if (IS_ERR(cfg))
+		return PTR_ERR(cfg);
+	mutex_lock(&mn->lock);
+	err = myc_ve_create(mn, cfg, info->extack);
+	mutex_unlock(&mn->lock);
+	kfree(cfg);
+	return err;
+}
+
+static int myc_nl_endpoint_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct myc_net *mn = myc_net(genl_info_net(info));
+	struct myc_ve_cfg *cfg = myc_parse_ve_req(info);
+	struct myc_ve *ve;
+	int err = 0;
+
+	if (IS_ERR(cfg))
+		return PTR_ERR(cfg);
+	if (!cfg->has_lb && !cfg->health_ms && !cfg->failover &&
+	    !cfg->retry_ms && !cfg->has_backends) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to set: give a setting or backends");
+		kfree(cfg);
+		return -EINVAL;
+	}
+	mutex_lock(&mn->lock);
+	ve = myc_ve_lookup(mn, cfg->id);
+	if (ve)
+		myc_ve_apply(ve, cfg);
+	mutex_unlock(&mn->lock);
+	if (!ve) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[MYC_A_ENDPOINT_ID],
+				    "no such endpoint");
+		err = -ENOENT;
+	}
+	kfree(cfg);
+	return err;
+}
+
+static int myc_nl_endpoint_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct myc_net *mn = myc_net(genl_info_net(info));
+	struct myc_ve *ve;
+
+	if (GENL_REQ_ATTR_CHECK(info, MYC_A_ENDPOINT_ID))
+		return -EINVAL;
+	mutex_lock(&mn->lock);
+	ve = myc_ve_lookup(mn, nla_get_u32(info->attrs[MYC_A_ENDPOINT_ID]));
+	if (ve)
+		myc_ve_remove(ve);
+	mutex_unlock(&mn->lock);
+	if (!ve) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[MYC_A_ENDPOINT_ID],
+				    "no such endpoint");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int myc_endpoint_msg(struct sk_buff *skb, struct myc_ve *ve,
+			    u32 portid, u32 seq, int flags)
+{
+	void *hdr = genlmsg_put(skb, portid, seq, &myc_genl_family, flags,
+				MYC_CMD_ENDPOINT_GET);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (myc_ve_fill(skb, ve)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int myc_nl_endpoint_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct myc_net *mn = myc_net(genl_info_net(info));
+	struct sk_buff *msg;
+	struct myc_ve *ve;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MYC_A_ENDPOINT_ID))
+		return -EINVAL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	rcu_read_lock();
+	ve = myc_ve_lookup(mn, nla_get_u32(info->attrs[MYC_A_ENDPOINT_ID]));
+	err = ve ? myc_endpoint_msg(msg, ve, info->snd_portid, info->snd_seq,
+				    0) : -ENOENT;
+	rcu_read_unlock();
+	if (err) {
+		nlmsg_free(msg);
+		if (err == -ENOENT)
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[MYC_A_ENDPOINT_ID],
+					    "no such endpoint");
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* Dump: cb->args[0] = hash bucket, cb->args[1] = index in the bucket. */
+static int myc_nl_endpoint_dump(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	struct myc_net *mn = myc_net(sock_net(skb->sk));
+	long bkt, idx = 0, start = cb->args[1];
+	struct myc_ve *ve;
+	int err = 0;
+
+	rcu_read_lock();
+	for (bkt = cb->args[0]; bkt < HASH_SIZE(mn->ves); bkt++, start = 0) {
+		idx = 0;
+		hlist_for_each_entry_rcu(ve, &mn->ves[bkt], hnode) {
+			if (idx++ < start)
+				continue;
+			err = myc_endpoint_msg(skb, ve,
+					       NETLINK_CB(cb->skb).portid,
+					       cb->nlh->nlmsg_seq, NLM_F_MULTI);
+			if (err) {
+				idx--;
+				goto out;
+			}
+		}
+	}
+out:
+	rcu_read_unlock();
+	cb->args[0] = bkt;
+	cb->args[1] = idx;
+	if (err == -EMSGSIZE && skb->len)
+		err = 0;
+	return err ?: skb->len;
+}
+
 /* PATH_*: the peer named by MYC_A_PATH_PEER (under mn->lock). */
 static struct myc_peer *myc_path_cmd_peer(struct genl_info *info,
 					  struct myc_net *mn)
@@ -956,6 +1235,34 @@ static const struct genl_ops myc_genl_ops[] = {
 		.doit = myc_nl_path_set,
 		.policy = myc_path_cmd_policy,
 		.maxattr = MYC_A_PATH_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MYC_CMD_ENDPOINT_GET,
+		.doit = myc_nl_endpoint_get,
+		.dumpit = myc_nl_endpoint_dump,
+		.policy = myc_endpoint_id_policy,
+		.maxattr = MYC_A_ENDPOINT_MAX,
+	},
+	{
+		.cmd = MYC_CMD_ENDPOINT_ADD,
+		.doit = myc_nl_endpoint_add,
+		.policy = myc_endpoint_policy,
+		.maxattr = MYC_A_ENDPOINT_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MYC_CMD_ENDPOINT_DEL,
+		.doit = myc_nl_endpoint_del,
+		.policy = myc_endpoint_id_policy,
+		.maxattr = MYC_A_ENDPOINT_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MYC_CMD_ENDPOINT_SET,
+		.doit = myc_nl_endpoint_set,
+		.policy = myc_endpoint_policy,
+		.maxattr = MYC_A_ENDPOINT_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

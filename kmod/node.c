@@ -52,6 +52,7 @@ static int __net_init myc_net_init(struct net *net)
 	spin_lock_init(&mn->event_lock);
 	hash_init(mn->ports);
 	hash_init(mn->services);
+	hash_init(mn->ves);
 	mn->next_ephemeral = get_random_u32();
 	return myc_proc_init_net(net);
 }
@@ -63,6 +64,7 @@ static void __net_exit myc_net_exit(struct net *net)
 	WARN_ON_ONCE(atomic_read(&mn->nr_sockets));
 	myc_proc_exit_net(net);
 	mutex_lock(&mn->lock);
+	myc_ve_remove_all(mn);
 	myc_peer_remove_all(mn);
 	myc_bearer_close(mn);
 	mutex_unlock(&mn->lock);

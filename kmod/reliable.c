@@ -60,6 +60,8 @@ struct myc_sent {
 	u64 deadline_us;		/* give up after this; 0: never */
 	struct myc_path *path;		/* sent on it; NULL: none (any more) */
 	u32 retry_ms;			/* the sender's wait-retry hold, or 0 */
+	u32 ve_id;			/* sent through this endpoint, or 0 */
+	u32 ve_be;			/* to this backend of it */
 	u64 msn;			/* of the first chunk */
 	u32 offset;
 	u8 kind;
@@ -209,6 +211,8 @@ static int myc_sent_init(struct myc_sent *s, struct sk_buff *skb,
 	s->path = NULL;
 	s->policy = 0;
 	s->retry_ms = 0;
+	s->ve_id = 0;
+	s->ve_be = 0;
 	return 0;
 }
 
@@ -234,6 +238,8 @@ struct sk_buff *myc_rel_record(struct myc_peer *peer, struct myc_sent *s,
 	s->pn = pn;
 	s->policy = m->policy;
 	s->retry_ms = m->retry_ms;
+	s->ve_id = m->ve_id;
+	s->ve_be = m->ve_be;
 	s->sent_us = myc_now_us();
 	s->skb = skb_clone(skb, GFP_ATOMIC);
 	if (!s->skb) {
@@ -371,6 +377,31 @@ void myc_rel_move(struct myc_peer *peer, struct myc_path *path, u8 policy,
 		    (s->policy ?: policy) == MYC_FAILOVER_IMMEDIATE)
 			myc_rel_resend(peer, s, q);
 	}
+}
+
+/*
+ * Backend be_id of endpoint ve_id is down: what was sent to it through
+ * the endpoint and not acknowledged is given up here, and goes to another
+ * backend (myc_rel_fail_list() -> myc_ve_retry()).  RCU, no lock held.
+ */
+void myc_rel_fail_ve(struct myc_peer *peer, u32 ve_id, u32 be_id)
+{
+	struct myc_sent *s, *tmp;
+	LIST_HEAD(failed);
+
+	spin_lock_bh(&peer->lock);
+	list_for_each_entry_safe(s, tmp, &peer->sent, list) {
+		if (s->ve_id != ve_id || s->ve_be != be_id)
+			continue;
+		list_move_tail(&s->list, &failed);
+		myc_sent_unpath(s);
+		peer->in_flight -= s->bytes;
+	}
+	myc_rel_arm(peer);
+	spin_unlock_bh(&peer->lock);
+	if (!list_empty(&failed))
+		myc_rel_fail_list(peer, &failed, EHOSTUNREACH);
+	myc_sched_push(peer);
 }
 
 /* Wait-retry holds that ended: what they held goes on another path. */
@@ -629,7 +660,10 @@ void myc_rel_fail_list(struct myc_peer *peer, struct list_head *failed,
 				msn = c.msn;
 			}
 			myc_stat_inc(&peer->stats, MYC_STAT_TX_ERRORS);
-			if (sk && c.kind == MYC_CK_MSG)
+			if (sk && c.kind == MYC_CK_MSG &&
+			    !(s->ve_id && myc_ve_retry(peer->mn, sk, &c,
+						       s->ve_id, s->ve_be,
+						       err)))
 				myc_rel_report(peer, sk, &c, err);
 			else if (sk && c.kind == MYC_CK_CONN_REQ)
 				myc_conn_failed(sk, err);
@@ -859,7 +893,8 @@ static void myc_rel_send_rejects(struct myc_peer *peer)
 		cb = MYC_SKB_CB(msg);
 		c = (struct myc_chunk) {
 			.kind = MYC_CK_REJECT,
-			.flags = cb->service ? MYC_CF_SERVICE : 0,
+			.flags = (cb->service ? MYC_CF_SERVICE : 0) |
+				 (cb->endpoint ? MYC_CF_ENDPOINT : 0),
 			.cls = cb->cls,
 			.guarantee = MYC_GUARANTEE_HIGH,
 			.priority = cb->priority,
@@ -1048,6 +1083,9 @@ bool myc_rel_rx_reject(struct myc_net *mn, struct myc_peer *peer,
 	cb = MYC_ERR_CB(skb);
 	if (myc_conn_rejected(mn, c->dst_id, &cb->dst))
 		kfree_skb(skb);		/* a refused connection request */
+	else if ((c->flags & MYC_CF_ENDPOINT) &&
+		 myc_ve_rx_reject(mn, peer, c))
+		kfree_skb(skb);		/* goes to another backend */
 	else
 		myc_deliver_err(mn, c->dst_id, skb);
 	myc_stat_inc(&peer->stats, MYC_STAT_TX_ERRORS);

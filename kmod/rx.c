@@ -79,6 +79,7 @@ static bool myc_rx_msg(struct myc_net *mn, struct myc_peer *peer,
 	cb->msn = c->msn;
 	cb->kind = c->kind;
 	cb->connected = c->flags & MYC_CF_CONNECTED;
+	cb->endpoint = c->flags & MYC_CF_ENDPOINT;
 	cb->aux = c->aux;
 	cb->dst_id = c->dst_id;
 	cb->service = service;
@@ -158,8 +159,30 @@ static struct myc_path *myc_rx_path(struct myc_peer *peer, struct sk_buff *skb)
 	return any;
 }
 
+/*
+ * A SVC_CHECK: say whether a socket is bound to the service or port, the
+ * way the check came (the kernel answers; no application is involved).
+ */
+static void myc_rx_svc_check(struct myc_net *mn, struct myc_peer *peer,
+			     struct sk_buff *skb)
+{
+	u8 payload[MYC_SVC_LEN];
+	struct sk_buff *reply;
+	struct myc_svc v;
+
+	if (myc_svc_decode(skb->data + MYC_HDR_LEN, skb->len - MYC_HDR_LEN,
+			   true, &v))
+		return;
+	v.bound = myc_sock_bound(mn, v.id, v.kind == MYC_ADDR_SERVICE);
+	myc_svc_encode(payload, sizeof(payload), &v);
+	reply = myc_ctl_skb(peer, MYC_FT_SVC_STATUS, payload, sizeof(payload));
+	if (reply)
+		myc_bearer_reply(mn, skb, reply);
+}
+
 void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 {
+	struct myc_svc svc;
 	struct myc_path *path;
 	bool elicit;
 	enum myc_pnwin_verdict v;
@@ -235,6 +258,14 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 	case MYC_FT_PROBE_REPLY:
 		myc_health_rx_reply(peer, skb->data + MYC_HDR_LEN,
 				    skb->len - MYC_HDR_LEN);
+		break;
+	case MYC_FT_SVC_CHECK:
+		myc_rx_svc_check(mn, peer, skb);
+		break;
+	case MYC_FT_SVC_STATUS:
+		if (!myc_svc_decode(skb->data + MYC_HDR_LEN,
+				    skb->len - MYC_HDR_LEN, false, &svc))
+			myc_ve_rx_status(mn, peer, &svc);
 		break;
 	default:
 		break;

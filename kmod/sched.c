@@ -44,6 +44,8 @@ struct myc_tx_cb {
 	struct myc_errsink *sink;	/* held */
 	u64 deadline_us;		/* 0: never */
 	u32 retry_ms;			/* the sender's wait-retry hold, or 0 */
+	u32 ve_id;			/* sent through this endpoint, or 0 */
+	u32 ve_be;
 	u8 cls;
 	u8 policy;			/* the sender's failover policy, or 0 */
 	u8 guarantee;
@@ -99,6 +101,8 @@ void myc_sched_queue(struct myc_peer *peer, struct sock *sk,
 	cb->cls = c->cls;
 	cb->policy = meta->failover;
 	cb->retry_ms = meta->retry_ms;
+	cb->ve_id = meta->ve_id;
+	cb->ve_be = meta->ve_be;
 	cb->guarantee = c->guarantee;
 	cb->whole = !c->offset && c->len == c->total;
 	spin_lock_bh(&peer->lock);
@@ -167,7 +171,8 @@ static void myc_sched_unlink(struct myc_peer *peer, struct sk_buff *skb,
  */
 static u64 myc_sched_bundle(struct myc_peer *peer, struct sk_buff *nskb,
 			    struct myc_errsink *sink, bool reliable, u8 policy,
-			    unsigned int level, u64 deadline)
+			    u32 ve_id, u32 ve_be, unsigned int level,
+			    u64 deadline)
 {
 	unsigned long mask = peer->txq_mask & ~(BIT(level) - 1);
 	unsigned int l;
@@ -180,7 +185,8 @@ static u64 myc_sched_bundle(struct myc_peer *peer, struct sk_buff *nskb,
 
 			if (cb->sink != sink ||
 			    myc_sched_reliable(skb) != reliable ||
-			    cb->policy != policy)
+			    cb->policy != policy || cb->ve_id != ve_id ||
+			    cb->ve_be != ve_be)
 				break;	/* keep the level FIFO */
 			if (!cb->whole || skb->len > MYC_FRAME_MAX - nskb->len)
 				return deadline;
@@ -237,6 +243,8 @@ static bool myc_sched_build(struct myc_peer *peer, struct sk_buff **out,
 	deadline = cb->deadline_us;
 	m.policy = cb->policy;
 	m.retry_ms = cb->retry_ms;
+	m.ve_id = cb->ve_id;
+	m.ve_be = cb->ve_be;
 	path = myc_path_pick(peer, cb->cls, true);
 	if (reliable && (!deadline || myc_now_us() < deadline)) {
 		/* no memory for the record: the next ACK or send retries */
@@ -262,7 +270,8 @@ static bool myc_sched_build(struct myc_peer *peer, struct sk_buff **out,
 		skb_put(nskb, MYC_HDR_LEN);
 		skb_copy_bits(skb, 0, skb_put(nskb, skb->len), skb->len);
 		deadline = myc_sched_bundle(peer, nskb, sink, reliable,
-					    m.policy, level, deadline);
+					    m.policy, m.ve_id, m.ve_be, level,
+					    deadline);
 		kfree_skb(skb);		/* its sink reference goes on */
 		skb = nskb;
 	} else {

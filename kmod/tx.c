@@ -29,7 +29,7 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 	struct myc_chunk c = {
 		.kind = meta->kind ?: MYC_CK_MSG,
 		.flags = (dst->smyc_kind == MYC_ADDR_SERVICE ? MYC_CF_SERVICE : 0) |
-			 meta->cflags,
+			 (meta->ve_id ? MYC_CF_ENDPOINT : 0) | meta->cflags,
 		.cls = meta->cls,
 		.guarantee = meta->guarantee,
 		.priority = meta->priority,

@@ -16,13 +16,13 @@ static int myc_ve_wrr(struct myc_be_in *b, int n, int exclude)
 	for (i = 0; i < n; i++) {
 		if (!myc_be_ok(b, i, exclude))
 			continue;
-		b[i].current += b[i].weight;
+		b[i].cur_weight += b[i].weight;
 		total += b[i].weight;
-		if (best < 0 || b[i].current > b[best].current)
+		if (best < 0 || b[i].cur_weight > b[best].cur_weight)
 			best = i;
 	}
 	if (best >= 0)
-		b[best].current -= total;
+		b[best].cur_weight -= total;
 	return best;
 }
 

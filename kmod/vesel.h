@@ -28,13 +28,13 @@ struct myc_be_in {
 	u32 weight;		/* 1..MYC_MAX_WEIGHT */
 	u32 conns;		/* connections open */
 	u32 srtt_us;		/* to its node; 0: not measured */
-	s64 current;		/* weighted round-robin state, kept by caller */
+	s64 cur_weight;		/* weighted round-robin state, kept by caller */
 };
 
 /*
  * Index of the backend to use among b[0..n), or -1 when none is healthy.
  * last: index used last, or -1; exclude: index not to use, or -1.  Updates
- * b[].current for weighted round-robin.
+ * b[].cur_weight for weighted round-robin.
  */
 int myc_ve_select(struct myc_be_in *b, int n, u8 lb, int last, int exclude);
 

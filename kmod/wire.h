@@ -83,7 +83,8 @@ enum myc_chunk_kind {
 /* Chunk flags. */
 #define MYC_CF_SERVICE		0x01	/* dst_id is a service id, not a port */
 #define MYC_CF_CONNECTED	0x02	/* belongs to a SEQPACKET connection */
-#define MYC_CF_KNOWN		0x03
+#define MYC_CF_ENDPOINT		0x04	/* sent through a virtual endpoint */
+#define MYC_CF_KNOWN		0x07
 
 /*
  * Chunk, 36-byte header followed by len bytes of data:

@@ -480,7 +480,7 @@ TEST(doc_malformed_examples)
 	EXPECT_EQ(-MYC_WERR_NODE, gv_data_patched(0x0b, 0x00, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_PN, gv_data_patched(0x1b, 0x00, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_TYPE, gv_data_patched(0x1c, 0x08, -1, 0, n));
-	EXPECT_EQ(-MYC_WERR_FLAGS, gv_data_patched(0x1d, 0x04, -1, 0, n));
+	EXPECT_EQ(-MYC_WERR_FLAGS, gv_data_patched(0x1d, 0x08, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_FIELD, gv_data_patched(0x1f, 0xc3, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_FIELD, gv_data_patched(0x1f, 0x4b, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_FIELD, gv_data_patched(0x2f, 0x00, -1, 0, n));
@@ -1227,7 +1227,7 @@ TEST(err_chunk_on_encode)
 	c = mk_chunk(__MYC_CK_MAX, 1);
 	EXPECT_EQ(0U, myc_chunk_encode(buf, sizeof(buf), &c, "x"));
 	c = mk_chunk(MYC_CK_MSG, 1);
-	c.flags = 0x04;
+	c.flags = 0x08;
 	EXPECT_EQ(0U, myc_chunk_encode(buf, sizeof(buf), &c, "x"));
 	c = mk_chunk(MYC_CK_MSG, 1);
 	c.cls = MYC_CLASS_MAX + 1;
