@@ -36,6 +36,13 @@ json_n() {
 	   ! json_get "$2" <"$3" >/dev/null; then
 		ok "$1"; else not_ok "$1"; sed 's/^/# /' "$3"; fi
 }
+# state_of ID N STATE: until backend N (from 0) of endpoint ID is in STATE (10 s)
+state_of() {
+	i=0
+	while [ "$(M -j endpoint show "$1" | json_get "0.backend.$2.state")" != "$3" ] &&
+	      [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1)); done
+}
 # one_of NAME GOT WANT...: GOT is one of the WANTs
 one_of() {
 	name=$1 got=$2; shift 2
@@ -88,9 +95,8 @@ no_key "json: no failures without -s" 0.backend.0.failures /tmp/j
 no_key "json: no connections without -s" 0.backend.0.connections /tmp/j
 
 # the backends' nodes are no peers: checked every 10 ms, they go down
-i=0
-while [ "$(M -j endpoint show 7 | json_get 0.backend.0.state)" != down ] && [ $i -lt 50 ]; do
-	sleep 0.1; i=$((i + 1)); done
+state_of 7 0 down
+state_of 7 1 down
 eq "a backend whose node is no peer is down" down "$(M -j endpoint show 7 | json_get 0.backend.0.state)"
 
 M -j -s endpoint show 7 >/tmp/j
@@ -164,6 +170,29 @@ while [ $i -le 16 ]; do args="$args backend $i port $((7000 + i))"; i=$((i + 1))
 # shellcheck disable=SC2086 # $args is 16 backends, word-split on purpose
 check "16 backends" M endpoint set 8 $args
 eq "16 backends shown" 16 "$(M endpoint show 8 | grep -c '^    backend ')"
+
+# backends on this node: up while a socket is bound to their service or port
+hold=$(cd "$here" && pwd)/sock_hold
+me=$(M -j node show | json_get 0.id)
+ip netns exec e1 "$hold" 1 60 service:4242 >/tmp/hold &
+hpid=$!
+i=0
+while ! grep -q ready /tmp/hold 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1)); done
+check "backends on this node" M endpoint add 20 health-interval 10 \
+	backend "$me" service 4242 backend "$me" port 5999
+state_of 20 0 up
+state_of 20 1 down
+eq "bound service: up" up "$(M -j endpoint show 20 | json_get 0.backend.0.state)"
+eq "nothing bound on the port: down" down "$(M -j endpoint show 20 | json_get 0.backend.1.state)"
+check "show up and down" M endpoint show 20
+has "text: up" "^    backend 1 node $me service 4242 weight 1 state up\$" /tmp/out
+has "text: down" "^    backend 2 node $me port 5999 weight 1 state down\$" /tmp/out
+kill "$hpid" 2>/dev/null
+wait "$hpid" 2>/dev/null
+state_of 20 0 down
+eq "the socket closed: down" down "$(M -j endpoint show 20 | json_get 0.backend.0.state)"
+check "del 20" M endpoint del 20
 
 # errors found by myc, before the kernel sees them
 fails "id 0" 'invalid endpoint id "0"' M endpoint add 0
