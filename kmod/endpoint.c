@@ -70,12 +70,14 @@ static struct myc_backend *myc_be_by_id(struct myc_ve *ve, u32 id)
 static void myc_be_set_state(struct myc_ve *ve, struct myc_backend *be,
 			     u8 state, u8 reason)
 {
-	if (be->state == state)
+	u8 old = be->state;
+
+	if (old == state)
 		return;
 	WRITE_ONCE(be->state, state);
 	be->down_us = state == MYC_BACKEND_DOWN ? myc_now_us() : 0;
 	be->moved = false;
-	if (state == MYC_BACKEND_DOWN)
+	if (old == MYC_BACKEND_UP)
 		atomic64_inc(&be->failures);
 	myc_event(ve->mn, &(struct myc_event){ .type = MYC_EV_BACKEND_STATE,
 		  .reason = reason, .endpoint = ve->id, .backend = be->id,
