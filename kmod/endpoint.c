@@ -269,8 +269,11 @@ int myc_ve_pick(struct myc_net *mn, u32 id, u32 exclude_id, bool conn,
 	return err;
 }
 
-/* A connection through backend be_id of endpoint id closed. */
-void myc_ve_conn_done(struct myc_net *mn, u32 id, u32 be_id)
+/* Call fn(ve, be, arg) for backend be_id of endpoint id, if both exist. */
+static void myc_ve_with_be(struct myc_net *mn, u32 id, u32 be_id,
+			   void (*fn)(struct myc_ve *ve,
+				      struct myc_backend *be, int arg),
+			   int arg)
 {
 	struct myc_backend *be;
 	struct myc_ve *ve;
@@ -280,34 +283,38 @@ void myc_ve_conn_done(struct myc_net *mn, u32 id, u32 be_id)
 	if (ve) {
 		spin_lock_bh(&ve->lock);
 		be = myc_be_by_id(ve, be_id);
-		if (be && atomic_read(&be->conns) > 0)
-			atomic_dec(&be->conns);
+		if (be)
+			fn(ve, be, arg);
 		spin_unlock_bh(&ve->lock);
 	}
 	rcu_read_unlock();
 }
 
-/* The message failed on backend be_id: count it, note its state. */
+static void myc_be_conn_done(struct myc_ve *ve, struct myc_backend *be,
+			     int unused)
+{
+	if (atomic_read(&be->conns) > 0)
+		atomic_dec(&be->conns);
+}
+
+/* A connection through backend be_id of endpoint id closed. */
+void myc_ve_conn_done(struct myc_net *mn, u32 id, u32 be_id)
+{
+	myc_ve_with_be(mn, id, be_id, myc_be_conn_done, 0);
+}
+
+static void myc_be_failed(struct myc_ve *ve, struct myc_backend *be, int err)
+{
+	atomic64_inc(&be->failures);
+	/* nothing bound there: no need to wait for a check */
+	if (err == -ECONNREFUSED)
+		myc_be_set_state(ve, be, MYC_BACKEND_DOWN, MYC_EVR_SERVICE);
+}
+
+/* A message failed on backend be_id (-err): count it, note its state. */
 static void myc_ve_failed(struct myc_net *mn, u32 id, u32 be_id, int err)
 {
-	struct myc_backend *be;
-	struct myc_ve *ve;
-
-	rcu_read_lock();
-	ve = myc_ve_lookup(mn, id);
-	if (ve) {
-		spin_lock_bh(&ve->lock);
-		be = myc_be_by_id(ve, be_id);
-		if (be) {
-			atomic64_inc(&be->failures);
-			/* nothing bound there: no need to wait for a check */
-			if (err == -ECONNREFUSED)
-				myc_be_set_state(ve, be, MYC_BACKEND_DOWN,
-						 MYC_EVR_SERVICE);
-		}
-		spin_unlock_bh(&ve->lock);
-	}
-	rcu_read_unlock();
+	myc_ve_with_be(mn, id, be_id, myc_be_failed, err);
 }
 
 /*

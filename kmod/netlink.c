@@ -770,24 +770,28 @@ static int myc_nl_peer_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* Dump: cb->args[0] = hash bucket, cb->args[1] = index in the bucket. */
-static int myc_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb)
+/*
+ * Dump a hash table of objects (tbl, size buckets) with fill() per entry
+ * (an hlist_node in the object): cb->args[0] = bucket, cb->args[1] =
+ * index in it, so the next round resumes where a full skb stopped.
+ */
+static int myc_dump_hash(struct sk_buff *skb, struct netlink_callback *cb,
+			 struct hlist_head *tbl, long size,
+			 int (*fill)(struct sk_buff *skb, struct hlist_node *n,
+				     u32 portid, u32 seq))
 {
-	struct myc_net *mn = myc_net(sock_net(skb->sk));
 	long bkt, idx = 0, start = cb->args[1];
-	struct myc_peer *peer;
+	struct hlist_node *n;
 	int err = 0;
 
 	rcu_read_lock();
-	for (bkt = cb->args[0]; bkt < HASH_SIZE(mn->peers); bkt++, start = 0) {
+	for (bkt = cb->args[0]; bkt < size; bkt++, start = 0) {
 		idx = 0;
-		hlist_for_each_entry_rcu(peer, &mn->peers[bkt], hnode) {
+		__hlist_for_each_rcu(n, &tbl[bkt]) {
 			if (idx++ < start)
 				continue;
-			err = myc_peer_fill(skb, peer,
-					    NETLINK_CB(cb->skb).portid,
-					    cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					    MYC_CMD_PEER_GET);
+			err = fill(skb, n, NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq);
 			if (err) {
 				idx--;
 				goto out;
@@ -802,6 +806,21 @@ out:
 	if (err == -EMSGSIZE && skb->len)
 		err = 0;
 	return err ?: skb->len;
+}
+
+static int myc_peer_dump_one(struct sk_buff *skb, struct hlist_node *n,
+			     u32 portid, u32 seq)
+{
+	return myc_peer_fill(skb, hlist_entry(n, struct myc_peer, hnode),
+			     portid, seq, NLM_F_MULTI, MYC_CMD_PEER_GET);
+}
+
+static int myc_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct myc_net *mn = myc_net(sock_net(skb->sk));
+
+	return myc_dump_hash(skb, cb, mn->peers, HASH_SIZE(mn->peers),
+			     myc_peer_dump_one);
 }
 
 /* Virtual endpoints. */
@@ -1050,37 +1069,20 @@ static int myc_nl_endpoint_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* Dump: cb->args[0] = hash bucket, cb->args[1] = index in the bucket. */
+static int myc_endpoint_dump_one(struct sk_buff *skb, struct hlist_node *n,
+				 u32 portid, u32 seq)
+{
+	return myc_endpoint_msg(skb, hlist_entry(n, struct myc_ve, hnode),
+				portid, seq, NLM_F_MULTI);
+}
+
 static int myc_nl_endpoint_dump(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
 	struct myc_net *mn = myc_net(sock_net(skb->sk));
-	long bkt, idx = 0, start = cb->args[1];
-	struct myc_ve *ve;
-	int err = 0;
 
-	rcu_read_lock();
-	for (bkt = cb->args[0]; bkt < HASH_SIZE(mn->ves); bkt++, start = 0) {
-		idx = 0;
-		hlist_for_each_entry_rcu(ve, &mn->ves[bkt], hnode) {
-			if (idx++ < start)
-				continue;
-			err = myc_endpoint_msg(skb, ve,
-					       NETLINK_CB(cb->skb).portid,
-					       cb->nlh->nlmsg_seq, NLM_F_MULTI);
-			if (err) {
-				idx--;
-				goto out;
-			}
-		}
-	}
-out:
-	rcu_read_unlock();
-	cb->args[0] = bkt;
-	cb->args[1] = idx;
-	if (err == -EMSGSIZE && skb->len)
-		err = 0;
-	return err ?: skb->len;
+	return myc_dump_hash(skb, cb, mn->ves, HASH_SIZE(mn->ves),
+			     myc_endpoint_dump_one);
 }
 
 /* PATH_*: the peer named by MYC_A_PATH_PEER (under mn->lock). */

@@ -31,7 +31,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"Usage: mycat [-n NETNS] [-c COUNT] [-p] -l [-s] ID\n"
-		"       mycat [-n NETNS] [-g GUARANTEE] [-p] [-s] NODE_ID ID\n");
+		"       mycat [-n NETNS] [-g GUARANTEE] [-p] [-s] NODE_ID ID\n"
+		"       mycat [-n NETNS] [-g GUARANTEE] [-p] -e ENDPOINT_ID\n");
 	exit(1);
 }
 
@@ -79,14 +80,14 @@ static int returned(int fd, int ms)
 
 int main(int argc, char **argv)
 {
-	bool listening = false, service = false, seqpacket = false;
+	bool listening = false, service = false, seqpacket = false, endpoint = false;
 	struct sockaddr_myc a = {};
 	long count = -1;
 	int g = -1, c, fd;
 	uint32_t id;
 	char buf[65536];
 
-	while ((c = getopt(argc, argv, "n:lspc:g:h")) != -1) {
+	while ((c = getopt(argc, argv, "n:lspec:g:h")) != -1) {
 		switch (c) {
 		case 'n': {
 			char path[256];
@@ -108,6 +109,9 @@ int main(int argc, char **argv)
 		case 's':
 			service = true;
 			break;
+		case 'e':
+			endpoint = true;
+			break;
 		case 'p':
 			seqpacket = true;
 			break;
@@ -125,7 +129,8 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != (listening ? 1 : 2))
+	if (argc != (listening || endpoint ? 1 : 2) ||
+	    (endpoint && (listening || service)))
 		usage();
 
 	fd = socket(myc_family(), seqpacket ? SOCK_SEQPACKET : SOCK_DGRAM, 0);
@@ -134,9 +139,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	a.smyc_family = (unsigned short)myc_family();
-	a.smyc_kind = service ? MYC_ADDR_SERVICE : MYC_ADDR_PORT;
-	if (myc_u32_parse(argv[listening ? 0 : 1], UINT32_MAX, &id)) {
-		myc_error("invalid port or service \"%s\"", argv[listening ? 0 : 1]);
+	a.smyc_kind = endpoint ? MYC_ADDR_ENDPOINT :
+		      service ? MYC_ADDR_SERVICE : MYC_ADDR_PORT;
+	if (myc_u32_parse(argv[listening || endpoint ? 0 : 1], UINT32_MAX,
+			  &id)) {
+		myc_error("invalid port, service or endpoint \"%s\"",
+			  argv[listening || endpoint ? 0 : 1]);
 		return 1;
 	}
 	a.smyc_id = id;
@@ -184,7 +192,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
-	{
+	if (!endpoint) {
 		uint64_t node;
 
 		if (myc_node_id_parse(argv[0], &node)) {
