@@ -379,4 +379,63 @@ TEST_F(ve, backend_fails_retried)
 	EXPECT_LT(n / 2, nb);
 }
 
+/*
+ * 10 messages sent right after the link to c is cut, half of them to c
+ * (still up until its node is found unreachable): all arrive at b; returns
+ * how long the last one took (ms).
+ */
+static double cut_and_send(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(ve) *self, const char *policy)
+{
+	int n = 10, nb, nc, i, v;
+	double t0, last = 0;
+
+	ASSERT_EQ(0, run("myc -n mA endpoint add 7 lb round-robin "
+			 "health-interval 10 failover %s "
+			 "backend b service 42 backend c service 42", policy));
+	ASSERT_TRUE(wait_be(0, "up", 3000));
+	ASSERT_TRUE(wait_be(1, "up", 3000));
+	ASSERT_EQ(0, myc_setopt(self->a, MYC_SO_TIMEOUT, 800));
+	ASSERT_EQ(0, run("ip -n mA link set vAC down"));
+	t0 = now_ms();
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(0, send_ve(self->a, i));
+	nb = nc = 0;
+	for (i = 0; i < n; i++) {
+		if (recv(self->b, &v, sizeof(v), 0) != sizeof(v))
+			break;
+		nb++;
+		last = now_ms() - t0;
+	}
+	EXPECT_EQ(n, nb) TH_LOG("b got %d", nb);
+	EXPECT_EQ(0, nc);
+	EXPECT_STREQ("down", be_state(1));
+	return last;
+}
+
+/* Graceful: what went to c waits for its own timeout (800 ms). */
+TEST_F(ve, policy_graceful)
+{
+	double ms = cut_and_send(_metadata, self, "graceful");
+
+	EXPECT_LE(800, ms) TH_LOG("the last message took %.0f ms", ms);
+}
+
+/* Wait-retry 400 ms: what went to c moves when c stayed down that long. */
+TEST_F(ve, policy_wait_retry)
+{
+	double ms = cut_and_send(_metadata, self, "wait-retry 400");
+
+	EXPECT_LE(400, ms) TH_LOG("the last message took %.0f ms", ms);
+	EXPECT_GT(800, ms) TH_LOG("the last message took %.0f ms", ms);
+}
+
+/* Immediate: it moves as soon as c is down, before its timeout. */
+TEST_F(ve, policy_immediate)
+{
+	double ms = cut_and_send(_metadata, self, "immediate");
+
+	EXPECT_GT(800, ms) TH_LOG("the last message took %.0f ms", ms);
+}
+
 TEST_HARNESS_MAIN

@@ -214,16 +214,19 @@ has "text: path unknown again" '^\[.*\] #[0-9]+ path 1 of peer 000000000000000b 
 grep -q 'peer 000000000000000d' /tmp/mon && { not_ok "filter: no peer events"; sed 's/^/# /' /tmp/mon; } ||
 	ok "filter: no peer events"
 
-$M -j monitor peer count 1 >/tmp/mon 2>&1 &
+$M -j monitor peer count 2 >/tmp/mon 2>&1 &
 mpid=$!
 wait_monitor $mpid
-check "path add (not a peer event)" $M path add d 127.0.0.1 127.0.0.13
+# the first path makes the peer reachable: a peer event, its path-add is not
+check "path add (a peer-state event)" $M path add d 127.0.0.1 127.0.0.13
 check "peer del" $M peer del d
 wait_exit $mpid
-eq "monitor peer count 1 exits 0" 0 "$st"
-eq "peer filter: one line" 1 "$(wc -l </tmp/mon)"
-eq "peer filter: peer-del" peer-del "$(json_get event </tmp/mon)"
-eq "peer filter: peer d" 000000000000000d "$(json_get peer </tmp/mon)"
+eq "monitor peer count 2 exits 0" 0 "$st"
+eq "peer filter: two lines" 2 "$(wc -l </tmp/mon)"
+eq "peer filter: peer-state first" peer-state "$(head -n 1 /tmp/mon | json_get event)"
+eq "peer filter: reachable" reachable "$(head -n 1 /tmp/mon | json_get state)"
+eq "peer filter: then peer-del" peer-del "$(tail -n 1 /tmp/mon | json_get event)"
+eq "peer filter: peer d" 000000000000000d "$(tail -n 1 /tmp/mon | json_get peer)"
 
 $M -j monitor node count 1 >/tmp/mon 2>&1 &
 mpid=$!
