@@ -5,6 +5,18 @@
  *   mycbench -t myc|tcp|udp|tipc|sctp -T bulk|rate|rr -S SRV_NS -C CLI_NS
  *            [-a SRV_IPV4] [-n SRV_NODE] [-g GUARANTEE] [-s SIZE]
  *            [-d SECONDS] [-w SECONDS] [-b BUFSIZE] [-p PORT]
+ *   mycbench -t myc|sctp|tipc -T failover -S SRV_NS -C CLI_NS
+ *            -k DEV1[,DEV2] [-c CUT_AT] [-i INTERVAL_MS] [-d SECONDS]
+ *            [-a SRV_IPV4 -A SRV_IPV4_2 -L CLI_IPV4,CLI_IPV4_2]
+ *            [-O SCTP_SETTING=VALUE]... [...]
+ *
+ * failover: the stream starts (a message every INTERVAL_MS, default 1),
+ * CUT_AT seconds (default 1) after its first arrival the busier of the
+ * client's links DEV1, DEV2 goes down, the stream goes on for -d seconds
+ * (default 1); the link is back up when mycbench exits.  Only myc, sctp
+ * (which needs both addresses of each side) and tipc.  The SCTP settings (-O) are named as the net.sctp
+ * sysctls: rto_min, rto_initial, rto_max, hb_interval, path_max_retrans,
+ * pf_retrans, sack_timeout (ms or counts) and sack_freq.
  *
  * Forks a server into SRV_NS and a client into CLI_NS, pinned to CPUs (see
  * main(); -P sets them, -1 leaves a side unpinned), runs the test and
@@ -18,6 +30,7 @@
 #include <getopt.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +49,7 @@ static const char * const test_names[BTEST_CNT] = {
 	[BTEST_BULK] = "bulk",
 	[BTEST_RATE] = "rate",
 	[BTEST_RR] = "rr",
+	[BTEST_FAILOVER] = "failover",
 };
 
 static void usage(void)
@@ -45,8 +59,11 @@ static void usage(void)
 		"                [-a SRV_IPV4] [-n SRV_NODE] [-g GUARANTEE]\n"
 		"                [-s SIZE] [-d SECONDS] [-w SECONDS] [-b BUFSIZE]\n"
 		"                [-p PORT] [-P CLIENT_CPU,SERVER_CPU] [-m BATCH]\n"
+		"                [-k DEV1[,DEV2]] [-c CUT_AT] [-i INTERVAL_MS]\n"
+		"                [-A SRV_IPV4_2] [-L CLI_IPV4,CLI_IPV4_2]\n"
+		"                [-O SCTP_SETTING=VALUE]...\n"
 		"TRANSPORT := { myc | tcp | udp | tipc | sctp }\n"
-		"TEST := { bulk | rate | rr }\n");
+		"TEST := { bulk | rate | rr | failover }\n");
 	exit(2);
 }
 
@@ -97,6 +114,8 @@ static int server_main(const struct bench_opts *o, struct bench_result *r)
 		return -1;
 	if (bench_rcvtimeo(fd, 200))
 		return bench_fail(r, 0, "SO_RCVTIMEO");
+	if (o->test == BTEST_FAILOVER)
+		return bench_fo_receiver(o, fd, r);
 	if (measures)
 		return bench_receiver(o, fd, r);
 	return bench_rr_server(o, fd, r);
@@ -112,6 +131,8 @@ static int client_main(const struct bench_opts *o, struct bench_result *r)
 	fd = bench_client_socket(o, r);
 	if (fd < 0)
 		return -1;
+	if (o->test == BTEST_FAILOVER)
+		return bench_fo_sender(o, fd, r);
 	if (o->test != BTEST_RR)
 		return bench_sender(o, fd, r);
 	if (bench_rcvtimeo(fd, 200))
@@ -131,6 +152,24 @@ static pid_t spawn(const struct bench_opts *o, bool server)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		ret = server ? server_main(o, r) : client_main(o, r);
 		_exit(ret ? 1 : 0);
+	}
+	return pid;
+}
+
+/* failover: the cutter, in the client's netns, unpinned. */
+static pid_t spawn_cutter(const struct bench_opts *o)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct bench_cut *c = &bench_shm->cut;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (enter_netns(o->cli_ns)) {
+			c->err = errno;
+			_exit(1);
+		}
+		_exit(bench_fo_cut(o, c) ? 1 : 0);
 	}
 	return pid;
 }
@@ -210,7 +249,8 @@ static void print_error(const struct bench_opts *o, const char *side,
 }
 
 /* Either side failed: say what each side saw. */
-static void print_errors(const struct bench_opts *o, int srv_st, int cli_st)
+static void print_errors(const struct bench_opts *o, int srv_st, int cli_st,
+			 int cut_st)
 {
 	const struct bench_result *side[2] = {
 		&bench_shm->server, &bench_shm->client
@@ -231,7 +271,74 @@ static void print_errors(const struct bench_opts *o, int srv_st, int cli_st)
 		else
 			printf("exit status %d", st[i]);
 	}
-	printf("\"}\n");
+	if (o->test == BTEST_FAILOVER && (cut_st || bench_shm->cut.err)) {
+		printf("%scutter: ", n++ ? "; " : "");
+		if (bench_shm->cut.err)
+			printf("%s", strerror(bench_shm->cut.err));
+		else if (cut_st < 0)
+			printf("did not stop");
+		else
+			printf("exit status %d", cut_st);
+	}
+	if (o->test == BTEST_FAILOVER && !n) {
+		const struct bench_cut *c = &bench_shm->cut;
+
+		if (!c->cut_done)
+			printf("parent: the link was not cut");
+		else if (!bench_shm->server.after_cut ||
+			 !bench_shm->server.resume_ms)
+			printf("parent: nothing sent after the cut arrived");
+		else
+			printf("parent: the cut link carried %.0f %% of the bytes over the links: the stream was not on it",
+			       c->share * 100);
+	}
+	printf("\"");
+	if (o->test == BTEST_FAILOVER && bench_shm->cut.cut_done) {
+		json_str("cut_dev", bench_shm->cut.dev);
+		json_num("cut_share", bench_shm->cut.share, 3);
+		json_num("blackout_ms", bench_shm->server.blackout_ms, 2);
+	}
+	printf("}\n");
+}
+
+static void print_failover(const struct bench_opts *o)
+{
+	const struct bench_result *s = &bench_shm->server;
+	const struct bench_result *c = &bench_shm->client;
+	const struct bench_cut *cut = &bench_shm->cut;
+	const struct bench_sctp *sc = &o->sctp;
+
+	json_num("interval_ms", o->interval * 1e3, 3);
+	json_num("cut_at_s", o->cut_at, 3);
+	json_str("cut_dev", cut->dev);
+	json_num("cut_share", cut->share, 3);
+	json_num("cut_ms", (cut->t_cut - cut->t_cut_start) * 1e3, 2);
+	json_num("blackout_ms", s->blackout_ms, 2);
+	json_num("gap_from_ms", s->gap_from_ms, 2);
+	json_num("gap_to_ms", s->gap_to_ms, 2);
+	json_num("resume_ms", s->resume_ms, 2);
+	json_num("gap_before_ms", s->gap_before_ms, 2);
+	json_num("delay_p50_ms", s->delay_p50_ms, 2);
+	json_num("delay_max_ms", s->delay_max_ms, 2);
+	json_u64("sent", c->total_msgs);
+	json_u64("received", s->total_msgs);
+	json_u64("after_cut", s->after_cut);
+	json_u64("lost", c->total_msgs > s->total_msgs ?
+		 c->total_msgs - s->total_msgs : 0);
+	json_u64("dup", s->dup);
+	json_u64("reordered", s->reordered);
+	json_u64("send_errors", c->send_errors);
+	if (o->transport != BT_SCTP)
+		return;
+	printf(",\"sctp\":{\"rto_min\":%d", sc->rto_min);
+	json_num("rto_initial", sc->rto_initial, 0);
+	json_num("rto_max", sc->rto_max, 0);
+	json_num("hb_interval", sc->hb_interval, 0);
+	json_num("path_max_retrans", sc->path_max_retrans, 0);
+	json_num("pf_retrans", sc->pf_retrans, 0);
+	json_num("sack_timeout", sc->sack_timeout, 0);
+	json_num("sack_freq", sc->sack_freq, 0);
+	printf("}");
 }
 
 static void print_result(const struct bench_opts *o)
@@ -242,7 +349,9 @@ static void print_result(const struct bench_opts *o)
 
 	print_head(o);
 	printf(",\"ok\":true");
-	if (o->test == BTEST_RR) {
+	if (o->test == BTEST_FAILOVER) {
+		print_failover(o);
+	} else if (o->test == BTEST_RR) {
 		json_u64("round_trips", c->rtts);
 		json_u64("lost", c->lost);
 		json_num("rr_per_s", c->secs > 0 ? c->rtts / c->secs : 0, 1);
@@ -283,7 +392,7 @@ static int run(const struct bench_opts *o)
 	}
 	if (!wait_flag(&bench_shm->server_ready, srv, 20)) {
 		reap(srv, 1);
-		print_errors(o, 1, 0);
+		print_errors(o, 1, 0, 0);
 		return 1;
 	}
 	cli = spawn(o, false);
@@ -307,7 +416,7 @@ static int run(const struct bench_opts *o)
 	srv_st = reap(srv, 10);
 
 	if (bench_shm->server.err || srv_st || bench_shm->client.err || cli_st) {
-		print_errors(o, srv_st, cli_st);
+		print_errors(o, srv_st, cli_st, 0);
 		return 1;
 	}
 	if (!bench_flag(&bench_shm->window_done)) {
@@ -316,6 +425,112 @@ static int run(const struct bench_opts *o)
 	}
 	print_result(o);
 	return 0;
+}
+
+/*
+ * failover: start the server, the client (it streams once its paths are
+ * up) and the cutter; the stream goes on o->duration seconds after the
+ * cut; then wait for the receiver to have every message (or for
+ * FO_DRAIN seconds), stop everything and bring the link back.
+ */
+#define FO_DRAIN	5.0
+/*
+ * The cut link sent less than this share of the bytes over both links
+ * just before the cut: the stream was not on it (or on neither link), the
+ * gap says nothing.
+ */
+#define FO_MIN_SHARE	0.6
+
+static int run_failover(const struct bench_opts *o)
+{
+	struct bench_cut *c = &bench_shm->cut;
+	pid_t srv, cli, cut = -1;
+	int srv_st, cli_st = 0, cut_st = 0;
+	double end;
+
+	srv = spawn(o, true);
+	if (srv < 0) {
+		print_error(o, "parent", "fork failed");
+		return 1;
+	}
+	if (!wait_flag(&bench_shm->server_ready, srv, 20)) {
+		reap(srv, 1);
+		print_errors(o, 1, 0, 0);
+		return 1;
+	}
+	cli = spawn(o, false);
+	if (cli >= 0)
+		cut = spawn_cutter(o);
+	if (cli < 0 || cut < 0)
+		goto stop;
+
+	end = bench_now() + 30 + o->cut_at;
+	while (!bench_flag(&c->cut_done) && !c->err && bench_now() < end &&
+	       alive(srv) && alive(cli) && alive(cut))
+		usleep(5000);
+	if (bench_flag(&c->cut_done)) {
+		while (bench_now() < c->t_cut + o->duration && alive(cli))
+			usleep(5000);
+	}
+	bench_set(&bench_shm->stop_sender);
+	wait_flag(&c->sender_done, cli, 10);
+	if (bench_flag(&c->sender_done)) {
+		end = bench_now() + FO_DRAIN;
+		while (__atomic_load_n(&c->got, __ATOMIC_ACQUIRE) <
+		       __atomic_load_n(&c->sent, __ATOMIC_ACQUIRE) &&
+		       bench_now() < end && alive(srv))
+			usleep(5000);
+	}
+stop:
+	bench_set(&bench_shm->stop_server);
+	cli_st = cli < 0 ? 1 : reap(cli, 10);
+	srv_st = reap(srv, 10);
+	if (cut >= 0)
+		cut_st = reap(cut, 10);
+	if (bench_shm->server.err || srv_st || bench_shm->client.err ||
+	    cli_st || c->err || cut_st || !c->cut_done ||
+	    !bench_shm->server.after_cut || !bench_shm->server.resume_ms ||
+	    c->share < FO_MIN_SHARE) {
+		print_errors(o, srv_st, cli_st, cut < 0 ? 1 : cut_st);
+		return 1;
+	}
+	print_result(o);
+	return 0;
+}
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* -O NAME=VALUE: one SCTP setting of the failover run. */
+static int sctp_setting(struct bench_sctp *sc, const char *arg)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} names[] = {
+		{ "rto_min", offsetof(struct bench_sctp, rto_min) },
+		{ "rto_initial", offsetof(struct bench_sctp, rto_initial) },
+		{ "rto_max", offsetof(struct bench_sctp, rto_max) },
+		{ "hb_interval", offsetof(struct bench_sctp, hb_interval) },
+		{ "path_max_retrans",
+		  offsetof(struct bench_sctp, path_max_retrans) },
+		{ "pf_retrans", offsetof(struct bench_sctp, pf_retrans) },
+		{ "sack_timeout", offsetof(struct bench_sctp, sack_timeout) },
+		{ "sack_freq", offsetof(struct bench_sctp, sack_freq) },
+	};
+	const char *eq = strchr(arg, '=');
+	size_t i;
+	uint32_t v;
+
+	if (!eq || myc_u32_parse(eq + 1, 3600000, &v))
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (strlen(names[i].name) == (size_t)(eq - arg) &&
+		    !strncmp(arg, names[i].name, (size_t)(eq - arg))) {
+			*(int *)((char *)sc + names[i].off) = (int)v;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 int main(int argc, char **argv)
@@ -328,13 +543,18 @@ int main(int argc, char **argv)
 		.guarantee = -1,
 		.port = 5201,
 		.client_cpu = -2,	/* default: see below */
+		.cut_at = 1.0,
+		.interval = 0.001,
+		.sctp.pf_retrans = -1,
 	};
-	bool have_ip = false;
+	bool have_ip = false, have_ip2 = false, have_cli = false;
+	bool have_dur = false;
 	size_t size = 0;
 	uint32_t v;
 	int c, i;
 
-	while ((c = getopt(argc, argv, "t:T:S:C:a:n:g:s:d:w:b:p:P:m:h")) != -1) {
+	while ((c = getopt(argc, argv,
+			   "t:T:S:C:a:A:L:n:g:s:d:w:b:p:P:m:k:c:i:O:h")) != -1) {
 		switch (c) {
 		case 't':
 			i = bench_transport_parse(optarg);
@@ -374,6 +594,38 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			o.duration = atof(optarg);
+			have_dur = true;
+			break;
+		case 'A':
+			if (inet_pton(AF_INET, optarg, &o.srv_ip2) != 1)
+				usage();
+			have_ip2 = true;
+			break;
+		case 'L': {
+			char *comma = strchr(optarg, ',');
+
+			if (!comma)
+				usage();
+			*comma = '\0';
+			if (inet_pton(AF_INET, optarg, &o.cli_ip[0]) != 1 ||
+			    inet_pton(AF_INET, comma + 1, &o.cli_ip[1]) != 1)
+				usage();
+			have_cli = true;
+			break;
+		}
+		case 'k':
+			o.cut_devs[0] = strtok(optarg, ",");
+			o.cut_devs[1] = strtok(NULL, ",");
+			break;
+		case 'c':
+			o.cut_at = atof(optarg);
+			break;
+		case 'i':
+			o.interval = atof(optarg) / 1e3;
+			break;
+		case 'O':
+			if (sctp_setting(&o.sctp, optarg))
+				usage();
 			break;
 		case 'w':
 			o.warmup = atof(optarg);
@@ -410,6 +662,14 @@ int main(int argc, char **argv)
 		usage();
 	if (o.transport == BT_MYC && !o.srv_node)
 		usage();
+	if (o.test == BTEST_FAILOVER &&
+	    ((o.transport != BT_MYC && o.transport != BT_SCTP &&
+	      o.transport != BT_TIPC) || !o.cut_devs[0] || o.cut_at <= 0 ||
+	     o.interval <= 0 ||
+	     (o.transport == BT_SCTP && (!have_ip2 || !have_cli))))
+		usage();
+	if (o.test == BTEST_FAILOVER && !have_dur)
+		o.duration = 1.0;	/* the stream after the cut */
 
 	/* 64 KiB messages for bulk; UDP's largest datagram is 65507 bytes */
 	if (!size)
@@ -418,6 +678,8 @@ int main(int argc, char **argv)
 		size = 65000;
 	if (size < sizeof(uint64_t))
 		size = sizeof(uint64_t);	/* rr numbers its requests */
+	if (o.test == BTEST_FAILOVER && size < 2 * sizeof(uint64_t))
+		size = 2 * sizeof(uint64_t);	/* number and time */
 	o.size = size;
 	/*
 	 * bulk and rate: sender on CPU 0, receiver on CPU 1.  rr: both on
@@ -427,12 +689,15 @@ int main(int argc, char **argv)
 	 */
 	if (o.client_cpu == -2) {
 		o.client_cpu = 0;
-		o.server_cpu = o.test == BTEST_RR ? 0 : 1;
+		o.server_cpu = o.test == BTEST_RR ||
+			       o.test == BTEST_FAILOVER ? 0 : 1;
 	}
 	/* the SPEC's configuration: bulk with high, the rest best-effort */
 	if (o.guarantee < 0)
 		o.guarantee = o.test == BTEST_BULK ? MYC_GUARANTEE_HIGH :
-						     MYC_GUARANTEE_BEST_EFFORT;
+			      o.test == BTEST_FAILOVER ?
+			      MYC_GUARANTEE_GUARANTEED :
+			      MYC_GUARANTEE_BEST_EFFORT;
 
 	signal(SIGPIPE, SIG_IGN);
 	bench_shm = mmap(NULL, sizeof(*bench_shm), PROT_READ | PROT_WRITE,
@@ -443,5 +708,7 @@ int main(int argc, char **argv)
 	}
 	memset(bench_shm, 0, sizeof(*bench_shm));
 	fflush(stdout);
+	if (o.test == BTEST_FAILOVER)
+		return run_failover(&o);
 	return run(&o);
 }

@@ -9,6 +9,13 @@
  *   rate  the client sends 64-byte messages; the server counts them (msgs/s)
  *   rr    the client sends 64 bytes and waits for the server's echo
  *         (round-trip time: mean, median, 99th percentile)
+ *   failover
+ *         over two links: the client sends numbered, time-stamped 64-byte
+ *         messages, reliably, one every millisecond; a third process
+ *         takes the link that carries them down; the server times every
+ *         arrival (the blackout: the longest silence between two arrivals
+ *         from the cut until traffic sent after it arrives, ms) and counts
+ *         the messages lost, duplicated or out of order
  * Figures are taken where the data arrives, over a fixed window that starts
  * after a warm-up.
  */
@@ -33,6 +40,7 @@ enum bench_test {
 	BTEST_BULK,
 	BTEST_RATE,
 	BTEST_RR,
+	BTEST_FAILOVER,
 	BTEST_CNT
 };
 
@@ -52,6 +60,23 @@ struct bench_opts {
 	uint16_t port;		/* port (myc, tcp, udp, sctp), tipc instance */
 	int client_cpu;		/* CPU each side is pinned to, -1: none */
 	int server_cpu;
+	/* failover */
+	struct in_addr srv_ip2;	/* sctp: the server's second address */
+	struct in_addr cli_ip[2]; /* sctp: the client's two addresses */
+	const char *cut_devs[2]; /* links of the client that may be cut */
+	double cut_at;		/* seconds after the first arrival */
+	double interval;	/* seconds between two messages */
+	/* (duration: seconds of stream after the cut) */
+	struct bench_sctp {	/* sctp: settings, named as net.sctp.* */
+		int rto_min;	/* ms; 0 leaves one at its default */
+		int rto_initial;
+		int rto_max;
+		int hb_interval;
+		int path_max_retrans;
+		int pf_retrans;	/* -1: default */
+		int sack_timeout;
+		int sack_freq;	/* 1: a SACK for every packet */
+	} sctp;
 };
 
 /* What a measuring side reports to the parent (over a pipe). */
@@ -66,6 +91,40 @@ struct bench_result {
 	uint64_t rtts;		/* round trips measured */
 	uint64_t lost;		/* requests or replies that never came */
 	double mean_us, p50_us, p99_us, min_us, max_us;
+	/* failover (server): distinct messages, in total_msgs */
+	uint64_t dup;		/* arrived again */
+	uint64_t reordered;	/* arrived after a later one */
+	uint64_t send_errors;	/* client: sends refused (retried) */
+	/*
+	 * the longest silence from the cut until what was sent once the
+	 * link was down arrived; its start and end, from the cut
+	 */
+	double blackout_ms, gap_from_ms, gap_to_ms;
+	/* the first message sent once the link was down arrived */
+	double resume_ms;
+	double gap_before_ms;	/* longest silence before the cut */
+	double delay_p50_ms;	/* send to arrival, messages sent before it */
+	double delay_max_ms;	/* ... the longest of all */
+	uint64_t after_cut;	/* distinct messages that arrived after it */
+};
+
+/* failover: what the cutter did and when. */
+struct bench_cut {
+	double t_first;		/* the first arrival (server) */
+	double t_cut_start;	/* the link is being taken down (the cut) */
+	double t_cut;		/* ... and is down */
+	int first_seen;		/* t_first is set */
+	int cut_done;		/* the link is down, t_cut, dev, share set */
+	int err;		/* the cut failed: errno */
+	char dev[16];		/* the link taken down */
+	/*
+	 * its share of the bytes the client sent over the candidate links
+	 * just before the cut
+	 */
+	double share;
+	uint64_t sent;		/* client: messages sent so far */
+	int sender_done;	/* client: sent is final */
+	uint64_t got;		/* server: distinct messages so far */
 };
 
 /*
@@ -78,6 +137,7 @@ struct bench_shared {
 	int stop_sender;	/* bulk, rate: the client stops sending */
 	int stop_server;	/* the server stops reading, exits */
 	struct bench_result server, client;
+	struct bench_cut cut;
 };
 
 extern struct bench_shared *bench_shm;
@@ -112,6 +172,8 @@ ssize_t bench_send(const struct bench_opts *o, int fd, const void *buf,
 		   size_t len);
 /* Per-test options: TCP_NODELAY/SCTP_NODELAY for rr, the guarantee, ... */
 int bench_tune(const struct bench_opts *o, int fd);
+/* failover: wait until every path of the client socket can carry data. */
+int bench_paths_ready(const struct bench_opts *o, int fd, double secs);
 /*
  * SO_RCVTIMEO, so that readers see the stop flags.  Senders get no
  * SO_SNDTIMEO: a send cut short would leave part of a message behind.
@@ -125,6 +187,12 @@ int bench_rr_client(const struct bench_opts *o, int fd,
 		    struct bench_result *r);
 int bench_rr_server(const struct bench_opts *o, int fd,
 		    struct bench_result *r);
+int bench_fo_sender(const struct bench_opts *o, int fd,
+		    struct bench_result *r);
+int bench_fo_receiver(const struct bench_opts *o, int fd,
+		      struct bench_result *r);
+/* failover: the cutter, in the client's netns. */
+int bench_fo_cut(const struct bench_opts *o, struct bench_cut *c);
 double bench_now(void);
 
 /* Records err (from errno when 0) and what; returns -1. */

@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The tests: a receiver that counts what arrives over a window, a sender
- * that sends as fast as the transport takes it, and a ping-pong pair.
+ * that sends as fast as the transport takes it, a ping-pong pair, and the
+ * failover stream with the process that cuts its link.
  *
  * The window opens `warmup` seconds after the first message arrived and
  * lasts `duration` seconds; the clock is read after every receive, so the
  * window's length is exact to one receive.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "mycbench.h"
@@ -273,4 +278,308 @@ int bench_rr_server(const struct bench_opts *o, int fd, struct bench_result *r)
 	}
 	free(buf);
 	return 0;
+}
+
+/*
+ * failover
+ *
+ * The sender numbers its messages and stamps them with the time it sends
+ * them (8 + 8 bytes at the start), one every o->interval on the clock
+ * (after a stall it does not catch up with a burst); a send the transport
+ * refuses is retried with the same number at the next tick.  The receiver
+ * keeps the time of every first arrival.  The blackout is the longest
+ * silence between two consecutive arrivals that ends after the cut began
+ * and starts before traffic sent after it arrived (see fo_figures()).
+ * Duplicates are counted and not timed; a number lower than one already
+ * seen is out of order.
+ */
+#define FO_MAX_MSGS	(1 << 18)
+/* The cutter compares the bytes the links sent over this window. */
+#define FO_SAMPLE	0.25
+
+static void sleep_until(double t)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)t,
+		.tv_nsec = (long)((t - (double)(time_t)t) * 1e9),
+	};
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR)
+		;
+}
+
+int bench_fo_sender(const struct bench_opts *o, int fd, struct bench_result *r)
+{
+	struct bench_cut *c = &bench_shm->cut;
+	char *buf = calloc(1, o->size);
+	uint64_t seq = 0;
+	double next, now;
+
+	if (!buf)
+		return bench_fail(r, ENOMEM, "send buffer");
+	if (bench_paths_ready(o, fd, 10)) {
+		free(buf);
+		return bench_fail(r, 0, "waiting for both paths");
+	}
+	next = bench_now();
+	while (!bench_flag(&bench_shm->stop_sender)) {
+		ssize_t n;
+
+		now = bench_now();
+		memcpy(buf, &seq, sizeof(seq));
+		memcpy(buf + sizeof(seq), &now, sizeof(now));
+		n = bench_send(o, fd, buf, o->size);
+		if (n == (ssize_t)o->size) {
+			seq++;
+			__atomic_store_n(&c->sent, seq, __ATOMIC_RELEASE);
+		} else if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) {
+			free(buf);
+			return bench_fail(r, 0, "send: the connection broke");
+		} else if (n >= 0 || !transient(errno)) {
+			r->send_errors++;
+		}
+		next += o->interval;
+		if (bench_now() - next > 0.02)
+			next = bench_now();
+		sleep_until(next);
+	}
+	free(buf);
+	r->total_msgs = seq;
+	bench_set(&c->sender_done);
+	/* closing now could drop what the transport still holds */
+	while (!bench_flag(&bench_shm->stop_server))
+		usleep(10000);
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The figures of a failover run, from the arrival and send times of every
+ * message (by number) and the order they arrived in; the link was being
+ * taken down from t0 and was down at t1.  The failover is over when the
+ * first message sent after t1 arrives: the blackout is the longest
+ * silence between two arrivals from t0 to then (silences after that are
+ * the host's, not the failover's).
+ */
+static void fo_figures(struct bench_result *r, const double *arrived,
+		       const double *sent, const uint32_t *order, size_t n,
+		       double t0, double t1)
+{
+	double resumed = 0, prev = 0, gap, *delays;
+	size_t i, nd = 0;
+
+	for (i = 0; i < n; i++)
+		if (sent[order[i]] > t1 &&
+		    (!resumed || arrived[order[i]] < resumed))
+			resumed = arrived[order[i]];
+	delays = malloc(n * sizeof(*delays) + 1);
+	for (i = 0; i < n; i++) {
+		uint32_t seq = order[i];
+		double t = arrived[seq], d = (t - sent[seq]) * 1e3;
+
+		gap = i ? (t - prev) * 1e3 : 0;
+		if (t <= t0) {
+			if (gap > r->gap_before_ms)
+				r->gap_before_ms = gap;
+		} else {
+			r->after_cut++;
+			if (gap > r->blackout_ms && resumed && prev < resumed) {
+				r->blackout_ms = gap;
+				r->gap_from_ms = (prev - t0) * 1e3;
+				r->gap_to_ms = (t - t0) * 1e3;
+			}
+		}
+		if (sent[seq] <= t0 && delays)
+			delays[nd++] = d;
+		if (d > r->delay_max_ms)
+			r->delay_max_ms = d;
+		prev = t;
+	}
+	if (resumed)
+		r->resume_ms = (resumed - t0) * 1e3;
+	if (nd) {
+		qsort(delays, nd, sizeof(*delays), cmp_double);
+		r->delay_p50_ms = delays[(nd - 1) / 2];
+	}
+	free(delays);
+}
+
+int bench_fo_receiver(const struct bench_opts *o, int fd,
+		      struct bench_result *r)
+{
+	struct bench_cut *c = &bench_shm->cut;
+	double *arrived = calloc(FO_MAX_MSGS, sizeof(double));
+	double *sent = calloc(FO_MAX_MSGS, sizeof(double));
+	uint32_t *order = calloc(FO_MAX_MSGS, sizeof(uint32_t));
+	char *buf = malloc(RX_BUF);
+	double start = bench_now(), now;
+	uint64_t seq, next = 0;
+	int ret = -1;
+
+	if (!arrived || !sent || !order || !buf) {
+		bench_fail(r, ENOMEM, "receive buffers");
+		goto out;
+	}
+	while (!bench_flag(&bench_shm->stop_server)) {
+		ssize_t n = recv(fd, buf, RX_BUF, 0);
+
+		if (n <= 0) {
+			if (peer_closed(o, n))
+				break;
+			if (n < 0 && !transient(errno)) {
+				bench_fail(r, 0, "recv");
+				goto out;
+			}
+			if (!r->total_msgs &&
+			    bench_now() - start > FIRST_TIMEOUT) {
+				bench_fail(r, ETIMEDOUT, "nothing arrived");
+				goto out;
+			}
+			continue;
+		}
+		now = bench_now();
+		if ((size_t)n != o->size) {
+			bench_fail(r, EBADMSG, "a message of the wrong size");
+			goto out;
+		}
+		memcpy(&seq, buf, sizeof(seq));
+		if (seq >= FO_MAX_MSGS) {
+			bench_fail(r, ERANGE, "a message numbered out of range");
+			goto out;
+		}
+		if (!r->total_msgs && !r->dup) {
+			c->t_first = now;
+			bench_set(&c->first_seen);
+		}
+		if (arrived[seq]) {
+			r->dup++;
+			continue;
+		}
+		arrived[seq] = now;
+		memcpy(&sent[seq], buf + sizeof(seq), sizeof(double));
+		if (seq < next)
+			r->reordered++;
+		else
+			next = seq + 1;
+		order[r->total_msgs++] = (uint32_t)seq;
+		__atomic_store_n(&c->got, r->total_msgs, __ATOMIC_RELEASE);
+	}
+	if (bench_flag(&c->cut_done))
+		fo_figures(r, arrived, sent, order, r->total_msgs,
+			   c->t_cut_start, c->t_cut);
+	ret = 0;
+out:
+	free(arrived);
+	free(sent);
+	free(order);
+	free(buf);
+	return ret;
+}
+
+/* Bytes dev sent, from /proc/net/dev of this netns. */
+static int tx_bytes(const char *dev, uint64_t *v)
+{
+	char line[512], name[64];
+	unsigned long long f[10];
+	FILE *fp = fopen("/proc/net/dev", "r");
+	int ret = -1;
+
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof(line), fp)) {
+		char *colon = strchr(line, ':');
+
+		if (!colon || sscanf(line, " %63[^:]", name) != 1 ||
+		    strcmp(name, dev))
+			continue;
+		/* rx: bytes packets errs drop fifo frame compr. mcast */
+		/* tx: bytes packets ... */
+		if (sscanf(colon + 1, "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6],
+			   &f[7], &f[8], &f[9]) == 10) {
+			*v = f[8];
+			ret = 0;
+		}
+		break;
+	}
+	fclose(fp);
+	return ret;
+}
+
+static int link_set_up(const char *dev, bool up)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = -1;
+
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	if (!ioctl(fd, SIOCGIFFLAGS, &ifr)) {
+		if (up)
+			ifr.ifr_flags |= IFF_UP;
+		else
+			ifr.ifr_flags &= ~IFF_UP;
+		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	close(fd);
+	return ret;
+}
+
+/*
+ * In the client's netns: o->cut_at after the first arrival, take down the
+ * candidate link that sent the most bytes over the last FO_SAMPLE seconds
+ * (the one carrying the stream: bytes, not packets, as a transport may
+ * bundle the messages while the other link carries probes); bring it back
+ * up at the end.
+ */
+int bench_fo_cut(const struct bench_opts *o, struct bench_cut *c)
+{
+	double end = bench_now() + FIRST_TIMEOUT + 5, t;
+	uint64_t a[2] = { 0, 0 }, b[2] = { 0, 0 }, d[2];
+	int i, pick = 0, ndev = o->cut_devs[1] ? 2 : 1;
+
+	while (!bench_flag(&c->first_seen)) {
+		if (bench_now() > end || bench_flag(&bench_shm->stop_server)) {
+			c->err = ETIMEDOUT;
+			return -1;
+		}
+		usleep(2000);
+	}
+	t = c->t_first + o->cut_at;
+	sleep_until(t - FO_SAMPLE);
+	for (i = 0; i < ndev; i++)
+		if (tx_bytes(o->cut_devs[i], &a[i]))
+			goto fail;
+	sleep_until(t);
+	for (i = 0; i < ndev; i++)
+		if (tx_bytes(o->cut_devs[i], &b[i]))
+			goto fail;
+	d[0] = b[0] - a[0];
+	d[1] = b[1] - a[1];
+	if (ndev == 2 && d[1] > d[0])
+		pick = 1;
+	c->share = d[0] + d[1] ? (double)d[pick] / (double)(d[0] + d[1]) : 0;
+	snprintf(c->dev, sizeof(c->dev), "%s", o->cut_devs[pick]);
+	c->t_cut_start = bench_now();
+	if (link_set_up(c->dev, false))
+		goto fail;
+	/* down for every message sent from now on */
+	c->t_cut = bench_now();
+	bench_set(&c->cut_done);
+	while (!bench_flag(&bench_shm->stop_server))
+		usleep(10000);
+	if (link_set_up(c->dev, true))
+		goto fail;
+	return 0;
+fail:
+	c->err = errno ? errno : EIO;
+	return -1;
 }

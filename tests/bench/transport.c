@@ -10,6 +10,13 @@
  *         controlled, message boundaries) to a service name
  *   sctp  SOCK_STREAM/IPPROTO_SCTP (one-to-one style, message boundaries);
  *         SCTP_NODELAY for rr only
+ *
+ * failover: myc with the run's guarantee (guaranteed by default), tipc as
+ * above (the links are the bearers' business), sctp multi-homed: both
+ * addresses of each side bound (SCTP_SOCKOPT_BINDX_ADD), the client
+ * connects to both of the server's (SCTP_SOCKOPT_CONNECTX, the first one
+ * the primary path), with the retransmission and path-failure settings
+ * of the run (-O) and SCTP_NODELAY on both sides.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -141,6 +148,53 @@ int bench_rcvtimeo(int fd, int ms)
 	return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 }
 
+/* Applies to the associations the socket makes later (SCTP_FUTURE_ASSOC). */
+static int sctp_failover_tune(const struct bench_opts *o, int fd)
+{
+	const struct bench_sctp *s = &o->sctp;
+	int one = 1;
+	struct sctp_rtoinfo rto = {
+		.srto_assoc_id = SCTP_FUTURE_ASSOC,
+		.srto_initial = (uint32_t)s->rto_initial,
+		.srto_max = (uint32_t)s->rto_max,
+		.srto_min = (uint32_t)s->rto_min,
+	};
+	struct sctp_paddrparams pp;
+	struct sctp_paddrthlds th;
+	struct sctp_sack_info si = {
+		.sack_assoc_id = SCTP_FUTURE_ASSOC,
+		.sack_delay = (uint32_t)s->sack_timeout,
+		.sack_freq = (uint32_t)s->sack_freq,
+	};
+
+	if ((rto.srto_initial || rto.srto_max || rto.srto_min) &&
+	    setsockopt(fd, IPPROTO_SCTP, SCTP_RTOINFO, &rto, sizeof(rto)))
+		return -1;
+	memset(&pp, 0, sizeof(pp));	/* the wildcard address: every path */
+	pp.spp_assoc_id = SCTP_FUTURE_ASSOC;
+	pp.spp_hbinterval = (uint32_t)s->hb_interval;
+	pp.spp_pathmaxrxt = (uint16_t)s->path_max_retrans;
+	if (s->hb_interval)
+		pp.spp_flags |= SPP_HB_ENABLE;
+	if (setsockopt(fd, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp,
+		       sizeof(pp)))
+		return -1;
+	if (s->pf_retrans >= 0) {
+		memset(&th, 0, sizeof(th));
+		th.spt_assoc_id = SCTP_FUTURE_ASSOC;
+		th.spt_pathmaxrxt = (uint16_t)s->path_max_retrans;
+		th.spt_pathpfthld = (uint16_t)s->pf_retrans;
+		if (setsockopt(fd, IPPROTO_SCTP, SCTP_PEER_ADDR_THLDS, &th,
+			       sizeof(th)))
+			return -1;
+	}
+	if ((si.sack_delay || si.sack_freq) &&
+	    setsockopt(fd, IPPROTO_SCTP, SCTP_DELAYED_SACK, &si, sizeof(si)))
+		return -1;
+	/* no Nagle: every message goes out when it is sent */
+	return setsockopt(fd, IPPROTO_SCTP, SCTP_NODELAY, &one, sizeof(one));
+}
+
 int bench_tune(const struct bench_opts *o, int fd)
 {
 	int one = 1;
@@ -157,6 +211,8 @@ int bench_tune(const struct bench_opts *o, int fd)
 					  sizeof(one));
 		return 0;
 	case BT_SCTP:
+		if (o->test == BTEST_FAILOVER)
+			return sctp_failover_tune(o, fd);
 		if (o->test == BTEST_RR)
 			return setsockopt(fd, IPPROTO_SCTP, SCTP_NODELAY, &one,
 					  sizeof(one));
@@ -204,6 +260,13 @@ int bench_server_socket(const struct bench_opts *o, struct bench_result *r)
 
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		err = bind(fd, (struct sockaddr *)&a, sizeof(a));
+		/* multi-homed: the second address too */
+		if (!err && o->transport == BT_SCTP &&
+		    o->test == BTEST_FAILOVER) {
+			a.sin_addr = o->srv_ip2;
+			err = setsockopt(fd, IPPROTO_SCTP,
+					 SCTP_SOCKOPT_BINDX_ADD, &a, sizeof(a));
+		}
 		break;
 	}
 	}
@@ -267,6 +330,66 @@ static int tipc_connect(const struct bench_opts *o, int *fdp)
 	return -1;
 }
 
+/*
+ * sctp, failover: bind both of the client's addresses (one port), connect
+ * to both of the server's; the first is the primary path.
+ */
+static int sctp_connect_multi(const struct bench_opts *o, int fd)
+{
+	struct sockaddr_in a[2] = {
+		{ .sin_family = AF_INET, .sin_addr = o->cli_ip[0] },
+		{ .sin_family = AF_INET, .sin_addr = o->cli_ip[1] },
+	};
+	socklen_t len = sizeof(a[0]);
+
+	if (bind(fd, (struct sockaddr *)&a[0], sizeof(a[0])) ||
+	    getsockname(fd, (struct sockaddr *)&a[0], &len))
+		return -1;
+	a[1].sin_port = a[0].sin_port;
+	if (setsockopt(fd, IPPROTO_SCTP, SCTP_SOCKOPT_BINDX_ADD, &a[1],
+		       sizeof(a[1])))
+		return -1;
+	a[0] = inet_addr_of(o);
+	a[1] = a[0];
+	a[1].sin_addr = o->srv_ip2;
+	/* blocks until the association is up; returns its id */
+	return setsockopt(fd, IPPROTO_SCTP, SCTP_SOCKOPT_CONNECTX, a,
+			  sizeof(a)) < 0 ? -1 : 0;
+}
+
+static int sctp_path_state(const struct bench_opts *o, int fd,
+			   struct in_addr ip)
+{
+	struct sctp_paddrinfo pi;
+	socklen_t len = sizeof(pi);
+	struct sockaddr_in *a = (struct sockaddr_in *)&pi.spinfo_address;
+
+	memset(&pi, 0, sizeof(pi));
+	a->sin_family = AF_INET;
+	a->sin_port = htons(o->port);
+	a->sin_addr = ip;
+	if (getsockopt(fd, IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, &pi, &len))
+		return -1;
+	return pi.spinfo_state;
+}
+
+int bench_paths_ready(const struct bench_opts *o, int fd, double secs)
+{
+	double end = bench_now() + secs;
+
+	if (o->transport != BT_SCTP)
+		return 0;	/* bench-vm waits for myc's paths, tipc's links */
+	while (sctp_path_state(o, fd, o->srv_ip) != SCTP_ACTIVE ||
+	       sctp_path_state(o, fd, o->srv_ip2) != SCTP_ACTIVE) {
+		if (bench_now() > end) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		usleep(10000);
+	}
+	return 0;
+}
+
 int bench_client_socket(const struct bench_opts *o, struct bench_result *r)
 {
 	int fd = new_socket(o), err = 0;
@@ -278,8 +401,13 @@ int bench_client_socket(const struct bench_opts *o, struct bench_result *r)
 		goto fail;
 	}
 	switch (o->transport) {
-	case BT_TCP:
-	case BT_SCTP: {
+	case BT_SCTP:
+		if (o->test == BTEST_FAILOVER) {
+			err = sctp_connect_multi(o, fd);
+			break;
+		}
+		/* fallthrough */
+	case BT_TCP: {
 		struct sockaddr_in a = inet_addr_of(o);
 
 		err = connect(fd, (struct sockaddr *)&a, sizeof(a));
