@@ -9,8 +9,8 @@
  * later probe of the path) came within max(interval, 2 SRTT) of the
  * path (as in BFD, the interval alone decides on a fast path, so jitter in
  * the RTT samples does not slow detection down); a retransmission timeout
- * of data sent on a path from which nothing was heard since counts as a
- * miss too (reliable.c).
+ * of data sent on a path that answered nothing since (no ACK of a frame
+ * sent on it, no probe reply) counts as a miss too (reliable.c).
  *
  *   unknown/up --miss--> suspect --fail_after misses in a row--> down
  *   unknown/suspect --reply--> up
@@ -28,17 +28,21 @@
  * Every state change is an event; a peer is reachable while one of its
  * enabled paths is not down.
  *
- * Timers: one per peer (a timer_list in the kernel's timer wheel), not one
- * per path, firing every probe interval; the first expiry is at a random
- * point of the first interval, and each later one is set from the previous
- * expiry, so peers created together do not probe in lockstep and the load
- * of many peers stays spread over the interval.  The timer holds no peer
- * reference: myc_health_stop() shuts it down before the peer is unhashed
- * for good.
+ * Timers: one per peer, not one per path: a soft hrtimer (it runs in
+ * softirq context, like a timer_list, but at the interval itself rather
+ * than rounded up to jiffies: 10 ms is 3 jiffies, 12 ms, at HZ=250, which
+ * would add a fifth to every detection time), firing every probe
+ * interval.  The first expiry is at a random point of the first interval
+ * and each later one is set from the previous expiry, so peers created
+ * together do not probe in lockstep and the load of many peers stays
+ * spread over the interval.  The timer holds no peer reference: it does
+ * not restart once peer->dead is set, and myc_health_stop() cancels it
+ * before the peer can be freed.
  *
  * Locking: path and peer health fields under peer->lock; the timer walks
  * the paths under RCU; probes are sent after the lock is dropped.
  */
+#include <linux/hrtimer.h>
 #include <linux/random.h>
 #include <linux/skbuff.h>
 
@@ -48,32 +52,43 @@
 #define MYC_PROBE_PER_RTT	8	/* probes a path has out at most */
 #define MYC_PROBE_RTT_MAX_US	(60ULL * USEC_PER_SEC)	/* older: ignored */
 
-static void myc_health_timer(struct timer_list *t);
+static enum hrtimer_restart myc_health_timer(struct hrtimer *t);
 
 void myc_health_init(struct myc_peer *peer)
 {
-	timer_setup(&peer->health_timer, myc_health_timer, 0);
+	hrtimer_init(&peer->health_timer, CLOCK_MONOTONIC,
+		     HRTIMER_MODE_ABS_SOFT);
+	peer->health_timer.function = myc_health_timer;
 }
 
-static unsigned long myc_health_interval(struct myc_peer *peer)
+static ktime_t myc_health_interval(struct myc_peer *peer)
 {
-	return max(msecs_to_jiffies(READ_ONCE(peer->probe_ms)), 1UL);
+	return ms_to_ktime(READ_ONCE(peer->probe_ms));
 }
 
-/* Probe soon: at a random point of the next interval (settings changed). */
+/*
+ * Probe soon: at a random point of the next interval, or keep the timer
+ * if it fires sooner (settings changed).  Under mn->lock, as removal is.
+ */
 void myc_health_start(struct myc_peer *peer)
 {
-	unsigned long iv = myc_health_interval(peer);
+	u64 iv = ktime_to_ns(myc_health_interval(peer));
+	ktime_t when = ktime_add_ns(ktime_get(),
+				    (u64)get_random_u32_below(iv / 1000 + 1) *
+				    1000);
 
 	if (READ_ONCE(peer->dead))
 		return;
-	timer_reduce(&peer->health_timer,
-		     jiffies + 1 + get_random_u32_below(iv));
+	if (!hrtimer_is_queued(&peer->health_timer) ||
+	    ktime_before(when, hrtimer_get_expires(&peer->health_timer)))
+		hrtimer_start(&peer->health_timer, when,
+			      HRTIMER_MODE_ABS_SOFT);
 }
 
+/* peer->dead is set: the timer does not restart itself any more. */
 void myc_health_stop(struct myc_peer *peer)
 {
-	timer_shutdown_sync(&peer->health_timer);
+	hrtimer_cancel(&peer->health_timer);
 }
 
 /* The probe interval changed: probe every path at the next tick. */
@@ -272,14 +287,13 @@ static struct sk_buff *myc_probe_skb(struct myc_peer *peer, u8 type,
 	return myc_ctl_skb(peer, type, payload, sizeof(payload));
 }
 
-static void myc_health_timer(struct timer_list *t)
+static enum hrtimer_restart myc_health_timer(struct hrtimer *t)
 {
-	struct myc_peer *peer = from_timer(peer, t, health_timer);
+	struct myc_peer *peer = container_of(t, struct myc_peer, health_timer);
 	struct myc_probe probes[MYC_MAX_PATHS];
 	struct myc_path *paths[MYC_MAX_PATHS];
 	struct sk_buff_head q;
 	struct myc_path *path;
-	unsigned long next;
 	int n = 0, i;
 	u64 now;
 
@@ -289,7 +303,7 @@ static void myc_health_timer(struct timer_list *t)
 	if (peer->dead) {
 		spin_unlock_bh(&peer->lock);
 		rcu_read_unlock();
-		return;
+		return HRTIMER_NORESTART;
 	}
 	now = myc_now_us();
 	list_for_each_entry_rcu(path, &peer->paths, list) {
@@ -320,12 +334,14 @@ static void myc_health_timer(struct timer_list *t)
 	rcu_read_unlock();
 	myc_sched_push(peer);
 
-	/* from the previous expiry, so the phase does not drift */
-	next = t->expires + myc_health_interval(peer);
-	if (time_before_eq(next, jiffies))
-		next = jiffies + myc_health_interval(peer);
-	if (!READ_ONCE(peer->dead))
-		mod_timer(&peer->health_timer, next);
+	/*
+	 * From the previous expiry, so the phase does not drift; intervals
+	 * missed (a stalled CPU) are skipped, not fired in a burst.
+	 */
+	if (READ_ONCE(peer->dead))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(t, myc_health_interval(peer));
+	return HRTIMER_RESTART;
 }
 
 /*
@@ -375,7 +391,7 @@ void myc_health_rx_reply(struct myc_peer *peer, const u8 *payload,
 		myc_loss_record(path, false);
 	}
 	path->missed = 0;
-	path->last_heard_us = now;
+	path->last_good_us = now;
 	if (path->good < U8_MAX)
 		path->good++;
 	if (path->state != MYC_PATH_DOWN || path->good >= peer->recover_after)

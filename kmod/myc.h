@@ -23,6 +23,7 @@
 #include <linux/mutex.h>
 #include <linux/atomic.h>
 #include <linux/hashtable.h>
+#include <linux/hrtimer.h>
 #include <linux/errqueue.h>
 #include <linux/in6.h>
 #include <linux/ktime.h>
@@ -158,7 +159,7 @@ struct myc_path {
 	struct myc_rtt rtt;		/* from probes and data ACKs */
 	u32 in_flight;			/* reliable.c: bytes sent on it */
 	u64 largest_acked;		/* reliable.c: of frames sent on it */
-	u64 last_heard_us;		/* rx.c: a frame came in on it */
+	u64 last_good_us;		/* answered: a probe reply or an ACK */
 
 	/* health.c, under peer->lock */
 	u8 missed;			/* misses in a row */
@@ -192,7 +193,7 @@ struct myc_peer {
 	u8 recover_after;		/* answers that bring a down path back */
 
 	/* health.c, failover.c: under peer->lock */
-	struct timer_list health_timer;
+	struct hrtimer health_timer;	/* soft: runs in softirq context */
 	u8 state;			/* enum myc_peer_state, as last told */
 	struct myc_path *last_path;	/* data went on it last (RCU) */
 	u32 active_path;		/* its id, for netlink */
@@ -218,7 +219,7 @@ struct myc_peer {
 	u64 min_deadline_us;		/* earliest in sent, or U64_MAX */
 	struct myc_rtt rtt;
 	struct myc_cc cc;
-	struct timer_list rto_timer;
+	struct hrtimer rto_timer;	/* soft: runs in softirq context */
 	struct timer_list ack_timer;	/* delayed ACK */
 	u16 ack_pending;		/* frames received, not acked yet */
 	u64 ack_first_us;		/* when the first of them came */
@@ -417,7 +418,7 @@ void myc_reasm_drop(struct myc_peer *peer, u8 guarantee, u64 msn);
 void myc_rel_init(struct myc_peer *peer);
 void myc_rel_stop(struct myc_peer *peer);
 void myc_rel_destroy(struct myc_peer *peer);
-void myc_rel_rto(struct timer_list *t);
+enum hrtimer_restart myc_rel_rto(struct hrtimer *t);
 /* (Re)arm the retransmission timer for what is in flight (peer->lock). */
 void myc_rel_arm(struct myc_peer *peer);
 /*

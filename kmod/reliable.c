@@ -33,9 +33,11 @@
  * reliable frame holds a reference on the socket that sent it.
  *
  * Locking: peer->lock (_bh) protects all of it; frames are built under the
- * lock and sent after it is dropped.  The RTO timer holds no peer
- * reference: myc_peer_remove() stops it (timer_shutdown_sync) before the
- * peer can be freed.
+ * lock and sent after it is dropped.  The RTO timer is a soft hrtimer
+ * (softirq context, but not rounded to jiffies: a 10 ms RTO is 10 ms,
+ * which is what a failover on a busy path waits for); it holds no peer
+ * reference: it is not armed again once peer->dead is set, and
+ * myc_rel_stop() cancels it before the peer can be freed.
  */
 #include <linux/ktime.h>
 #include <linux/list_sort.h>
@@ -49,6 +51,7 @@
 #define MYC_REJECTS_MAX		64	/* messages waiting to be returned */
 #define MYC_ACK_EVERY		2	/* ack-eliciting frames per ACK */
 #define MYC_ACK_DELAY		1	/* jiffies a lone frame waits */
+#define MYC_RTO_SLACK_NS	(200 * NSEC_PER_USEC)	/* timer coalescing */
 
 struct myc_sent {
 	struct list_head list;
@@ -107,7 +110,8 @@ void myc_rel_init(struct myc_peer *peer)
 	skb_queue_head_init(&peer->rejects);
 	myc_sched_init(peer);
 	peer->min_deadline_us = U64_MAX;
-	timer_setup(&peer->rto_timer, myc_rel_rto, 0);
+	hrtimer_init(&peer->rto_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	peer->rto_timer.function = myc_rel_rto;
 	timer_setup(&peer->ack_timer, myc_rel_ack_timer, 0);
 }
 
@@ -120,7 +124,7 @@ void myc_rel_stop(struct myc_peer *peer)
 	struct myc_sent *s;
 	LIST_HEAD(failed);
 
-	timer_shutdown_sync(&peer->rto_timer);
+	hrtimer_cancel(&peer->rto_timer);	/* peer->dead: not re-armed */
 	timer_shutdown_sync(&peer->ack_timer);
 	spin_lock_bh(&peer->lock);
 	list_for_each_entry(s, &peer->sent, list)
@@ -162,7 +166,8 @@ void myc_rel_arm(struct myc_peer *peer)
 	if (peer->dead)
 		return;
 	if (list_empty(&peer->sent)) {
-		del_timer(&peer->rto_timer);
+		/* from the callback itself it just does not restart */
+		hrtimer_try_to_cancel(&peer->rto_timer);
 		return;
 	}
 	s = list_first_entry(&peer->sent, struct myc_sent, list);
@@ -173,8 +178,9 @@ void myc_rel_arm(struct myc_peer *peer)
 					USEC_PER_MSEC;
 	when = min(when, peer->min_deadline_us);
 	now = myc_now_us();
-	mod_timer(&peer->rto_timer, jiffies + (when > now ?
-		  usecs_to_jiffies(when - now) : 0) + 1);
+	hrtimer_start_range_ns(&peer->rto_timer,
+			       ns_to_ktime(max(when, now) * NSEC_PER_USEC),
+			       MYC_RTO_SLACK_NS, HRTIMER_MODE_ABS_SOFT);
 }
 
 /* When a message sent now with this MYC_SO_TIMEOUT is given up (0: never). */
@@ -254,7 +260,7 @@ struct sk_buff *myc_rel_record(struct myc_peer *peer, struct myc_sent *s,
 	peer->in_flight += s->bytes;
 	if (m->deadline_us && m->deadline_us < peer->min_deadline_us)
 		peer->min_deadline_us = m->deadline_us;
-	if (!timer_pending(&peer->rto_timer))
+	if (!hrtimer_is_queued(&peer->rto_timer))
 		myc_rel_arm(peer);
 	return out;
 }
@@ -440,9 +446,9 @@ void myc_rel_path_gone(struct myc_peer *peer, struct myc_path *path,
 	}
 }
 
-void myc_rel_rto(struct timer_list *t)
+enum hrtimer_restart myc_rel_rto(struct hrtimer *t)
 {
-	struct myc_peer *peer = from_timer(peer, t, rto_timer);
+	struct myc_peer *peer = container_of(t, struct myc_peer, rto_timer);
 	u64 now = myc_now_us(), min_deadline = U64_MAX;
 	struct myc_sent *s, *tmp;
 	struct sk_buff_head q;
@@ -474,8 +480,11 @@ void myc_rel_rto(struct timer_list *t)
 
 			myc_rtt_backoff(&peer->rtt);
 			myc_cc_on_rto(&peer->cc);
-			/* nothing heard on its path since: a miss */
-			if (path && path->last_heard_us < s->sent_us)
+			/*
+			 * Nothing on its path answered since it was sent (no
+			 * ACK of a frame sent on it, no probe reply): a miss.
+			 */
+			if (path && path->last_good_us < s->sent_us)
 				myc_health_miss(peer, path, MYC_EVR_RTO, &q);
 			/* the failover may have moved or held it already */
 			if (s->path == path &&
@@ -492,6 +501,7 @@ unlock:
 	if (!list_empty(&failed))
 		myc_rel_fail_list(peer, &failed, ETIMEDOUT);
 	myc_sched_push(peer);
+	return HRTIMER_NORESTART;	/* myc_rel_arm() started it again */
 }
 
 static int myc_sent_cmp(void *priv, const struct list_head *a,
@@ -714,8 +724,11 @@ void myc_rel_on_ack(struct myc_peer *peer, const u8 *payload, size_t len)
 			largest_sent_us = s->sent_us;
 			largest_path = s->path;
 		}
-		if (s->path && s->pn > s->path->largest_acked)
-			s->path->largest_acked = s->pn;
+		if (s->path) {
+			if (s->pn > s->path->largest_acked)
+				s->path->largest_acked = s->pn;
+			s->path->last_good_us = now;
+		}
 		myc_sent_unpath(s);
 		peer->in_flight -= s->bytes;
 		myc_cc_on_ack(&peer->cc, s->pn, s->bytes);

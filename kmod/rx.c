@@ -235,7 +235,6 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 	if (path) {
 		myc_stat_inc(&path->stats, MYC_STAT_RX_FRAMES);
 		myc_stat_add(&path->stats, MYC_STAT_RX_BYTES, skb->len);
-		WRITE_ONCE(path->last_heard_us, myc_now_us());
 	}
 
 	myc_rel_rx_poll(mn, peer);

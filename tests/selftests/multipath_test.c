@@ -322,6 +322,58 @@ TEST_F(mp, latency_follows_delay)
 	EXPECT_EQ(30, p1) TH_LOG("path 1: %lld, path 2: %lld", p1, p2);
 }
 
+/* Send n best-effort messages of class cls one at a time. */
+static void ping_pong_class(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(mp) *self, int cls, int n,
+			    long long *p1, long long *p2)
+{
+	ASSERT_EQ(0, myc_setopt(self->a, MYC_SO_CLASS, cls));
+	ping_pong(_metadata, self, n, p1, p2);
+}
+
+/*
+ * Operation: by class.  The default map sends service round-robin and
+ * consensus by latency (path 1, path 2 is 2 ms slower); a map set with
+ * `opmap` changes it.
+ */
+TEST_F(mp, operation_by_class)
+{
+	long long p1, p2;
+
+	ASSERT_EQ(0, run("myc -n mA peer set b strategy operation"));
+	ping_pong_class(_metadata, self, MYC_CLASS_SERVICE, 20, &p1, &p2);
+	EXPECT_EQ(10, p1) TH_LOG("service: path 1 %lld, path 2 %lld", p1, p2);
+	EXPECT_EQ(10, p2) TH_LOG("service: path 1 %lld, path 2 %lld", p1, p2);
+	ping_pong_class(_metadata, self, MYC_CLASS_CONSENSUS, 20, &p1, &p2);
+	EXPECT_EQ(20, p1) TH_LOG("consensus: path 1 %lld, path 2 %lld", p1, p2);
+	ASSERT_EQ(0, run("myc -n mA peer set b opmap consensus round-robin"));
+	ping_pong_class(_metadata, self, MYC_CLASS_CONSENSUS, 20, &p1, &p2);
+	EXPECT_EQ(10, p1) TH_LOG("consensus: path 1 %lld, path 2 %lld", p1, p2);
+	EXPECT_EQ(10, p2) TH_LOG("consensus: path 1 %lld, path 2 %lld", p1, p2);
+}
+
+/* IPv4 and IPv6 paths to one peer: the IPv4 ones fail, IPv6 carries on. */
+TEST_F(mp, mixed_families)
+{
+	long long p1, p2, f3;
+	char key[16];
+
+	ASSERT_EQ(0, run("ip -n mA addr add fd02::1/64 dev vA2 nodad && "
+			 "ip -n mB addr add fd02::2/64 dev vB2 nodad && "
+			 "myc -n mA path add b fd02::1 fd02::2 && "
+			 "myc -n mB path add a fd02::2 fd02::1"));
+	ASSERT_TRUE(wait_state(3, "up", 3000));
+	snprintf(key, sizeof(key), "2.remote");
+	EXPECT_EQ(0, strcmp("fd02::2", myc_json_str("mA", "path show b", key,
+						    (char[64]){ 0 }, 64)));
+	f3 = path_stat(3, "tx-frames");
+	ASSERT_EQ(0, run("myc -n mA path set b 1 disabled && "
+			 "myc -n mA path set b 2 disabled"));
+	ping_pong(_metadata, self, 10, &p1, &p2);
+	EXPECT_EQ(0, p1 + p2);
+	EXPECT_EQ(f3 + 10, path_stat(3, "tx-frames"));
+}
+
 /* Load: a burst of reliable traffic goes over both paths. */
 TEST_F(mp, load_spreads)
 {
