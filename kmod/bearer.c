@@ -131,13 +131,34 @@ bool myc_bearer_is_open(struct myc_net *mn)
 	return rcu_access_pointer(mn->sock4) || rcu_access_pointer(mn->sock6);
 }
 
-static int myc_xmit4(struct myc_net *mn, struct myc_path *path,
+/* Where a frame goes: a path's addresses, or a reply's. */
+struct myc_flow {
+	sa_family_t family;
+	const union myc_ipaddr *local, *remote;
+	__be16 port;
+	int ifindex;
+	struct dst_cache *cache;	/* NULL: route every time */
+};
+
+static void myc_flow_of(struct myc_flow *f, struct myc_path *path)
+{
+	*f = (struct myc_flow){
+		.family = path->family,
+		.local = &path->local,
+		.remote = &path->remote,
+		.port = path->remote_port,
+		.ifindex = path->ifindex,
+		.cache = &path->dst_cache,
+	};
+}
+
+static int myc_xmit4(struct myc_net *mn, const struct myc_flow *f,
 		     struct sk_buff *skb)
 {
 	struct flowi4 fl = {
-		.saddr = path->local.v4.s_addr,
-		.daddr = path->remote.v4.s_addr,
-		.fl4_dport = path->remote_port,
+		.saddr = f->local->v4.s_addr,
+		.daddr = f->remote->v4.s_addr,
+		.fl4_dport = f->port,
 		.flowi4_proto = IPPROTO_UDP,
 	};
 	struct rtable *rt;
@@ -149,12 +170,13 @@ static int myc_xmit4(struct myc_net *mn, struct myc_path *path,
 	fl.fl4_sport = inet_sk(sk)->inet_sport;
 
 	/* the route is cached per path, as the UDP tunnels do */
-	rt = dst_cache_get_ip4(&path->dst_cache, &fl.saddr);
+	rt = f->cache ? dst_cache_get_ip4(f->cache, &fl.saddr) : NULL;
 	if (!rt) {
 		rt = ip_route_output_flow(mn->net, &fl, sk);
 		if (IS_ERR(rt))
 			return PTR_ERR(rt);
-		dst_cache_set_ip4(&path->dst_cache, &rt->dst, fl.saddr);
+		if (f->cache)
+			dst_cache_set_ip4(f->cache, &rt->dst, fl.saddr);
 	}
 
 	skb->ignore_df = 1;
@@ -164,15 +186,15 @@ static int myc_xmit4(struct myc_net *mn, struct myc_path *path,
 	return 0;
 }
 
-static int myc_xmit6(struct myc_net *mn, struct myc_path *path,
+static int myc_xmit6(struct myc_net *mn, const struct myc_flow *f,
 		     struct sk_buff *skb)
 {
 #if IS_ENABLED(CONFIG_IPV6)
 	struct flowi6 fl = {
-		.saddr = path->local.v6,
-		.daddr = path->remote.v6,
-		.fl6_dport = path->remote_port,
-		.flowi6_oif = path->ifindex,
+		.saddr = f->local->v6,
+		.daddr = f->remote->v6,
+		.fl6_dport = f->port,
+		.flowi6_oif = f->ifindex,
 		.flowi6_proto = IPPROTO_UDP,
 	};
 	struct dst_entry *dst;
@@ -183,12 +205,13 @@ static int myc_xmit6(struct myc_net *mn, struct myc_path *path,
 		return -ENETDOWN;
 	fl.fl6_sport = inet_sk(sk)->inet_sport;
 
-	dst = dst_cache_get_ip6(&path->dst_cache, &fl.saddr);
+	dst = f->cache ? dst_cache_get_ip6(f->cache, &fl.saddr) : NULL;
 	if (!dst) {
 		dst = ipv6_stub->ipv6_dst_lookup_flow(mn->net, sk, &fl, NULL);
 		if (IS_ERR(dst))
 			return PTR_ERR(dst);
-		dst_cache_set_ip6(&path->dst_cache, dst, &fl.saddr);
+		if (f->cache)
+			dst_cache_set_ip6(f->cache, dst, &fl.saddr);
 	}
 
 	skb->ignore_df = 1;
@@ -201,21 +224,31 @@ static int myc_xmit6(struct myc_net *mn, struct myc_path *path,
 #endif
 }
 
-static int __myc_bearer_xmit(struct myc_net *mn, struct myc_path *path,
-			     struct sk_buff *skb)
+static int myc_xmit_flow(struct myc_net *mn, const struct myc_flow *f,
+			 struct sk_buff *skb)
 {
 	int err;
 
 	skb_mark_not_on_list(skb);
 	rcu_read_lock_bh();
-	if (path->family == AF_INET)
-		err = myc_xmit4(mn, path, skb);
-	else
-		err = myc_xmit6(mn, path, skb);
+	err = f->family == AF_INET ? myc_xmit4(mn, f, skb) :
+				     myc_xmit6(mn, f, skb);
 	rcu_read_unlock_bh();
+	if (err)
+		kfree_skb(skb);
+	return err;
+}
+
+static int __myc_bearer_xmit(struct myc_net *mn, struct myc_path *path,
+			     struct sk_buff *skb)
+{
+	struct myc_flow f;
+	int err;
+
+	myc_flow_of(&f, path);
+	err = myc_xmit_flow(mn, &f, skb);
 
 	if (unlikely(err)) {
-		kfree_skb(skb);
 		myc_stat_inc(&path->stats, MYC_STAT_TX_ERRORS);
 		myc_stat_inc(&path->peer->stats, MYC_STAT_TX_ERRORS);
 	}
@@ -257,33 +290,26 @@ int myc_bearer_xmit_probe(struct myc_net *mn, struct myc_path *path,
 int myc_bearer_reply(struct myc_net *mn, const struct sk_buff *in,
 		     struct sk_buff *skb)
 {
-	struct myc_path tmp = {
-		.peer = NULL,
-		.remote_port = udp_hdr(in)->source,
+	union myc_ipaddr local, remote;
+	struct myc_flow f = {
+		.local = &local,
+		.remote = &remote,
+		.port = udp_hdr(in)->source,
 	};
-	int err = -EAFNOSUPPORT;
 
 	if (in->protocol == htons(ETH_P_IP)) {
-		tmp.family = AF_INET;
-		tmp.local.v4.s_addr = ip_hdr(in)->daddr;
-		tmp.remote.v4.s_addr = ip_hdr(in)->saddr;
+		f.family = AF_INET;
+		local.v4.s_addr = ip_hdr(in)->daddr;
+		remote.v4.s_addr = ip_hdr(in)->saddr;
 	} else if (in->protocol == htons(ETH_P_IPV6)) {
-		tmp.family = AF_INET6;
-		tmp.local.v6 = ipv6_hdr(in)->daddr;
-		tmp.remote.v6 = ipv6_hdr(in)->saddr;
-		if (ipv6_addr_type(&tmp.remote.v6) & IPV6_ADDR_LINKLOCAL)
-			tmp.ifindex = inet6_iif(in);
+		f.family = AF_INET6;
+		local.v6 = ipv6_hdr(in)->daddr;
+		remote.v6 = ipv6_hdr(in)->saddr;
+		if (ipv6_addr_type(&remote.v6) & IPV6_ADDR_LINKLOCAL)
+			f.ifindex = inet6_iif(in);
 	} else {
 		kfree_skb(skb);
-		return err;
+		return -EAFNOSUPPORT;
 	}
-	/* tmp.dst_cache is all zero: no cache (dst_cache.c allows it) */
-	skb_mark_not_on_list(skb);
-	rcu_read_lock_bh();
-	err = tmp.family == AF_INET ? myc_xmit4(mn, &tmp, skb) :
-				      myc_xmit6(mn, &tmp, skb);
-	rcu_read_unlock_bh();
-	if (err)
-		kfree_skb(skb);
-	return err;
+	return myc_xmit_flow(mn, &f, skb);
 }

@@ -41,6 +41,7 @@
 #include "myc.h"
 
 #define MYC_VE_MISSED_MAX	3	/* checks without an answer: down */
+#define MYC_VE_RETRIES		3	/* times a message goes elsewhere */
 
 static void myc_ve_timer(struct timer_list *t);
 
@@ -112,19 +113,27 @@ int myc_ve_create(struct myc_net *mn, const struct myc_ve_cfg *cfg,
 	ve->next_be_id = 1;
 	spin_lock_init(&ve->lock);
 	timer_setup(&ve->timer, myc_ve_timer, 0);
-	myc_ve_apply(ve, cfg);
+	if (myc_ve_apply(ve, cfg)) {
+		timer_shutdown_sync(&ve->timer);
+		kfree(ve);
+		return -ENOMEM;
+	}
 	hash_add_rcu(mn->ves, &ve->hnode, ve->id);
 	mn->nr_ves++;
 	return 0;
 }
 
 /* Settings and (when given) the backend list of cfg.  Under mn->lock. */
-void myc_ve_apply(struct myc_ve *ve, const struct myc_ve_cfg *cfg)
+int myc_ve_apply(struct myc_ve *ve, const struct myc_ve_cfg *cfg)
 {
-	struct myc_backend *old, *be;
+	struct myc_backend *old = NULL, *be;
 	int i, j;
 
-	old = kmemdup(ve->be, sizeof(ve->be), GFP_KERNEL);
+	if (cfg->has_backends) {
+		old = kmalloc(sizeof(ve->be), GFP_KERNEL);
+		if (!old)
+			return -ENOMEM;
+	}
 	spin_lock_bh(&ve->lock);
 	if (cfg->has_lb)
 		ve->lb = cfg->lb;
@@ -134,8 +143,10 @@ void myc_ve_apply(struct myc_ve *ve, const struct myc_ve_cfg *cfg)
 		ve->failover = cfg->failover;
 	if (cfg->retry_ms)
 		ve->retry_ms = cfg->retry_ms;
-	if (cfg->has_backends && old) {
+	if (cfg->has_backends) {
 		int nr = ve->nr;
+
+		memcpy(old, ve->be, sizeof(ve->be));
 
 		for (i = 0; i < cfg->nr; i++) {
 			const struct myc_backend_cfg *c = &cfg->be[i];
@@ -167,6 +178,7 @@ void myc_ve_apply(struct myc_ve *ve, const struct myc_ve_cfg *cfg)
 	/* check soon: at a random point of the first interval */
 	timer_reduce(&ve->timer, jiffies + 1 +
 		     get_random_u32_below(msecs_to_jiffies(ve->health_ms) + 1));
+	return 0;
 }
 
 static void myc_ve_free_rcu(struct rcu_head *rcu)
@@ -206,6 +218,9 @@ static u32 myc_ve_srtt(struct myc_net *mn, u64 node)
 	if (!peer)
 		return myc_is_local_node(mn, node) ? 1 : 0;
 	list_for_each_entry_rcu(path, &peer->paths, list) {
+		if (!READ_ONCE(path->enabled) ||
+		    READ_ONCE(path->state) == MYC_PATH_DOWN)
+			continue;
 		v = READ_ONCE(path->rtt.srtt_us);
 		if (v && (!best || v < best))
 			best = v;
@@ -317,6 +332,13 @@ static void myc_ve_failed(struct myc_net *mn, u32 id, u32 be_id, int err)
 	myc_ve_with_be(mn, id, be_id, myc_be_failed, err);
 }
 
+/* Does a send error say the backend is unusable (rather than the sender)? */
+static bool myc_ve_backend_err(int err)
+{
+	return err == -ECONNREFUSED || err == -EHOSTUNREACH ||
+	       err == -ENETUNREACH;
+}
+
 /*
  * sendto() an endpoint: pick a backend per message; a backend that
  * refuses at once (a local one with nothing bound, a peer without a path)
@@ -326,6 +348,7 @@ int myc_ve_send(struct sock *sk, u32 port, const struct sockaddr_myc *ve_addr,
 		const struct myc_msg_meta *meta, struct msghdr *msg, size_t len)
 {
 	struct myc_net *mn = myc_sk(sk)->mn;
+	struct iov_iter iter = msg->msg_iter;
 	struct myc_msg_meta m = *meta;
 	struct sockaddr_myc dst;
 	u32 be_id = 0;
@@ -338,11 +361,10 @@ int myc_ve_send(struct sock *sk, u32 port, const struct sockaddr_myc *ve_addr,
 			return err;
 		m.ve_id = ve_addr->smyc_id;
 		m.ve_be = be_id;
+		WRITE_ONCE(myc_sk(sk)->ve_used, m.ve_id);
+		msg->msg_iter = iter;	/* a failed attempt may have used it */
 		err = myc_send(sk, port, &dst, &m, msg, len);
-		if (err >= 0)
-			return err;
-		if (err != -ECONNREFUSED && err != -EHOSTUNREACH &&
-		    err != -ENETUNREACH)
+		if (err >= 0 || !myc_ve_backend_err(err))
 			return err;
 		myc_ve_failed(mn, ve_addr->smyc_id, be_id, err);
 	}
@@ -377,8 +399,10 @@ static void myc_ve_retry_work(struct work_struct *work)
 	iov.iov_base = r->skb->data;
 	iov.iov_len = r->skb->len;
 	err = -EHOSTUNREACH;
+	/* release() clears the error sink under the socket lock */
+	lock_sock(r->sk);
 	for (tries = 0; tries < MYC_MAX_BACKENDS; tries++) {
-		if (sock_flag(r->sk, SOCK_DEAD)) {
+		if (sock_flag(r->sk, SOCK_DEAD) || !ms->errsink) {
 			err = 0;	/* its sender is gone: drop it */
 			break;
 		}
@@ -388,17 +412,18 @@ static void myc_ve_retry_work(struct work_struct *work)
 			break;
 		r->meta.ve_be = be_id;
 		iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &iov, 1, r->skb->len);
-		err = myc_send(r->sk, READ_ONCE(ms->port), &dst, &r->meta,
-			       &msg, r->skb->len);
-		if (err >= 0)
+		err = myc_send(r->sk, ms->port, &dst, &r->meta, &msg,
+			       r->skb->len);
+		if (err >= 0 || !myc_ve_backend_err(err))
 			break;
 		myc_ve_failed(ms->mn, r->meta.ve_id, be_id, err);
 	}
-	if (err < 0) {
+	if (err < 0 && !sock_flag(r->sk, SOCK_DEAD)) {
 		/* nowhere to go: back to the sender, with the endpoint */
 		cb = MYC_ERR_CB(r->skb);
 		memset(cb, 0, sizeof(*cb));
-		cb->ee.ee_errno = -err == ENXIO ? ENXIO : EHOSTUNREACH;
+		cb->ee.ee_errno = myc_ve_backend_err(err) ? EHOSTUNREACH :
+				  -err;
 		cb->ee.ee_origin = MYC_EE_ORIGIN_LOCAL;
 		cb->ee.ee_data = r->skb->len;
 		cb->dst = ve_addr;
@@ -406,6 +431,7 @@ static void myc_ve_retry_work(struct work_struct *work)
 	} else {
 		kfree_skb(r->skb);
 	}
+	release_sock(r->sk);
 	sock_put(r->sk);
 	kfree(r);
 }
@@ -417,13 +443,16 @@ static void myc_ve_retry_work(struct work_struct *work)
  * must return it to the sender (not whole, no memory).  Any context.
  */
 bool myc_ve_retry(struct myc_net *mn, struct sock *sk,
-		  const struct myc_chunk *c, u32 ve_id, u32 be_id, int err)
+		  const struct myc_chunk *c, u32 ve_id, u32 be_id, u8 tries,
+		  int err)
 {
 	struct myc_ve_retry *r;
 
 	if (c->offset || c->len != c->total || c->kind != MYC_CK_MSG)
 		return false;
 	myc_ve_failed(mn, ve_id, be_id, -err);
+	if (tries >= MYC_VE_RETRIES)
+		return false;	/* it has had its chances: back to the sender */
 	r = kzalloc(sizeof(*r), GFP_ATOMIC);
 	if (!r)
 		return false;
@@ -445,6 +474,7 @@ bool myc_ve_retry(struct myc_net *mn, struct sock *sk,
 	r->meta.aux = 0;
 	r->meta.ve_id = ve_id;
 	r->meta.ve_be = be_id;
+	r->meta.ve_tries = tries + 1;
 	INIT_WORK(&r->work, myc_ve_retry_work);
 	queue_work(myc_wq, &r->work);
 	return true;
@@ -564,9 +594,11 @@ void myc_ve_rx_status(struct myc_net *mn, struct myc_peer *peer,
 	for (i = 0; i < ve->nr; i++) {
 		struct myc_backend *be = &ve->be[i];
 
+		/* any check since the last answer: a late one counts too */
 		if (be->node != peer->id || be->sid != v->id ||
 		    be->service != service ||
-		    (u32)be->check_seq != (u32)v->seq)
+		    (u32)(be->check_seq - (u32)v->seq) >=
+		    (u32)(be->check_seq - be->answered))
 			continue;
 		be->answered = be->check_seq;
 		be->missed = 0;
@@ -577,22 +609,29 @@ void myc_ve_rx_status(struct myc_net *mn, struct myc_peer *peer,
 }
 
 /*
- * A REJECT of a message sent through an endpoint (MYC_CF_ENDPOINT): nothing
- * is bound at that backend.  It goes down, and the message (when whole) to
- * another backend of the first endpoint that has this one.  BH, RCU, under
- * peer->lock.  True if the message will be sent again.
+ * A REJECT of a message sent through an endpoint (MYC_CF_ENDPOINT):
+ * nothing is bound at that backend.  The REJECT names the backend (node,
+ * service or port) and the sending port, not the endpoint: it counts only
+ * if that socket sends through an endpoint (the last one it used) that has
+ * this backend.  The backend goes down, and the message (when whole) to
+ * another backend, once.  BH, RCU, under peer->lock.  True if the message
+ * will be sent again.
  */
 bool myc_ve_rx_reject(struct myc_net *mn, struct myc_peer *peer,
 		      const struct myc_chunk *c)
 {
 	bool service = c->flags & MYC_CF_SERVICE, done = false;
 	struct myc_chunk msg = *c;
-	struct myc_ve *ve;
 	struct myc_sock *ms;
-	u32 ve_id = 0, be_id = 0;
-	int bkt, i;
+	struct myc_ve *ve;
+	u32 be_id = 0;
+	int i;
 
-	hash_for_each_rcu(mn->ves, bkt, ve, hnode) {
+	ms = myc_sock_get(mn, c->dst_id, false, SOCK_DGRAM);
+	if (!ms)
+		return false;
+	ve = myc_ve_lookup(mn, READ_ONCE(ms->ve_used));
+	if (ve) {
 		spin_lock(&ve->lock);
 		for (i = 0; i < ve->nr; i++) {
 			struct myc_backend *be = &ve->be[i];
@@ -602,37 +641,29 @@ bool myc_ve_rx_reject(struct myc_net *mn, struct myc_peer *peer,
 				continue;
 			myc_be_set_state(ve, be, MYC_BACKEND_DOWN,
 					 MYC_EVR_SERVICE);
-			if (!ve_id) {
-				ve_id = ve->id;
-				be_id = be->id;
-			}
+			be_id = be->id;
 		}
 		spin_unlock(&ve->lock);
 	}
-	if (!ve_id || c->len != c->total)
-		return false;
-	ms = myc_sock_get(mn, c->dst_id, false, SOCK_DGRAM);
-	if (!ms)
-		return false;
-	msg.kind = MYC_CK_MSG;
-	msg.guarantee = READ_ONCE(ms->meta.guarantee);	/* REJECTs are high */
-	done = myc_ve_retry(mn, &ms->sk, &msg, ve_id, be_id, ECONNREFUSED);
+	if (be_id && c->len == c->total) {
+		msg.kind = MYC_CK_MSG;
+		/* REJECTs travel as high: the sender's guarantee it is */
+		msg.guarantee = READ_ONCE(ms->meta.guarantee);
+		done = myc_ve_retry(mn, &ms->sk, &msg, ve->id, be_id,
+				    MYC_VE_RETRIES - 1, ECONNREFUSED);
+	}
 	sock_put(&ms->sk);
 	return done;
 }
 
-/* Fill a backend's attributes for netlink (under RCU). */
+/* An endpoint's attributes and backends for netlink (under RCU). */
 int myc_ve_fill(struct sk_buff *skb, struct myc_ve *ve)
 {
-	struct myc_backend be[MYC_MAX_BACKENDS];
+	struct myc_backend *be = ve->be;
 	struct nlattr *nest;
-	int i, nr;
+	int i, err = -EMSGSIZE;
 
 	spin_lock_bh(&ve->lock);
-	nr = ve->nr;
-	memcpy(be, ve->be, nr * sizeof(be[0]));
-	spin_unlock_bh(&ve->lock);
-
 	if (nla_put_u32(skb, MYC_A_ENDPOINT_ID, ve->id) ||
 	    nla_put_u8(skb, MYC_A_ENDPOINT_LB, READ_ONCE(ve->lb)) ||
 	    nla_put_u32(skb, MYC_A_ENDPOINT_HEALTH_INTERVAL,
@@ -640,8 +671,8 @@ int myc_ve_fill(struct sk_buff *skb, struct myc_ve *ve)
 	    nla_put_u8(skb, MYC_A_ENDPOINT_FAILOVER, READ_ONCE(ve->failover)) ||
 	    nla_put_u32(skb, MYC_A_ENDPOINT_RETRY_TIMEOUT,
 			READ_ONCE(ve->retry_ms)))
-		return -EMSGSIZE;
-	for (i = 0; i < nr; i++) {
+		goto out;
+	for (i = 0; i < ve->nr; i++) {
 		nest = nla_nest_start(skb, MYC_A_ENDPOINT_BACKEND);
 		if (!nest ||
 		    nla_put_u32(skb, MYC_A_BACKEND_ID, be[i].id) ||
@@ -659,8 +690,11 @@ int myc_ve_fill(struct sk_buff *skb, struct myc_ve *ve)
 				      MYC_A_BACKEND_PAD) ||
 		    nla_put_u32(skb, MYC_A_BACKEND_CONNECTIONS,
 				atomic_read(&be[i].conns)))
-			return -EMSGSIZE;
+			goto out;
 		nla_nest_end(skb, nest);
 	}
-	return 0;
+	err = 0;
+out:
+	spin_unlock_bh(&ve->lock);
+	return err;
 }

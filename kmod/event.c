@@ -63,7 +63,8 @@ void myc_event(struct myc_net *mn, const struct myc_event *ev)
 	struct sk_buff *skb = NULL;
 	u64 seq;
 
-	if (genl_has_listeners(&myc_genl_family, mn->net, MYC_MCGRP_EVENTS_ID))
+	if (!READ_ONCE(myc_genl_gone) &&
+	    genl_has_listeners(&myc_genl_family, mn->net, MYC_MCGRP_EVENTS_ID))
 		skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
 
 	spin_lock_bh(&mn->event_lock);

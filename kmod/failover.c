@@ -20,13 +20,16 @@
  * Nothing is lost or duplicated: a resent frame carries the same message
  * numbers, and the receiver delivers each message once (seqwin.c).
  *
- * A failover event tells which path traffic left for which, under which
- * policy and why; a wait-retry failover is told when the hold ends without
- * the path back.  The hold is per peer (peer->hold_us: when a used path
- * failed, peer->hold_path: which one, until it is back or the peer's own
- * retry timeout ended); each held chunk or record compares its own retry
- * timeout with it and extends peer->hold_end_us, after which the health
- * tick ends the hold.
+ * A failover event tells which path traffic left for which, under the
+ * peer's policy and why (moves under a socket's own policy are not told
+ * apart); a wait-retry failover is told when the peer's retry timeout ends
+ * without the path back.
+ *
+ * The hold is per peer: peer->hold_us is when a used path failed,
+ * peer->hold_path which one.  Each held chunk or record compares its own
+ * retry timeout with it and extends peer->hold_end_us; the health timer is
+ * woken then and ends the hold.  The path coming back ends it at once, for
+ * every socket.  A second failover during a hold restarts it.
  *
  * Locking: everything under peer->lock and RCU (health.c's callers).
  */
@@ -62,6 +65,8 @@ void myc_failover(struct myc_peer *peer, struct myc_path *path, u8 reason,
 	peer->hold_end_us = peer->hold_us +
 			    (u64)peer->retry_ms * USEC_PER_MSEC;
 	peer->hold_path = path->id;
+	peer->hold_told = peer->failover != MYC_FAILOVER_WAIT_RETRY;
+	myc_health_wake(peer, peer->hold_end_us);
 	if (peer->failover != MYC_FAILOVER_WAIT_RETRY)
 		myc_failover_tell(peer, path, to, reason);
 	myc_rel_move(peer, path, peer->failover, q);
@@ -87,8 +92,10 @@ bool myc_failover_held(struct myc_peer *peer, u8 policy, u32 retry_ms,
 	    (policy ?: peer->failover) != MYC_FAILOVER_WAIT_RETRY)
 		return false;
 	end = peer->hold_us + (u64)(retry_ms ?: peer->retry_ms) * USEC_PER_MSEC;
-	if (end > peer->hold_end_us)
+	if (end > peer->hold_end_us) {
 		peer->hold_end_us = end;	/* the hold lasts that long */
+		myc_health_wake(peer, end);	/* and ends on time */
+	}
 	return now < end;
 }
 
@@ -99,7 +106,7 @@ void myc_failover_tick(struct myc_peer *peer, struct sk_buff_head *q)
 	if (!peer->hold_us)
 		return;
 	myc_rel_release(peer, now, q);
-	if (peer->hold_path &&
+	if (!peer->hold_told &&
 	    now >= peer->hold_us + (u64)peer->retry_ms * USEC_PER_MSEC) {
 		if (peer->failover == MYC_FAILOVER_WAIT_RETRY)
 			myc_failover_tell(peer,
@@ -107,10 +114,11 @@ void myc_failover_tick(struct myc_peer *peer, struct sk_buff_head *q)
 					  myc_path_pick(peer, MYC_CLASS_HEALTH,
 							false),
 					  MYC_EVR_RETRY_TIMEOUT);
-		peer->hold_path = 0;
+		peer->hold_told = true;
 	}
 	if (now >= peer->hold_end_us) {
 		peer->hold_us = 0;	/* every hold ended */
 		peer->hold_end_us = 0;
+		peer->hold_path = 0;
 	}
 }

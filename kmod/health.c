@@ -72,12 +72,26 @@ static ktime_t myc_health_interval(struct myc_peer *peer)
  */
 void myc_health_start(struct myc_peer *peer)
 {
-	u64 iv = ktime_to_ns(myc_health_interval(peer));
-	ktime_t when = ktime_add_ns(ktime_get(),
-				    (u64)get_random_u32_below(iv / 1000 + 1) *
-				    1000);
+	u32 iv_us = READ_ONCE(peer->probe_ms) * USEC_PER_MSEC;
+
+	myc_health_wake(peer, myc_now_us() + get_random_u32_below(iv_us + 1));
+}
+
+/*
+ * Run the timer by when_us.  From its own callback (a failover found by
+ * the tick) the timer cannot be started: the callback takes the time from
+ * peer->health_wake_us when it sets its next expiry.
+ */
+void myc_health_wake(struct myc_peer *peer, u64 when_us)
+{
+	ktime_t when = ns_to_ktime(when_us * NSEC_PER_USEC);
+	u64 old = READ_ONCE(peer->health_wake_us);
 
 	if (READ_ONCE(peer->dead))
+		return;
+	if (!old || when_us < old)
+		WRITE_ONCE(peer->health_wake_us, when_us);
+	if (hrtimer_callback_running(&peer->health_timer))
 		return;
 	if (!hrtimer_is_queued(&peer->health_timer) ||
 	    ktime_before(when, hrtimer_get_expires(&peer->health_timer)))
@@ -295,7 +309,7 @@ static enum hrtimer_restart myc_health_timer(struct hrtimer *t)
 	struct sk_buff_head q;
 	struct myc_path *path;
 	int n = 0, i;
-	u64 now;
+	u64 now, wake;
 
 	__skb_queue_head_init(&q);
 	rcu_read_lock();
@@ -341,6 +355,15 @@ static enum hrtimer_restart myc_health_timer(struct hrtimer *t)
 	if (READ_ONCE(peer->dead))
 		return HRTIMER_NORESTART;
 	hrtimer_forward_now(t, myc_health_interval(peer));
+	wake = READ_ONCE(peer->health_wake_us);
+	if (wake) {
+		if (wake <= now)
+			WRITE_ONCE(peer->health_wake_us, 0);	/* done */
+		else if (ktime_before(ns_to_ktime(wake * NSEC_PER_USEC),
+				      hrtimer_get_expires(t)))
+			hrtimer_set_expires(t, ns_to_ktime(wake *
+							   NSEC_PER_USEC));
+	}
 	return HRTIMER_RESTART;
 }
 
@@ -385,6 +408,9 @@ void myc_health_rx_reply(struct myc_peer *peer, const u8 *payload,
 	if (!path || !path->enabled || !p.seq || p.seq > path->probe_seq ||
 	    p.timestamp > now || now - p.timestamp > MYC_PROBE_RTT_MAX_US)
 		goto unlock;
+	/* our own record of the send time when we still have it */
+	if (path->probe_seq - p.seq < MYC_PROBE_RING)
+		p.timestamp = path->probe_sent_us[p.seq % MYC_PROBE_RING];
 	myc_rtt_sample(&path->rtt, (u32)(now - p.timestamp), 0);
 	while (path->judged_seq < p.seq) {
 		path->judged_seq++;

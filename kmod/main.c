@@ -62,7 +62,7 @@ err_wq:
 static void __exit myc_exit(void)
 {
 	myc_af_exit();
-	myc_genl_exit();
+	myc_genl_exit();	/* no events after this (event.c) */
 	myc_node_exit();
 	destroy_workqueue(myc_wq);	/* after the last retry ran */
 }

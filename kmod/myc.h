@@ -13,8 +13,8 @@
  * Lock order: myc_net.lock (mutex, configuration) > myc_net.sk_lock
  * (spinlock, port table) > myc_peer.lock (spinlock_bh, per-peer protocol
  * state) > myc_ve.lock (spinlock_bh, an endpoint's backends) >
- * myc_net.event_lock.  No lock is held while calling into the IP layer
- * to transmit.
+ * myc_net.event_lock.  No spinlock is held while calling into the IP
+ * layer to transmit (configuration may hold the myc_net.lock mutex).
  */
 #ifndef _MYC_H
 #define _MYC_H
@@ -194,12 +194,14 @@ struct myc_peer {
 
 	/* health.c, failover.c: under peer->lock */
 	struct hrtimer health_timer;	/* soft: runs in softirq context */
+	u64 health_wake_us;		/* run it by then too (holds), or 0 */
 	u8 state;			/* enum myc_peer_state, as last told */
 	struct myc_path *last_path;	/* data went on it last (RCU) */
 	u32 active_path;		/* its id, for netlink */
 	u64 hold_us;			/* a used path failed then (wait-retry) */
 	u64 hold_end_us;		/* the longest hold ends then */
-	u32 hold_path;			/* it, until it is back or moved off */
+	u32 hold_path;			/* it, until it is back or every hold ended */
+	bool hold_told;			/* the failover event went out */
 
 	spinlock_t lock;		/* protocol state below, _bh */
 	struct list_head paths;		/* RCU; written under mn->lock */
@@ -291,6 +293,8 @@ u8 myc_peer_state(struct myc_peer *peer);	/* RCU or peer->lock */
 u32 myc_path_loss(const struct myc_path *path);	/* per mille */
 /* Recompute the peer state from its paths; tell when it changed. */
 void myc_health_update_peer(struct myc_peer *peer, u8 reason);
+/* Run the health timer by time when_us at the latest (holds ending). */
+void myc_health_wake(struct myc_peer *peer, u64 when_us);
 
 /* failover.c: moving traffic off a failed path, by policy. */
 /* path stopped being usable (under peer->lock); resends go on q. */
@@ -362,7 +366,7 @@ struct myc_ve_cfg {
 struct myc_ve *myc_ve_lookup(struct myc_net *mn, u32 id);	/* RCU */
 int myc_ve_create(struct myc_net *mn, const struct myc_ve_cfg *cfg,
 		  struct netlink_ext_ack *extack);
-void myc_ve_apply(struct myc_ve *ve, const struct myc_ve_cfg *cfg);
+int myc_ve_apply(struct myc_ve *ve, const struct myc_ve_cfg *cfg);
 void myc_ve_remove(struct myc_ve *ve);
 void myc_ve_remove_all(struct myc_net *mn);
 int myc_ve_fill(struct sk_buff *skb, struct myc_ve *ve);
@@ -374,7 +378,8 @@ int myc_ve_send(struct sock *sk, u32 port, const struct sockaddr_myc *ve_addr,
 		const struct myc_msg_meta *meta, struct msghdr *msg,
 		size_t len);
 bool myc_ve_retry(struct myc_net *mn, struct sock *sk,
-		  const struct myc_chunk *c, u32 ve_id, u32 be_id, int err);
+		  const struct myc_chunk *c, u32 ve_id, u32 be_id, u8 tries,
+		  int err);
 void myc_ve_rx_status(struct myc_net *mn, struct myc_peer *peer,
 		      const struct myc_svc *v);
 bool myc_ve_rx_reject(struct myc_net *mn, struct myc_peer *peer,
@@ -456,6 +461,7 @@ struct myc_rec_meta {
 	u32 retry_ms;
 	u32 ve_id;			/* sent through this endpoint, or 0 */
 	u32 ve_be;			/* to this backend of it */
+	u8 ve_tries;
 };
 
 struct sk_buff *myc_rel_record(struct myc_peer *peer, struct myc_sent *s,
@@ -525,6 +531,7 @@ struct myc_msg_meta {
 	u32 retry_ms;			/* MYC_SO_RETRY_TIMEOUT (0: the peer's) */
 	u32 ve_id;			/* endpoint.c: sent through it, or 0 */
 	u32 ve_be;			/* to this backend of it */
+	u8 ve_tries;			/* times it was sent elsewhere */
 };
 
 /*
@@ -566,6 +573,7 @@ struct myc_sock {
 	bool connected;
 	struct sockaddr_myc dst;
 	u32 ve_id, ve_be;		/* SEQPACKET: connected through them */
+	u32 ve_used;			/* DGRAM: endpoint sent through last */
 	spinlock_t conn_lock;		/* conn.c: sk_state, dst (_bh) */
 	u32 snd_credit;			/* conn.c: blocks the other end takes */
 	u32 rcv_consumed;		/* conn.c: blocks read, not granted */
@@ -697,6 +705,7 @@ enum myc_mcgrp {
 };
 
 extern struct genl_family myc_genl_family;
+extern bool myc_genl_gone;		/* unregistered: no more events */
 int myc_genl_init(void);
 void myc_genl_exit(void);
 void myc_genl_node_notify(struct myc_net *mn);

@@ -992,7 +992,7 @@ static int myc_nl_endpoint_set(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&mn->lock);
 	ve = myc_ve_lookup(mn, cfg->id);
 	if (ve)
-		myc_ve_apply(ve, cfg);
+		err = myc_ve_apply(ve, cfg);
 	mutex_unlock(&mn->lock);
 	if (!ve) {
 		NL_SET_ERR_MSG_ATTR(info->extack,
@@ -1285,7 +1285,10 @@ int myc_genl_init(void)
 	return genl_register_family(&myc_genl_family);
 }
 
+bool myc_genl_gone;
+
 void myc_genl_exit(void)
 {
+	WRITE_ONCE(myc_genl_gone, true);
 	genl_unregister_family(&myc_genl_family);
 }

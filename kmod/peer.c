@@ -194,8 +194,10 @@ static void __myc_path_del(struct myc_path *path, bool dead)
 	spin_lock_bh(&peer->lock);
 	WRITE_ONCE(path->enabled, false);
 	myc_rel_path_gone(peer, path, dead ? NULL : &q);
-	if (peer->last_path == path)
+	if (peer->last_path == path) {
 		peer->last_path = NULL;
+		WRITE_ONCE(peer->active_path, 0);
+	}
 	spin_unlock_bh(&peer->lock);
 	myc_xmit_queue(peer, &q);
 	rcu_read_unlock();

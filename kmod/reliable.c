@@ -65,6 +65,7 @@ struct myc_sent {
 	u32 retry_ms;			/* the sender's wait-retry hold, or 0 */
 	u32 ve_id;			/* sent through this endpoint, or 0 */
 	u32 ve_be;			/* to this backend of it */
+	u8 ve_tries;			/* times it went to another backend */
 	u64 msn;			/* of the first chunk */
 	u32 offset;
 	u8 kind;
@@ -158,6 +159,29 @@ void myc_rel_destroy(struct myc_peer *peer)
 	spin_unlock_bh(&peer->lock);
 }
 
+/*
+ * The oldest record that no wait-retry hold keeps, or NULL; *held_end
+ * gets the earliest end of the holds met before it (U64_MAX: none).  The
+ * retransmission timer times that record, so a held one at the head does
+ * not delay everybody else's.  Under peer->lock.
+ */
+static struct myc_sent *myc_rel_oldest(struct myc_peer *peer, u64 now,
+				       u64 *held_end)
+{
+	struct myc_sent *s;
+
+	*held_end = U64_MAX;
+	list_for_each_entry(s, &peer->sent, list) {
+		if (!peer->hold_us ||
+		    !myc_failover_held(peer, s->policy, s->retry_ms, now))
+			return s;
+		*held_end = min(*held_end, peer->hold_us +
+				(u64)(s->retry_ms ?: peer->retry_ms) *
+				USEC_PER_MSEC);
+	}
+	return NULL;
+}
+
 void myc_rel_arm(struct myc_peer *peer)
 {
 	struct myc_sent *s;
@@ -170,14 +194,11 @@ void myc_rel_arm(struct myc_peer *peer)
 		hrtimer_try_to_cancel(&peer->rto_timer);
 		return;
 	}
-	s = list_first_entry(&peer->sent, struct myc_sent, list);
-	when = s->sent_us + peer->rtt.rto_us;
-	if (peer->hold_us && myc_failover_held(peer, s->policy, s->retry_ms,
-					       when))
-		when = peer->hold_us + (u64)(s->retry_ms ?: peer->retry_ms) *
-					USEC_PER_MSEC;
-	when = min(when, peer->min_deadline_us);
 	now = myc_now_us();
+	s = myc_rel_oldest(peer, now, &when);
+	if (s)
+		when = min(when, s->sent_us + peer->rtt.rto_us);
+	when = min(when, peer->min_deadline_us);
 	hrtimer_start_range_ns(&peer->rto_timer,
 			       ns_to_ktime(max(when, now) * NSEC_PER_USEC),
 			       MYC_RTO_SLACK_NS, HRTIMER_MODE_ABS_SOFT);
@@ -219,6 +240,7 @@ static int myc_sent_init(struct myc_sent *s, struct sk_buff *skb,
 	s->retry_ms = 0;
 	s->ve_id = 0;
 	s->ve_be = 0;
+	s->ve_tries = 0;
 	return 0;
 }
 
@@ -239,6 +261,7 @@ struct sk_buff *myc_rel_record(struct myc_peer *peer, struct myc_sent *s,
 	if (myc_sent_init(s, skb, m->sink, m->deadline_us)) {
 		myc_errsink_put(m->sink);
 		kfree(s);
+		MYC_XMIT_CB(skb)->path = m->path;
 		return skb;	/* cannot happen: the frame was built valid */
 	}
 	s->pn = pn;
@@ -246,6 +269,7 @@ struct sk_buff *myc_rel_record(struct myc_peer *peer, struct myc_sent *s,
 	s->retry_ms = m->retry_ms;
 	s->ve_id = m->ve_id;
 	s->ve_be = m->ve_be;
+	s->ve_tries = m->ve_tries;
 	s->sent_us = myc_now_us();
 	s->skb = skb_clone(skb, GFP_ATOMIC);
 	if (!s->skb) {
@@ -449,7 +473,7 @@ void myc_rel_path_gone(struct myc_peer *peer, struct myc_path *path,
 enum hrtimer_restart myc_rel_rto(struct hrtimer *t)
 {
 	struct myc_peer *peer = container_of(t, struct myc_peer, rto_timer);
-	u64 now = myc_now_us(), min_deadline = U64_MAX;
+	u64 now = myc_now_us(), min_deadline = U64_MAX, held_end;
 	struct myc_sent *s, *tmp;
 	struct sk_buff_head q;
 	LIST_HEAD(failed);
@@ -472,10 +496,9 @@ enum hrtimer_restart myc_rel_rto(struct hrtimer *t)
 		peer->in_flight -= s->bytes;
 	}
 	peer->min_deadline_us = min_deadline;
-	if (!list_empty(&peer->sent)) {
-		s = list_first_entry(&peer->sent, struct myc_sent, list);
-		if (s->sent_us + peer->rtt.rto_us <= now + 1000 &&
-		    !myc_failover_held(peer, s->policy, s->retry_ms, now)) {
+	s = myc_rel_oldest(peer, now, &held_end);
+	if (s) {
+		if (s->sent_us + peer->rtt.rto_us <= now + 1000) {
 			struct myc_path *path = s->path;
 
 			myc_rtt_backoff(&peer->rtt);
@@ -673,7 +696,7 @@ void myc_rel_fail_list(struct myc_peer *peer, struct list_head *failed,
 			if (sk && c.kind == MYC_CK_MSG &&
 			    !(s->ve_id && myc_ve_retry(peer->mn, sk, &c,
 						       s->ve_id, s->ve_be,
-						       err)))
+						       s->ve_tries, err)))
 				myc_rel_report(peer, sk, &c, err);
 			else if (sk && c.kind == MYC_CK_CONN_REQ)
 				myc_conn_failed(sk, err);

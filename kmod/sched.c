@@ -46,6 +46,7 @@ struct myc_tx_cb {
 	u32 retry_ms;			/* the sender's wait-retry hold, or 0 */
 	u32 ve_id;			/* sent through this endpoint, or 0 */
 	u32 ve_be;
+	u8 ve_tries;
 	u8 cls;
 	u8 policy;			/* the sender's failover policy, or 0 */
 	u8 guarantee;
@@ -103,6 +104,7 @@ void myc_sched_queue(struct myc_peer *peer, struct sock *sk,
 	cb->retry_ms = meta->retry_ms;
 	cb->ve_id = meta->ve_id;
 	cb->ve_be = meta->ve_be;
+	cb->ve_tries = meta->ve_tries;
 	cb->guarantee = c->guarantee;
 	cb->whole = !c->offset && c->len == c->total;
 	spin_lock_bh(&peer->lock);
@@ -245,6 +247,7 @@ static bool myc_sched_build(struct myc_peer *peer, struct sk_buff **out,
 	m.retry_ms = cb->retry_ms;
 	m.ve_id = cb->ve_id;
 	m.ve_be = cb->ve_be;
+	m.ve_tries = cb->ve_tries;
 	path = myc_path_pick(peer, cb->cls, true);
 	if (reliable && (!deadline || myc_now_us() < deadline)) {
 		/* no memory for the record: the next ACK or send retries */

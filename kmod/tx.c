@@ -109,12 +109,14 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 			myc_sched_push(peer);
 	} while (offset < len);
 
-	if (err && offset && reliable) {
+	if (err && reliable) {
 		/*
-		 * Part of the message is queued or sent: the receiver must
-		 * not wait for the rest.  A restarted call sends it anew.
+		 * Its number is taken but the message is not (all) queued:
+		 * the receiver must not wait for it, or for the rest of it.
+		 * A restarted call sends it anew, under a new number.
 		 */
-		myc_sched_push(peer);
+		if (offset)
+			myc_sched_push(peer);
 		myc_rel_skip(peer, c.guarantee, c.msn);
 	}
 	if (!err && !ctl)
