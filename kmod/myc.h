@@ -219,6 +219,7 @@ struct myc_peer {
 	u32 in_flight;			/* bytes in sent */
 	u64 largest_acked;
 	u64 min_deadline_us;		/* earliest in sent, or U64_MAX */
+	u64 rto_fired_us;		/* last timeout, until new data is acked */
 	struct myc_rtt rtt;
 	struct myc_cc cc;
 	struct hrtimer rto_timer;	/* soft: runs in softirq context */

@@ -196,8 +196,14 @@ void myc_rel_arm(struct myc_peer *peer)
 	}
 	now = myc_now_us();
 	s = myc_rel_oldest(peer, now, &when);
+	/*
+	 * RFC 6298 5.5-5.6: after a timeout the timer runs a whole (backed
+	 * off) RTO from then, not from the next frame's send time, which is
+	 * as old and would expire at once: a cascade of timeouts.
+	 */
 	if (s)
-		when = min(when, s->sent_us + peer->rtt.rto_us);
+		when = min(when, max(s->sent_us, peer->rto_fired_us) +
+			   peer->rtt.rto_us);
 	when = min(when, peer->min_deadline_us);
 	hrtimer_start_range_ns(&peer->rto_timer,
 			       ns_to_ktime(max(when, now) * NSEC_PER_USEC),
@@ -498,7 +504,9 @@ enum hrtimer_restart myc_rel_rto(struct hrtimer *t)
 	peer->min_deadline_us = min_deadline;
 	s = myc_rel_oldest(peer, now, &held_end);
 	if (s) {
-		if (s->sent_us + peer->rtt.rto_us <= now + 1000) {
+		if (max(s->sent_us, peer->rto_fired_us) + peer->rtt.rto_us <=
+		    now + 1000) {
+			peer->rto_fired_us = now;
 			struct myc_path *path = s->path;
 
 			myc_rtt_backoff(&peer->rtt);
@@ -768,6 +776,8 @@ void myc_rel_on_ack(struct myc_peer *peer, const u8 *payload, size_t len)
 	}
 	if (a->largest > peer->largest_acked)
 		peer->largest_acked = a->largest;
+	if (acked)
+		peer->rto_fired_us = 0;	/* new data acked: RFC 6298 5.3 */
 
 	/*
 	 * Loss detection on what is left below the largest acknowledged of

@@ -419,6 +419,7 @@ static long long disable_in_flight(struct __test_metadata *_metadata,
 	long long r0, r;
 	pid_t tx;
 
+	ASSERT_EQ(0, run(SLOW_PROBES));
 	ASSERT_EQ(0, run("myc -n mA peer set b failover %s", policy));
 	ASSERT_EQ(0, run("tc -n mA qdisc add dev vA1 root netem delay 100ms"));
 	/* path 2 stays usable but slower still: path 1 carries the data */
