@@ -13,7 +13,8 @@ static void myc_rtt_set_rto(struct myc_rtt *r)
 {
 	u64 var = 4 * (u64)r->rttvar_us;
 	u64 rto = (u64)r->srtt_us + (var > MYC_RTT_GRANULARITY_US ?
-				     var : MYC_RTT_GRANULARITY_US);
+				     var : MYC_RTT_GRANULARITY_US) +
+		  MYC_ACK_DELAY_MAX_US;
 
 	if (rto < MYC_RTO_MIN_US)
 		rto = MYC_RTO_MIN_US;

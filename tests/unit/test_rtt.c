@@ -16,7 +16,8 @@ static uint32_t expected_rto(const struct myc_rtt *r)
 {
 	uint64_t var = 4 * (uint64_t)r->rttvar_us;
 	uint64_t rto = r->srtt_us + (var > MYC_RTT_GRANULARITY_US ?
-				     var : MYC_RTT_GRANULARITY_US);
+				     var : MYC_RTT_GRANULARITY_US) +
+		       MYC_ACK_DELAY_MAX_US;
 
 	if (rto < MYC_RTO_MIN_US)
 		return MYC_RTO_MIN_US;
@@ -49,8 +50,8 @@ TEST(first_sample)
 	EXPECT_EQ(50000U, r.rttvar_us);
 	EXPECT_EQ(100000U, r.min_rtt_us);
 	EXPECT_EQ(100000U, r.latest_us);
-	/* SRTT + 4 * RTTVAR */
-	EXPECT_EQ(300000U, r.rto_us);
+	/* SRTT + 4 * RTTVAR + the peer's longest ACK delay */
+	EXPECT_EQ(300000U + MYC_ACK_DELAY_MAX_US, r.rto_us);
 	EXPECT_EQ(0U, r.backoff);
 
 	/* The first sample ignores the ack delay (it is min_rtt itself). */
@@ -58,7 +59,7 @@ TEST(first_sample)
 	myc_rtt_sample(&r, 30000, 20000);
 	EXPECT_EQ(30000U, r.srtt_us);
 	EXPECT_EQ(15000U, r.rttvar_us);
-	EXPECT_EQ(90000U, r.rto_us);
+	EXPECT_EQ(90000U + MYC_ACK_DELAY_MAX_US, r.rto_us);
 
 	/* A sample of 0 counts as 1 us. */
 	myc_rtt_init(&r);
@@ -66,7 +67,8 @@ TEST(first_sample)
 	EXPECT_EQ(1U, r.srtt_us);
 	EXPECT_EQ(1U, r.min_rtt_us);
 	EXPECT_EQ(1U, r.latest_us);
-	EXPECT_EQ(MYC_RTO_MIN_US, r.rto_us);
+	EXPECT_EQ(expected_rto(&r), r.rto_us);
+	EXPECT_EQ(1U + MYC_RTT_GRANULARITY_US + MYC_ACK_DELAY_MAX_US, r.rto_us);
 }
 
 TEST(second_sample_rfc6298)
@@ -80,7 +82,7 @@ TEST(second_sample_rfc6298)
 	EXPECT_EQ(47500U, r.rttvar_us);
 	/* SRTT = 7/8 * 100000 + 1/8 * 60000 = 95000 */
 	EXPECT_EQ(95000U, r.srtt_us);
-	EXPECT_EQ(95000U + 4 * 47500U, r.rto_us);
+	EXPECT_EQ(95000U + 4 * 47500U + MYC_ACK_DELAY_MAX_US, r.rto_us);
 	EXPECT_EQ(60000U, r.min_rtt_us);
 	EXPECT_EQ(60000U, r.latest_us);
 
@@ -117,11 +119,13 @@ TEST(converges_to_constant)
 			EXPECT_GE(4U, r.rttvar_us)
 				TH_LOG("rtt %u: rttvar %u", rtts[k],
 				       r.rttvar_us);
-			/* RTTVAR has died out: RTO = SRTT + G, clamped. */
+			/* RTTVAR has died out: SRTT + G + ack delay, clamped */
 			EXPECT_EQ(expected_rto(&r), r.rto_us);
-			if (rtts[k] + MYC_RTT_GRANULARITY_US > MYC_RTO_MIN_US) {
+			if (rtts[k] + MYC_RTT_GRANULARITY_US +
+			    MYC_ACK_DELAY_MAX_US > MYC_RTO_MIN_US) {
 				EXPECT_GE(4U, absdiff(r.rto_us, rtts[k] +
-						      MYC_RTT_GRANULARITY_US));
+						      MYC_RTT_GRANULARITY_US +
+						      MYC_ACK_DELAY_MAX_US));
 			} else {
 				EXPECT_EQ(MYC_RTO_MIN_US, r.rto_us);
 			}
@@ -161,15 +165,18 @@ TEST(rto_floor_and_ceiling)
 	myc_rtt_init(&r);
 	for (n = 0; n < 100; n++)
 		myc_rtt_sample(&r, 200, 0);
-	EXPECT_EQ(MYC_RTO_MIN_US, r.rto_us);
+	/* a LAN: G and the ACK delay keep it above the floor already */
+	EXPECT_LE(MYC_RTO_MIN_US, r.rto_us);
+	EXPECT_EQ(200U + MYC_RTT_GRANULARITY_US + MYC_ACK_DELAY_MAX_US,
+		  r.rto_us);
 
-	/* Just above the floor the RTO is SRTT + G. */
+	/* A steady RTT: SRTT + G + the ACK delay. */
 	myc_rtt_init(&r);
 	for (n = 0; n < 300; n++)
 		myc_rtt_sample(&r, 12000, 0);
 	EXPECT_EQ(12000U, r.srtt_us);
 	EXPECT_EQ(0U, r.rttvar_us);
-	EXPECT_EQ(13000U, r.rto_us);
+	EXPECT_EQ(13000U + MYC_ACK_DELAY_MAX_US, r.rto_us);
 
 	myc_rtt_init(&r);
 	myc_rtt_sample(&r, 4000000, 0);
@@ -195,7 +202,7 @@ TEST(backoff_doubles_and_caps)
 
 	myc_rtt_init(&r);
 	myc_rtt_sample(&r, 100000, 0);
-	ASSERT_EQ(300000U, r.rto_us);
+	ASSERT_EQ(300000U + MYC_ACK_DELAY_MAX_US, r.rto_us);
 	rto = r.rto_us;
 	for (n = 1; n <= 40; n++) {
 		myc_rtt_backoff(&r);
