@@ -373,6 +373,23 @@ static void print_result(const struct bench_opts *o)
 	printf("}\n");
 }
 
+/* Start the server and wait until it is ready; -1 (reported) if not. */
+static pid_t start_server(const struct bench_opts *o)
+{
+	pid_t srv = spawn(o, true);
+
+	if (srv < 0) {
+		print_error(o, "parent", "fork failed");
+		return -1;
+	}
+	if (!wait_flag(&bench_shm->server_ready, srv, 20)) {
+		reap(srv, 1);
+		print_errors(o, 1, 0, 0);
+		return -1;
+	}
+	return srv;
+}
+
 /*
  * Start the server, then the client; wait for the measuring side's figures
  * (the server's for bulk and rate, the client's for rr), then stop the
@@ -385,16 +402,9 @@ static int run(const struct bench_opts *o)
 	pid_t srv, cli;
 	int srv_st, cli_st;
 
-	srv = spawn(o, true);
-	if (srv < 0) {
-		print_error(o, "parent", "fork failed");
+	srv = start_server(o);
+	if (srv < 0)
 		return 1;
-	}
-	if (!wait_flag(&bench_shm->server_ready, srv, 20)) {
-		reap(srv, 1);
-		print_errors(o, 1, 0, 0);
-		return 1;
-	}
 	cli = spawn(o, false);
 	if (cli < 0) {
 		bench_set(&bench_shm->stop_server);
@@ -448,16 +458,9 @@ static int run_failover(const struct bench_opts *o)
 	int srv_st, cli_st = 0, cut_st = 0;
 	double end;
 
-	srv = spawn(o, true);
-	if (srv < 0) {
-		print_error(o, "parent", "fork failed");
+	srv = start_server(o);
+	if (srv < 0)
 		return 1;
-	}
-	if (!wait_flag(&bench_shm->server_ready, srv, 20)) {
-		reap(srv, 1);
-		print_errors(o, 1, 0, 0);
-		return 1;
-	}
 	cli = spawn(o, false);
 	if (cli >= 0)
 		cut = spawn_cutter(o);
