@@ -377,7 +377,6 @@ struct myc_ve_retry {
 	struct sock *sk;		/* held */
 	struct sk_buff *skb;		/* the message's data */
 	struct myc_msg_meta meta;
-	int err;			/* why it came back */
 };
 
 static void myc_ve_retry_work(struct work_struct *work)
@@ -464,7 +463,6 @@ bool myc_ve_retry(struct myc_net *mn, struct sock *sk,
 	skb_put_data(r->skb, c->data, c->len);
 	sock_hold(sk);
 	r->sk = sk;
-	r->err = err;
 	r->meta = myc_sk(sk)->meta;
 	r->meta.cls = c->cls;
 	r->meta.priority = c->priority;

@@ -372,7 +372,7 @@ static enum hrtimer_restart myc_health_timer(struct hrtimer *t)
  * BH context, under RCU.
  */
 void myc_health_rx_probe(struct myc_net *mn, struct myc_peer *peer,
-			 struct sk_buff *skb, const struct myc_hdr *h)
+			 struct sk_buff *skb)
 {
 	struct myc_probe p;
 	struct sk_buff *reply;

@@ -245,7 +245,7 @@ struct myc_peer {
 struct myc_peer *myc_peer_lookup(struct myc_net *mn, u64 id);	/* +ref */
 struct myc_peer *myc_peer_lookup_rcu(struct myc_net *mn, u64 id);
 void myc_peer_put(struct myc_peer *peer);
-struct myc_path *myc_peer_pick_path(struct myc_peer *peer);	/* RCU */
+bool myc_peer_has_path(struct myc_peer *peer);	/* an enabled one; RCU */
 /*
  * The path the next frame of class cls goes on (selection strategy of the
  * peer, pathsel.h); data frames (data true) move the round-robin cursor.
@@ -275,7 +275,7 @@ void myc_health_reschedule(struct myc_peer *peer);
 void myc_path_enable(struct myc_path *path, bool enabled);
 /* A probe from peer came in skb (BH); answer it on the way it came. */
 void myc_health_rx_probe(struct myc_net *mn, struct myc_peer *peer,
-			 struct sk_buff *skb, const struct myc_hdr *h);
+			 struct sk_buff *skb);
 void myc_health_rx_reply(struct myc_peer *peer, const u8 *payload,
 			 size_t len);
 /* A frame of ours of type with payload, numbered, for peer (no path). */

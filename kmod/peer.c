@@ -231,15 +231,15 @@ struct myc_path *myc_path_by_id(struct myc_peer *peer, u32 id)
 }
 
 /* Is there a path to send on at all?  Caller holds rcu_read_lock(). */
-struct myc_path *myc_peer_pick_path(struct myc_peer *peer)
+bool myc_peer_has_path(struct myc_peer *peer)
 {
 	struct myc_path *path;
 
 	list_for_each_entry_rcu(path, &peer->paths, list) {
 		if (READ_ONCE(path->enabled))
-			return path;
+			return true;
 	}
-	return NULL;
+	return false;
 }
 
 struct myc_path *myc_path_pick(struct myc_peer *peer, u8 cls, bool data)

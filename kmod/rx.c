@@ -252,7 +252,7 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 			       skb->len - MYC_HDR_LEN);
 		break;
 	case MYC_FT_PROBE:
-		myc_health_rx_probe(mn, peer, skb, &h);
+		myc_health_rx_probe(mn, peer, skb);
 		break;
 	case MYC_FT_PROBE_REPLY:
 		myc_health_rx_reply(peer, skb->data + MYC_HDR_LEN,

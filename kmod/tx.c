@@ -49,7 +49,7 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 	if (!peer)
 		return -EHOSTUNREACH;
 	rcu_read_lock();
-	if (!myc_peer_pick_path(peer))
+	if (!myc_peer_has_path(peer))
 		err = -ENETUNREACH;
 	rcu_read_unlock();
 	if (err)
