@@ -258,9 +258,14 @@ static int __myc_bearer_xmit(struct myc_net *mn, struct myc_path *path,
 int myc_bearer_xmit(struct myc_net *mn, struct myc_path *path,
 		    struct sk_buff *skb)
 {
-	unsigned int len = skb->len;
-	int err = __myc_bearer_xmit(mn, path, skb);
+	unsigned int len;
+	int err;
 
+	skb = myc_crypto_out(path->peer, skb);
+	if (!skb)
+		return -ENOKEY;
+	len = skb->len;
+	err = __myc_bearer_xmit(mn, path, skb);
 	if (err)
 		return err;
 	myc_stat_inc(&path->stats, MYC_STAT_TX_FRAMES);
@@ -273,8 +278,12 @@ int myc_bearer_xmit(struct myc_net *mn, struct myc_path *path,
 int myc_bearer_xmit_probe(struct myc_net *mn, struct myc_path *path,
 			  struct sk_buff *skb)
 {
-	int err = __myc_bearer_xmit(mn, path, skb);
+	int err;
 
+	skb = myc_crypto_out(path->peer, skb);
+	if (!skb)
+		return -ENOKEY;
+	err = __myc_bearer_xmit(mn, path, skb);
 	if (err)
 		return err;
 	myc_stat_inc(&path->stats, MYC_STAT_PROBES_TX);
@@ -287,8 +296,8 @@ int myc_bearer_xmit_probe(struct myc_net *mn, struct myc_path *path,
  * sent to, to the address and port it came from, whether or not a path of
  * ours matches them.  Routed each time (no cache): probes are rare.
  */
-int myc_bearer_reply(struct myc_net *mn, const struct sk_buff *in,
-		     struct sk_buff *skb)
+int myc_bearer_reply(struct myc_net *mn, struct myc_peer *peer,
+		     const struct sk_buff *in, struct sk_buff *skb)
 {
 	union myc_ipaddr local, remote;
 	struct myc_flow f = {
@@ -311,5 +320,8 @@ int myc_bearer_reply(struct myc_net *mn, const struct sk_buff *in,
 		kfree_skb(skb);
 		return -EAFNOSUPPORT;
 	}
+	skb = myc_crypto_out(peer, skb);
+	if (!skb)
+		return -ENOKEY;
 	return myc_xmit_flow(mn, &f, skb);
 }

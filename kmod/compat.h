@@ -55,4 +55,14 @@ static inline int myc_compat_accept(struct socket *sock,
 #define MYC_NL_RANGE	struct netlink_range_validation
 #endif
 
+/*
+ * The unaligned access helpers moved from <asm/unaligned.h> to
+ * <linux/unaligned.h> in 6.12.
+ */
+#if __has_include(<linux/unaligned.h>)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 #endif /* _MYC_COMPAT_H */

@@ -308,8 +308,9 @@ static enum hrtimer_restart myc_health_timer(struct hrtimer *t)
 	struct myc_path *paths[MYC_MAX_PATHS];
 	struct sk_buff_head q;
 	struct myc_path *path;
-	int n = 0, i;
-	u64 now, wake;
+	u64 now, wake, hello_at;
+	bool hello;
+	int n = 0, i, ask;
 
 	__skb_queue_head_init(&q);
 	rcu_read_lock();
@@ -320,6 +321,7 @@ static enum hrtimer_restart myc_health_timer(struct hrtimer *t)
 		return HRTIMER_NORESTART;
 	}
 	now = myc_now_us();
+	hello_at = myc_hello_tick(peer, now, &hello, &ask);
 	list_for_each_entry_rcu(path, &peer->paths, list) {
 		if (!path->enabled)
 			continue;
@@ -337,6 +339,10 @@ static enum hrtimer_restart myc_health_timer(struct hrtimer *t)
 	myc_failover_tick(peer, &q);
 	spin_unlock_bh(&peer->lock);
 
+	if (hello)
+		myc_hello_send(peer, false);
+	if (ask >= 0)
+		myc_auth_ask(peer, ask);
 	myc_xmit_queue(peer, &q);
 	for (i = 0; i < n; i++) {
 		struct sk_buff *skb = myc_probe_skb(peer, MYC_FT_PROBE,
@@ -355,6 +361,8 @@ static enum hrtimer_restart myc_health_timer(struct hrtimer *t)
 	if (READ_ONCE(peer->dead))
 		return HRTIMER_NORESTART;
 	hrtimer_forward_now(t, myc_health_interval(peer));
+	if (hello_at)
+		myc_health_wake(peer, hello_at);
 	wake = READ_ONCE(peer->health_wake_us);
 	if (wake) {
 		if (wake <= now)
@@ -382,7 +390,7 @@ void myc_health_rx_probe(struct myc_net *mn, struct myc_peer *peer,
 		return;
 	reply = myc_probe_skb(peer, MYC_FT_PROBE_REPLY, &p);
 	if (reply)
-		myc_bearer_reply(mn, skb, reply);
+		myc_bearer_reply(mn, peer, skb, reply);
 }
 
 /* A probe of ours was answered.  BH context, under RCU. */

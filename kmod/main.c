@@ -39,9 +39,10 @@ static int __init myc_init(void)
 	if (err)
 		goto err_wq;
 
+	myc_auth_init();
 	err = myc_genl_init();
 	if (err)
-		goto err_node;
+		goto err_auth;
 
 	err = myc_af_init();
 	if (err)
@@ -52,7 +53,8 @@ static int __init myc_init(void)
 
 err_genl:
 	myc_genl_exit();
-err_node:
+err_auth:
+	myc_auth_exit();
 	myc_node_exit();
 err_wq:
 	destroy_workqueue(myc_wq);
@@ -63,6 +65,7 @@ static void __exit myc_exit(void)
 {
 	myc_af_exit();
 	myc_genl_exit();	/* no events after this (event.c) */
+	myc_auth_exit();
 	myc_node_exit();
 	destroy_workqueue(myc_wq);	/* after the last retry ran */
 }

@@ -38,6 +38,7 @@
 
 #include "cc.h"
 #include "pathsel.h"
+#include "profile.h"
 #include "vesel.h"
 #include "rtt.h"
 #include "seqwin.h"
@@ -63,6 +64,11 @@ enum myc_stat {
 	MYC_STAT_PROBES_TX,
 	MYC_STAT_PROBES_LOST,
 	MYC_STAT_FAILOVERS,
+	MYC_STAT_RX_UNAUTH,
+	MYC_STAT_RX_BAD_TAG,
+	MYC_STAT_RX_REPLAY,
+	MYC_STAT_TX_COMPRESSED,
+	MYC_STAT_RX_COMPRESSED,
 	MYC_STAT_CNT
 };
 
@@ -122,6 +128,16 @@ struct myc_net {
 	/* event.c */
 	spinlock_t event_lock;		/* numbers and sends events in order */
 	u64 event_seq;
+
+	/* hello.c: profiles and what the node offers, under lock */
+	struct myc_prof_entry policy[MYC_NODE_TYPES][MYC_NODE_TYPES];
+	bool insecure;			/* encryption none allowed */
+	u8 enc_caps, comp_caps;		/* levels offered, bit per level */
+	u32 rekey_s;			/* crypto.c: renew keys after */
+	u32 rekey_frames;
+
+	/* auth.c: the registered myceliumd (netlink port id, 0: none) */
+	u32 daemon_portid;		/* under lock; READ_ONCE elsewhere */
 
 	atomic_t reorder_pending;	/* peers holding refused messages */
 	atomic_t overflow_bytes;	/* af.c: in all sockets' overflow */
@@ -237,6 +253,24 @@ struct myc_peer {
 	struct sk_buff_head txq[MYC_TX_LEVELS];
 	unsigned long txq_mask;		/* non-empty levels */
 	u32 txq_bytes;			/* chunk bytes queued */
+
+	/*
+	 * hello.c: capabilities, the effective profile and the
+	 * authentication state, under peer->lock; "ready" (frames other
+	 * than HELLO and HANDSHAKE may go) is read with READ_ONCE.
+	 */
+	u8 auth;			/* enum myc_auth_state */
+	bool ready;
+	struct myc_prof_eff prof;	/* valid once auth != HELLO */
+	bool have_hello;		/* the peer's hello came */
+	struct myc_hello rhello;	/* the last one it sent */
+	struct myc_hello lhello;	/* ours, when the profile was made */
+	u32 instance;			/* ours, for this peer */
+	u8 hello_tries;			/* sent without an answer */
+	u64 next_hello_us;		/* send again then (0: answered) */
+	u64 next_ask_us;		/* auth.c: ask myceliumd again then */
+	u32 hs_path;			/* auth.c: path of the last handshake */
+	struct myc_keys *keys;		/* crypto.c, under peer->lock */
 
 	struct myc_stats stats;
 	struct rcu_head rcu;
@@ -386,6 +420,92 @@ void myc_ve_rx_status(struct myc_net *mn, struct myc_peer *peer,
 bool myc_ve_rx_reject(struct myc_net *mn, struct myc_peer *peer,
 		      const struct myc_chunk *c);
 
+/* hello.c: capabilities, profiles and the authentication state. */
+void myc_policy_init(struct myc_net *mn);
+/* Say hello again to every peer (settings changed); mn->lock held. */
+void myc_hello_all(struct myc_net *mn);
+/* Start the hello exchange with peer (new, or its settings changed). */
+void myc_hello_start(struct myc_peer *peer);
+void myc_hello_rx(struct myc_net *mn, struct myc_peer *peer,
+		  struct sk_buff *skb);
+/*
+ * Health tick (peer->lock held): whether a HELLO is due, the reason to ask
+ * myceliumd for keys with (or -1), and when to run again (or 0).
+ */
+u64 myc_hello_tick(struct myc_peer *peer, u64 now, bool *send_hello,
+		   int *ask);
+void myc_hello_send(struct myc_peer *peer, bool reply);
+/* Our HELLO to peer, as the node's settings are now. */
+void myc_hello_local(struct myc_peer *peer, struct myc_hello *h, bool reply);
+/* Refused peers are asked for again this often (a certificate renewed). */
+#define MYC_FAILED_ASK_US	(30 * USEC_PER_SEC)
+/* Keys were installed (peer->lock held); true: the peer became ready. */
+bool myc_hello_keyed(struct myc_peer *peer);
+/* Set the state (no lock held), sending what waited if it became ready. */
+void myc_peer_set_auth(struct myc_peer *peer, u8 auth);
+void myc_peer_now_ready(struct myc_peer *peer);
+static inline bool myc_peer_ready(const struct myc_peer *peer)
+{
+	return READ_ONCE(peer->ready);
+}
+
+/* crypto.c: session keys, sealing and opening frames. */
+int myc_keys_alloc(struct myc_peer *peer);
+void myc_keys_free(struct myc_peer *peer);
+struct myc_key_cfg {
+	u8 tx[MYC_KEY_LEN];
+	u8 rx[MYC_KEY_LEN];
+	u8 phase;
+	bool confirm;			/* tx waits for a frame under rx */
+};
+
+/* Install keys (peer->lock held); true when tx can be used now. */
+bool myc_keys_install(struct myc_peer *peer, const struct myc_key_cfg *k);
+void myc_keys_clear(struct myc_peer *peer);	/* peer->lock held */
+bool myc_keys_tx_ok(struct myc_peer *peer);	/* peer->lock held */
+/* Key state for netlink (peer->lock held). */
+void myc_keys_info(struct myc_peer *peer, u8 *phase, u32 *age_s,
+		   u32 *rekeys);
+/* Health tick: are the keys due for renewal, or expired (peer->lock)? */
+enum myc_rekey { MYC_REKEY_NO, MYC_REKEY_DUE, MYC_REKEY_EXPIRED };
+enum myc_rekey myc_keys_need_rekey(struct myc_peer *peer, u64 now);
+/*
+ * Seal (and compress) a frame for peer as its profile says; consumes skb,
+ * returns the frame to send or NULL (dropped: no keys, no memory).
+ */
+struct sk_buff *myc_crypto_out(struct myc_peer *peer, struct sk_buff *skb);
+/*
+ * Open a received frame (linear) in place: 0 when it may be processed
+ * (header flags cleared of the seal), MYC_CRYPTO_CLEAR for a probe or
+ * probe reply in clear from a peer without keys (processed, but kept out
+ * of the replay window, which only authentic frames may move), or a
+ * negative errno (dropped and counted).  HELLO and HANDSHAKE pass unsealed.
+ */
+#define MYC_CRYPTO_CLEAR	1
+int myc_crypto_in(struct myc_net *mn, struct myc_peer *peer,
+		  struct sk_buff *skb);
+
+/* auth.c: the link to myceliumd (registration, requests, handshakes). */
+void myc_auth_init(void);
+void myc_auth_exit(void);
+/* Ask the daemon for keys for peer (any context; GFP_ATOMIC). */
+void myc_auth_ask(struct myc_peer *peer, u8 reason);
+/* A HANDSHAKE frame from peer: to the daemon. */
+void myc_auth_rx_handshake(struct myc_net *mn, struct myc_peer *peer,
+			   const u8 *data, size_t len);
+int myc_nl_daemon_register(struct sk_buff *skb, struct genl_info *info);
+int myc_nl_handshake_send(struct sk_buff *skb, struct genl_info *info);
+int myc_nl_auth_set(struct sk_buff *skb, struct genl_info *info);
+extern const struct nla_policy myc_auth_policy[MYC_A_AUTH_MAX + 1];
+
+/* policy.c: the profile table over netlink. */
+int myc_nl_policy_get(struct sk_buff *skb, struct genl_info *info);
+int myc_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int myc_nl_policy_set(struct sk_buff *skb, struct genl_info *info);
+int myc_put_profile(struct sk_buff *skb, int type,
+		    const struct myc_prof_eff *e);
+extern const struct nla_policy myc_policy_policy[MYC_A_POLICY_MAX + 1];
+
 /* event.c: state changes on the events multicast group. */
 struct myc_event {
 	u8 type;			/* enum myc_event_type */
@@ -415,10 +535,13 @@ void myc_reasm_drop(struct myc_peer *peer, u8 guarantee, u64 msn);
 
 /* reliable.c: acknowledgements, retransmission, ordered delivery. */
 /*
- * Largest frame sent so far: a 1500-byte MTU minus IPv6 and UDP headers.
- * Path MTU discovery replaces this constant with the path's value.
+ * Largest frame on the wire: a 1500-byte MTU minus IPv6 and UDP headers.
+ * A frame is built at most MYC_SEAL_OVERHEAD bytes smaller, so that
+ * sealing always fits.  Path MTU discovery replaces these constants with
+ * the path's values.
  */
-#define MYC_FRAME_MAX		(1500 - 40 - 8)
+#define MYC_WIRE_MAX		(1500 - 40 - 8)
+#define MYC_FRAME_MAX		(MYC_WIRE_MAX - MYC_SEAL_OVERHEAD)
 /* Message bytes one chunk of a full frame carries. */
 #define MYC_CHUNK_DATA_MAX	(MYC_FRAME_MAX - MYC_HDR_LEN - MYC_CHUNK_HDR_LEN)
 void myc_rel_init(struct myc_peer *peer);
@@ -509,9 +632,12 @@ int myc_bearer_xmit(struct myc_net *mn, struct myc_path *path,
 /* A probe or a check: counted as a probe, not as a frame. */
 int myc_bearer_xmit_probe(struct myc_net *mn, struct myc_path *path,
 			  struct sk_buff *skb);
-/* Send skb back to where in (a received frame) came from; consumes skb. */
-int myc_bearer_reply(struct myc_net *mn, const struct sk_buff *in,
-		     struct sk_buff *skb);
+/*
+ * Send skb (for peer) back to where in (a received frame) came from;
+ * consumes skb.  Frames are sealed for their peer (crypto.c) on the way.
+ */
+int myc_bearer_reply(struct myc_net *mn, struct myc_peer *peer,
+		     const struct sk_buff *in, struct sk_buff *skb);
 /* Headroom a frame skb needs in front of the Mycelium header. */
 #define MYC_XMIT_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
 				 sizeof(struct udphdr))

@@ -35,9 +35,21 @@ static const struct nla_policy myc_node_get_policy[MYC_A_NODE_MAX + 1] = {
 	[MYC_A_NODE_PORT] = MYC_NO_ATTR,
 	[MYC_A_NODE_FAMILY] = MYC_NO_ATTR,
 	[MYC_A_NODE_SOCKETS] = MYC_NO_ATTR,
+	[MYC_A_NODE_STATS] = MYC_NO_ATTR,
+	[MYC_A_NODE_INSECURE] = MYC_NO_ATTR,
+	[MYC_A_NODE_ENC_CAPS] = MYC_NO_ATTR,
+	[MYC_A_NODE_COMP_CAPS] = MYC_NO_ATTR,
+	[MYC_A_NODE_REKEY_TIME] = MYC_NO_ATTR,
+	[MYC_A_NODE_REKEY_FRAMES] = MYC_NO_ATTR,
+	[MYC_A_NODE_DAEMON] = MYC_NO_ATTR,
 };
 
 #define MYC_READ_ONLY { .type = NLA_REJECT, .reject_message = "attribute is read-only" }
+
+static MYC_NL_RANGE myc_rekey_range = {
+	.min = 1,
+	.max = MYC_MAX_REKEY_TIME_S,
+};
 
 static const struct nla_policy myc_node_set_policy[MYC_A_NODE_MAX + 1] = {
 	[MYC_A_NODE_ID] = { .type = NLA_U64 },
@@ -52,6 +64,17 @@ static const struct nla_policy myc_node_set_policy[MYC_A_NODE_MAX + 1] = {
 		.reject_message = "socket count is read-only",
 	},
 	[MYC_A_NODE_STATS] = MYC_READ_ONLY,
+	[MYC_A_NODE_INSECURE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[MYC_A_NODE_ENC_CAPS] = NLA_POLICY_MASK(NLA_U8, MYC_ENC_CAPS_ALL),
+	[MYC_A_NODE_COMP_CAPS] = NLA_POLICY_MASK(NLA_U8, MYC_COMP_CAPS_ALL),
+	[MYC_A_NODE_REKEY_TIME] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							&myc_rekey_range),
+	[MYC_A_NODE_REKEY_FRAMES] = NLA_POLICY_MIN(NLA_U32,
+						   MYC_MIN_REKEY_FRAMES),
+	[MYC_A_NODE_DAEMON] = {
+		.type = NLA_REJECT,
+		.reject_message = "the daemon registers itself (DAEMON_REGISTER)",
+	},
 };
 
 static const struct nla_policy myc_path_policy[MYC_A_PATH_MAX + 1] = {
@@ -125,6 +148,11 @@ static const struct nla_policy myc_peer_policy[MYC_A_PEER_MAX + 1] = {
 	[MYC_A_PEER_FAIL_AFTER] = NLA_POLICY_MIN(NLA_U8, 1),
 	[MYC_A_PEER_RECOVER_AFTER] = NLA_POLICY_MIN(NLA_U8, 1),
 	[MYC_A_PEER_ACTIVE_PATH] = MYC_READ_ONLY,
+	[MYC_A_PEER_AUTH] = MYC_READ_ONLY,
+	[MYC_A_PEER_PROFILE] = MYC_READ_ONLY,
+	[MYC_A_PEER_KEY_PHASE] = MYC_READ_ONLY,
+	[MYC_A_PEER_KEY_AGE] = MYC_READ_ONLY,
+	[MYC_A_PEER_REKEYS] = MYC_READ_ONLY,
 };
 
 /* GET and DEL name a peer and nothing else. */
@@ -142,6 +170,11 @@ static const struct nla_policy myc_peer_id_policy[MYC_A_PEER_MAX + 1] = {
 	[MYC_A_PEER_FAIL_AFTER] = MYC_NO_ATTR,
 	[MYC_A_PEER_RECOVER_AFTER] = MYC_NO_ATTR,
 	[MYC_A_PEER_ACTIVE_PATH] = MYC_NO_ATTR,
+	[MYC_A_PEER_AUTH] = MYC_NO_ATTR,
+	[MYC_A_PEER_PROFILE] = MYC_NO_ATTR,
+	[MYC_A_PEER_KEY_PHASE] = MYC_NO_ATTR,
+	[MYC_A_PEER_KEY_AGE] = MYC_NO_ATTR,
+	[MYC_A_PEER_REKEYS] = MYC_NO_ATTR,
 };
 
 static int myc_put_stats(struct sk_buff *skb, int type,
@@ -188,6 +221,14 @@ static int myc_node_fill(struct sk_buff *skb, struct myc_net *mn, u32 portid,
 	    nla_put_u16(skb, MYC_A_NODE_FAMILY, myc_family) ||
 	    nla_put_u32(skb, MYC_A_NODE_SOCKETS,
 			atomic_read(&mn->nr_sockets)) ||
+	    nla_put_u8(skb, MYC_A_NODE_INSECURE, READ_ONCE(mn->insecure)) ||
+	    nla_put_u8(skb, MYC_A_NODE_ENC_CAPS, READ_ONCE(mn->enc_caps)) ||
+	    nla_put_u8(skb, MYC_A_NODE_COMP_CAPS, READ_ONCE(mn->comp_caps)) ||
+	    nla_put_u32(skb, MYC_A_NODE_REKEY_TIME, READ_ONCE(mn->rekey_s)) ||
+	    nla_put_u32(skb, MYC_A_NODE_REKEY_FRAMES,
+			READ_ONCE(mn->rekey_frames)) ||
+	    nla_put_u32(skb, MYC_A_NODE_DAEMON,
+			READ_ONCE(mn->daemon_portid)) ||
 	    myc_put_stats(skb, MYC_A_NODE_STATS, &mn->stats)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -216,15 +257,32 @@ static int myc_nl_node_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+static const int myc_node_settable[] = {
+	MYC_A_NODE_ID, MYC_A_NODE_TYPE, MYC_A_NODE_PORT, MYC_A_NODE_INSECURE,
+	MYC_A_NODE_ENC_CAPS, MYC_A_NODE_COMP_CAPS, MYC_A_NODE_REKEY_TIME,
+	MYC_A_NODE_REKEY_FRAMES,
+};
+
 static int myc_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct myc_net *mn = myc_net(genl_info_net(info));
 	struct nlattr **attrs = info->attrs;
-	bool changed = false;
+	bool changed = false, hello = false;
+	int i;
 
-	if (!attrs[MYC_A_NODE_ID] && !attrs[MYC_A_NODE_TYPE] &&
-	    !attrs[MYC_A_NODE_PORT]) {
-		NL_SET_ERR_MSG(info->extack, "nothing to set: give id, type or port");
+	for (i = 0; i < ARRAY_SIZE(myc_node_settable); i++)
+		if (attrs[myc_node_settable[i]])
+			break;
+	if (i == ARRAY_SIZE(myc_node_settable)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to set: give id, type, port, insecure, caps or rekey settings");
+		return -EINVAL;
+	}
+	if (attrs[MYC_A_NODE_ENC_CAPS] &&
+	    !(nla_get_u8(attrs[MYC_A_NODE_ENC_CAPS]) &
+	      (1 << MYC_ENC_MINIMAL))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[MYC_A_NODE_ENC_CAPS],
+				    "every node offers minimal encryption");
 		return -EINVAL;
 	}
 
@@ -244,8 +302,39 @@ static int myc_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 	if (attrs[MYC_A_NODE_TYPE]) {
 		u8 type = nla_get_u8(attrs[MYC_A_NODE_TYPE]);
 
-		changed |= type != mn->node_type;
+		hello |= type != mn->node_type;
 		WRITE_ONCE(mn->node_type, type);
+	}
+	if (attrs[MYC_A_NODE_INSECURE]) {
+		bool insecure = nla_get_u8(attrs[MYC_A_NODE_INSECURE]);
+
+		hello |= insecure != mn->insecure;
+		WRITE_ONCE(mn->insecure, insecure);
+	}
+	if (attrs[MYC_A_NODE_ENC_CAPS]) {
+		u8 caps = nla_get_u8(attrs[MYC_A_NODE_ENC_CAPS]);
+
+		hello |= caps != mn->enc_caps;
+		WRITE_ONCE(mn->enc_caps, caps);
+	}
+	if (attrs[MYC_A_NODE_COMP_CAPS]) {
+		u8 caps = nla_get_u8(attrs[MYC_A_NODE_COMP_CAPS]) |
+			  1 << MYC_COMP_NONE;
+
+		hello |= caps != mn->comp_caps;
+		WRITE_ONCE(mn->comp_caps, caps);
+	}
+	if (attrs[MYC_A_NODE_REKEY_TIME]) {
+		u32 v = nla_get_u32(attrs[MYC_A_NODE_REKEY_TIME]);
+
+		changed |= v != mn->rekey_s;
+		WRITE_ONCE(mn->rekey_s, v);
+	}
+	if (attrs[MYC_A_NODE_REKEY_FRAMES]) {
+		u32 v = nla_get_u32(attrs[MYC_A_NODE_REKEY_FRAMES]);
+
+		changed |= v != mn->rekey_frames;
+		WRITE_ONCE(mn->rekey_frames, v);
 	}
 	if (attrs[MYC_A_NODE_PORT]) {
 		u16 port = nla_get_u16(attrs[MYC_A_NODE_PORT]);
@@ -264,9 +353,11 @@ static int myc_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 		changed |= port != mn->udp_port;
 		WRITE_ONCE(mn->udp_port, port);
 	}
+	if (hello)
+		myc_hello_all(mn);
 	mutex_unlock(&mn->lock);
 
-	if (changed)
+	if (changed || hello)
 		myc_genl_node_notify(mn);
 	return 0;
 }
@@ -621,8 +712,11 @@ static int myc_nl_peer_set(struct sk_buff *skb, struct genl_info *info)
 		goto unlock;
 	}
 	err = myc_add_paths(peer, cfgs, n, info->extack);
-	if (!err && info->attrs[MYC_A_PEER_TYPE])
+	if (!err && info->attrs[MYC_A_PEER_TYPE] &&
+	    nla_get_u8(info->attrs[MYC_A_PEER_TYPE]) != peer->type) {
 		WRITE_ONCE(peer->type, nla_get_u8(info->attrs[MYC_A_PEER_TYPE]));
+		myc_hello_start(peer);
+	}
 	if (!err)
 		myc_apply_peer_cfg(peer, info->attrs, &pc);
 unlock:
@@ -694,8 +788,11 @@ static int myc_path_fill(struct sk_buff *skb, const struct myc_path *path)
 static int myc_peer_fill(struct sk_buff *skb, struct myc_peer *peer,
 			 u32 portid, u32 seq, int flags, u8 cmd)
 {
+	struct myc_prof_eff prof;
 	struct myc_path *path;
 	struct nlattr *nest;
+	u32 age, rekeys;
+	u8 auth, phase;
 	void *hdr;
 	int i;
 
@@ -703,6 +800,19 @@ static int myc_peer_fill(struct sk_buff *skb, struct myc_peer *peer,
 	if (!hdr)
 		return -EMSGSIZE;
 
+	spin_lock_bh(&peer->lock);
+	auth = peer->auth;
+	prof = peer->prof;
+	myc_keys_info(peer, &phase, &age, &rekeys);
+	spin_unlock_bh(&peer->lock);
+	if (nla_put_u8(skb, MYC_A_PEER_AUTH, auth) ||
+	    (auth != MYC_AUTH_HELLO &&
+	     myc_put_profile(skb, MYC_A_PEER_PROFILE, &prof)) ||
+	    (auth == MYC_AUTH_OK &&
+	     (nla_put_u8(skb, MYC_A_PEER_KEY_PHASE, phase) ||
+	      nla_put_u32(skb, MYC_A_PEER_KEY_AGE, age) ||
+	      nla_put_u32(skb, MYC_A_PEER_REKEYS, rekeys))))
+		goto cancel;
 	if (nla_put_u64_64bit(skb, MYC_A_PEER_ID, peer->id, MYC_A_PEER_PAD) ||
 	    nla_put_u8(skb, MYC_A_PEER_TYPE, READ_ONCE(peer->type)) ||
 	    nla_put_u8(skb, MYC_A_PEER_STATE, myc_peer_state(peer)) ||
@@ -1265,6 +1375,41 @@ static const struct genl_ops myc_genl_ops[] = {
 		.doit = myc_nl_endpoint_set,
 		.policy = myc_endpoint_policy,
 		.maxattr = MYC_A_ENDPOINT_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MYC_CMD_POLICY_GET,
+		.doit = myc_nl_policy_get,
+		.dumpit = myc_nl_policy_dump,
+		.policy = myc_policy_policy,
+		.maxattr = MYC_A_POLICY_MAX,
+	},
+	{
+		.cmd = MYC_CMD_POLICY_SET,
+		.doit = myc_nl_policy_set,
+		.policy = myc_policy_policy,
+		.maxattr = MYC_A_POLICY_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MYC_CMD_DAEMON_REGISTER,
+		.doit = myc_nl_daemon_register,
+		.policy = myc_auth_policy,
+		.maxattr = MYC_A_AUTH_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MYC_CMD_HANDSHAKE_SEND,
+		.doit = myc_nl_handshake_send,
+		.policy = myc_auth_policy,
+		.maxattr = MYC_A_AUTH_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MYC_CMD_AUTH_SET,
+		.doit = myc_nl_auth_set,
+		.policy = myc_auth_policy,
+		.maxattr = MYC_A_AUTH_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -54,6 +54,7 @@ static int __net_init myc_net_init(struct net *net)
 	hash_init(mn->services);
 	hash_init(mn->ves);
 	mn->next_ephemeral = get_random_u32();
+	myc_policy_init(mn);
 	return myc_proc_init_net(net);
 }
 

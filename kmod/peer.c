@@ -13,6 +13,7 @@
  * readers use RCU.  peer->lock (spinlock, taken with _bh) protects the
  * protocol state (packet and message numbers, windows, queues).
  */
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
 
@@ -47,6 +48,7 @@ static void myc_peer_free_rcu(struct rcu_head *rcu)
 
 	myc_reasm_purge(peer);
 	myc_rel_destroy(peer);
+	myc_keys_free(peer);
 	kfree(peer);
 }
 
@@ -70,6 +72,10 @@ int myc_peer_create(struct myc_net *mn, u64 id, u8 type,
 	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
 	if (!peer)
 		return -ENOMEM;
+	if (myc_keys_alloc(peer)) {
+		kfree(peer);
+		return -ENOMEM;
+	}
 
 	peer->mn = mn;
 	peer->id = id;
@@ -91,6 +97,8 @@ int myc_peer_create(struct myc_net *mn, u64 id, u8 type,
 	peer->fail_after = MYC_DEFAULT_FAIL_AFTER;
 	peer->recover_after = MYC_DEFAULT_RECOVER_AFTER;
 	peer->state = MYC_PEER_UNREACHABLE;
+	peer->auth = MYC_AUTH_HELLO;
+	peer->instance = get_random_u32() | 1;
 	myc_rel_init(peer);
 	myc_health_init(peer);
 
@@ -172,6 +180,8 @@ struct myc_path *myc_path_add(struct myc_peer *peer, sa_family_t family,
 		  .reason = MYC_EVR_CONFIG, .peer = peer->id,
 		  .path = path->id });
 	myc_health_start(peer);
+	if (READ_ONCE(peer->auth) == MYC_AUTH_HELLO)
+		myc_hello_start(peer);
 	return path;
 }
 

@@ -9,6 +9,12 @@
  * peers or for another node are dropped and counted too.  Nothing in a
  * frame is trusted before myc_frame_validate() accepted it.
  *
+ * A sealed frame is opened (crypto.c) before its payload is validated and
+ * before its packet number is checked against the replay window, so that
+ * neither a forged payload nor a forged number gets anywhere.  From a peer
+ * that needs keys, only HELLO and HANDSHAKE frames are taken unsealed;
+ * they set keys up and never touch the replay window.
+ *
  * Locking: peer->lock (taken plain: we run in BH) around the replay window.
  */
 #include <linux/ip.h>
@@ -177,14 +183,51 @@ static void myc_rx_svc_check(struct myc_net *mn, struct myc_peer *peer,
 	myc_svc_encode(payload, sizeof(payload), &v);
 	reply = myc_ctl_skb(peer, MYC_FT_SVC_STATUS, payload, sizeof(payload));
 	if (reply)
-		myc_bearer_reply(mn, skb, reply);
+		myc_bearer_reply(mn, peer, skb, reply);
+}
+
+/* HELLO and HANDSHAKE: counted, not numbered in the replay window. */
+static void myc_rx_setup(struct myc_net *mn, struct myc_peer *peer,
+			 struct sk_buff *skb, const struct myc_hdr *h)
+{
+	myc_stat_inc(&peer->stats, MYC_STAT_RX_FRAMES);
+	myc_stat_add(&peer->stats, MYC_STAT_RX_BYTES, skb->len);
+	if (h->type == MYC_FT_HELLO)
+		myc_hello_rx(mn, peer, skb);
+	else
+		myc_auth_rx_handshake(mn, peer, skb->data + MYC_HDR_LEN,
+				      skb->len - MYC_HDR_LEN);
+}
+
+/*
+ * A probe or probe reply in clear from a peer that has no keys yet: paths
+ * are probed before and during the handshake.  A probe is answered only
+ * when it came from an address of one of the peer's paths, so that forged
+ * ones cannot aim replies elsewhere.
+ */
+static void myc_rx_clear_probe(struct myc_net *mn, struct myc_peer *peer,
+			       struct sk_buff *skb, const struct myc_hdr *h)
+{
+	struct myc_path *path = myc_rx_path(peer, skb);
+
+	myc_stat_inc(&peer->stats, MYC_STAT_RX_FRAMES);
+	myc_stat_add(&peer->stats, MYC_STAT_RX_BYTES, skb->len);
+	if (path) {
+		myc_stat_inc(&path->stats, MYC_STAT_RX_FRAMES);
+		myc_stat_add(&path->stats, MYC_STAT_RX_BYTES, skb->len);
+	}
+	if (h->type == MYC_FT_PROBE_REPLY)
+		myc_health_rx_reply(peer, skb->data + MYC_HDR_LEN,
+				    skb->len - MYC_HDR_LEN);
+	else if (path)
+		myc_health_rx_probe(mn, peer, skb);
 }
 
 void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 {
 	struct myc_svc svc;
 	struct myc_path *path;
-	bool elicit;
+	bool elicit, sealed;
 	enum myc_pnwin_verdict v;
 	struct myc_peer *peer;
 	struct myc_hdr h;
@@ -213,6 +256,32 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 		goto unlock;
 	}
 
+	if (h.type == MYC_FT_HELLO || h.type == MYC_FT_HANDSHAKE) {
+		myc_rx_setup(mn, peer, skb, &h);
+		goto unlock;
+	}
+	sealed = h.flags & MYC_FF_SEALED;
+	err = myc_crypto_in(mn, peer, skb);
+	if (err < 0)
+		goto unlock;	/* not authentic, or clear from a keyed peer */
+	if (err == MYC_CRYPTO_CLEAR) {
+		myc_rx_clear_probe(mn, peer, skb, &h);
+		goto unlock;
+	}
+	if (sealed) {
+		/* opened: now the payload is checked */
+		err = myc_frame_validate(skb->data, skb->len);
+		if (err) {
+			myc_rx_malformed(mn, err);
+			goto unlock;
+		}
+		myc_hdr_decode(skb->data, skb->len, &h);
+	}
+	if (h.flags & MYC_FF_COMPRESSED) {
+		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
+		goto unlock;	/* not yet */
+	}
+
 	/*
 	 * Frames nobody acknowledges are marked received at once, so two
 	 * copies processed on two CPUs cannot both be delivered.  A DATA
@@ -226,7 +295,9 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 		     myc_pnwin_check_mark(&peer->rx_pnwin, h.pn);
 	spin_unlock(&peer->lock);
 	if (v != MYC_PN_NEW) {
-		myc_stat_inc(&peer->stats, MYC_STAT_RX_DUP);
+		/* an authentic frame seen before: a replay, or a duplicate */
+		myc_stat_inc(&peer->stats, sealed ? MYC_STAT_RX_REPLAY :
+						    MYC_STAT_RX_DUP);
 		goto unlock;
 	}
 	myc_stat_inc(&peer->stats, MYC_STAT_RX_FRAMES);

@@ -307,7 +307,8 @@ void myc_sched_push(struct myc_peer *peer)
 	struct sk_buff *skb;
 	LIST_HEAD(failed);
 
-	if (!READ_ONCE(peer->txq_mask))
+	/* nothing but HELLOs and handshakes before keys (hello.c) */
+	if (!READ_ONCE(peer->txq_mask) || !myc_peer_ready(peer))
 		return;
 	__skb_queue_head_init(&out);
 	rcu_read_lock();

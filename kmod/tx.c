@@ -38,16 +38,20 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 		.total = len,
 		.aux = meta->aux,
 	};
-	bool reliable = meta->guarantee != MYC_GUARANTEE_BEST_EFFORT;
 	unsigned int level = myc_sched_level(meta->cls, meta->priority);
-	u64 deadline = reliable ? myc_rel_deadline(meta->timeout_ms) : 0;
 	struct myc_peer *peer;
 	size_t offset = 0;
+	bool reliable;
+	u64 deadline;
 	int err = 0;
 
 	peer = myc_peer_lookup(mn, dst->smyc_node);
 	if (!peer)
 		return -EHOSTUNREACH;
+	/* the pair's profile sets the floor; a socket may ask for more */
+	c.guarantee = max_t(u8, c.guarantee, READ_ONCE(peer->prof.rel));
+	reliable = c.guarantee != MYC_GUARANTEE_BEST_EFFORT;
+	deadline = reliable ? myc_rel_deadline(meta->timeout_ms) : 0;
 	rcu_read_lock();
 	if (!myc_peer_has_path(peer))
 		err = -ENETUNREACH;
@@ -56,7 +60,7 @@ int myc_tx_msg(struct sock *sk, u32 src_port, const struct sockaddr_myc *dst,
 		goto out;
 
 	spin_lock_bh(&peer->lock);
-	c.msn = peer->tx_msn[meta->guarantee]++;
+	c.msn = peer->tx_msn[c.guarantee]++;
 	spin_unlock_bh(&peer->lock);
 
 	do {

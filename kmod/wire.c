@@ -83,6 +83,17 @@ static int myc_hdr_check(const struct myc_hdr *h)
 		return -MYC_WERR_TYPE;
 	if (h->flags & ~MYC_FF_KNOWN)
 		return -MYC_WERR_FLAGS;
+	/* one seal at most; phase and padding only on sealed frames */
+	if ((h->flags & MYC_FF_SEALED) == MYC_FF_SEALED)
+		return -MYC_WERR_FLAGS;
+	if ((h->flags & MYC_FF_KEY_PHASE) && !(h->flags & MYC_FF_SEALED))
+		return -MYC_WERR_FLAGS;
+	if ((h->flags & MYC_FF_PADDED) && !(h->flags & MYC_FF_ENCRYPTED))
+		return -MYC_WERR_FLAGS;
+	/* the frames that set keys up are never sealed nor compressed */
+	if ((h->type == MYC_FT_HELLO || h->type == MYC_FT_HANDSHAKE) &&
+	    (h->flags & MYC_FF_TRANSFORMS))
+		return -MYC_WERR_FLAGS;
 	/* An ACK is never acknowledged itself: that would never end. */
 	if (h->type == MYC_FT_ACK && (h->flags & MYC_FF_ACK_ELICITING))
 		return -MYC_WERR_FLAGS;
@@ -418,6 +429,77 @@ int myc_svc_decode(const u8 *payload, size_t len, bool check,
 }
 
 /*
+ * HELLO
+ */
+
+static bool myc_hello_ok(const struct myc_hello *h)
+{
+	return !(h->flags & ~MYC_HELLO_FLAGS) &&
+	       h->type <= MYC_NODE_TYPE_MAX &&
+	       h->profile <= MYC_PROFILE_MAX &&
+	       h->enc <= MYC_ENC_MAX &&
+	       h->comp <= MYC_COMP_HIGH &&
+	       h->rel <= MYC_GUARANTEE_MAX &&
+	       !(h->enc_caps & ~((1u << (MYC_ENC_MAX + 1)) - 1)) &&
+	       (h->enc_caps & (1u << MYC_ENC_MINIMAL)) &&
+	       !(h->comp_caps & ~((1u << (MYC_COMP_HIGH + 1)) - 1)) &&
+	       (h->comp_caps & (1u << MYC_COMP_NONE)) &&
+	       h->mtu >= MYC_HELLO_MIN_MTU && h->max_msg;
+}
+
+size_t myc_hello_encode(u8 *buf, size_t size, const struct myc_hello *h)
+{
+	if (size < MYC_HELLO_LEN || h->version != MYC_HELLO_VERSION ||
+	    !myc_hello_ok(h))
+		return 0;
+	buf[0] = h->version;
+	buf[1] = h->flags;
+	buf[2] = h->type;
+	buf[3] = h->profile;
+	buf[4] = h->enc;
+	buf[5] = h->comp;
+	buf[6] = h->rel;
+	buf[7] = h->enc_caps;
+	buf[8] = h->comp_caps;
+	buf[9] = 0;
+	myc_put16(buf + 10, h->mtu);
+	myc_put32(buf + 12, h->max_msg);
+	myc_put32(buf + 16, h->instance);
+	return MYC_HELLO_LEN;
+}
+
+int myc_hello_decode(const u8 *payload, size_t len, struct myc_hello *h)
+{
+	struct myc_hello tmp;
+
+	if (!h)
+		h = &tmp;
+	if (len < 1)
+		return -MYC_WERR_SHORT;
+	if (payload[0] != MYC_HELLO_VERSION)
+		return -MYC_WERR_VERSION;
+	if (len < MYC_HELLO_LEN)
+		return -MYC_WERR_SHORT;
+	if (len > MYC_HELLO_LEN)
+		return -MYC_WERR_TRAILING;
+	h->version = payload[0];
+	h->flags = payload[1];
+	h->type = payload[2];
+	h->profile = payload[3];
+	h->enc = payload[4];
+	h->comp = payload[5];
+	h->rel = payload[6];
+	h->enc_caps = payload[7];
+	h->comp_caps = payload[8];
+	h->mtu = myc_get16(payload + 10);
+	h->max_msg = myc_get32(payload + 12);
+	h->instance = myc_get32(payload + 16);
+	if (payload[9] || !myc_hello_ok(h))
+		return -MYC_WERR_FIELD;
+	return 0;
+}
+
+/*
  * Whole frame
  */
 
@@ -436,7 +518,9 @@ int myc_frame_validate(const u8 *buf, size_t len)
 	plen = len - MYC_HDR_LEN;
 
 	/* A sealed or compressed payload is checked once it is undone. */
-	if (h.flags & (MYC_FF_ENCRYPTED | MYC_FF_COMPRESSED))
+	if ((h.flags & MYC_FF_SEALED) && plen < MYC_TAG_LEN)
+		return -MYC_WERR_SHORT;
+	if (h.flags & (MYC_FF_SEALED | MYC_FF_COMPRESSED))
 		return 0;
 
 	switch (h.type) {
@@ -456,12 +540,14 @@ int myc_frame_validate(const u8 *buf, size_t len)
 	case MYC_FT_SVC_STATUS:
 		return myc_svc_decode(payload, plen, h.type == MYC_FT_SVC_CHECK,
 				      NULL);
+	case MYC_FT_HELLO:
+		return myc_hello_decode(payload, plen, NULL);
 	case MYC_FT_HANDSHAKE:
 	case MYC_FT_SPORE:
 		/* Opaque, for myceliumd: never empty. */
 		return plen ? 0 : -MYC_WERR_SHORT;
 	default:
-		/* HELLO and CLOSE: opaque, any length (also empty). */
+		/* CLOSE: opaque, any length (also empty). */
 		return 0;
 	}
 }

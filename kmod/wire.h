@@ -36,15 +36,44 @@ enum myc_frame_type {
 /*
  * Frame header flags (header bytes 2-3).  An ACK frame must not be
  * ack-eliciting (MYC_WERR_FLAGS): acknowledging acknowledgments never ends.
- * With ENCRYPTED or COMPRESSED set the payload is opaque to
- * myc_frame_validate(), which then checks the header only; the receiver
- * validates the payload once it has undone the transformation (whose
- * format is reserved for a later version).
+ *
+ * Sealing (Documentation/protocol.rst, "Sealed frames"): with ENCRYPTED the
+ * payload is ChaCha20-Poly1305 ciphertext followed by the 16-byte tag, the
+ * header being the associated data and the packet number the nonce; with
+ * AUTH the payload is in clear and followed by the tag of an AEAD with an
+ * empty plaintext over header and payload.  KEY_PHASE picks one of the two
+ * keys a receiver may hold; PADDED (only with ENCRYPTED) says the plaintext
+ * ends with zero padding and a u16 count of the bytes of padding and count.
+ * With COMPRESSED the (opened) payload is a compressed payload header and
+ * the compressed bytes.  HELLO and HANDSHAKE frames are never sealed nor
+ * compressed.  myc_frame_validate() checks only the header of a sealed or
+ * compressed frame: the receiver validates the payload once undone.
  */
 #define MYC_FF_ENCRYPTED	0x0001	/* payload is AEAD-sealed */
 #define MYC_FF_COMPRESSED	0x0002	/* payload is compressed */
 #define MYC_FF_ACK_ELICITING	0x0004	/* receiver must acknowledge the PN */
-#define MYC_FF_KNOWN		0x0007	/* every other bit must be zero */
+#define MYC_FF_AUTH		0x0008	/* clear payload + integrity tag */
+#define MYC_FF_KEY_PHASE	0x0010	/* sealed with the phase-1 key */
+#define MYC_FF_PADDED		0x0020	/* plaintext ends with padding */
+#define MYC_FF_KNOWN		0x003f	/* every other bit must be zero */
+#define MYC_FF_SEALED		(MYC_FF_ENCRYPTED | MYC_FF_AUTH)
+#define MYC_FF_TRANSFORMS	(MYC_FF_SEALED | MYC_FF_COMPRESSED | \
+				 MYC_FF_KEY_PHASE | MYC_FF_PADDED)
+
+#define MYC_TAG_LEN		16	/* Poly1305 tag of a sealed frame */
+#define MYC_PAD_TRAILER		2	/* u16 padding count (PADDED) */
+/* Bytes sealing may add to a frame: tag, and padding's trailer. */
+#define MYC_SEAL_OVERHEAD	(MYC_TAG_LEN + MYC_PAD_TRAILER)
+
+/*
+ * Compressed payload (COMPRESSED), after opening:
+ *   0  u8  method: MYC_COMP_LOW (LZ4), _MEDIUM (LZ4HC: LZ4 format),
+ *          _HIGH (zstd)
+ *   1  u8  reserved, zero
+ *   2  u16 length of the payload once decompressed (1..65535)
+ *   4  compressed bytes
+ */
+#define MYC_COMP_HDR_LEN	4
 
 /*
  * Frame header, 28 bytes:
@@ -205,6 +234,46 @@ struct myc_svc {
 };
 
 /*
+ * HELLO payload, 20 bytes (capabilities and profile wishes; profile.h):
+ *   0  u8  hello version (MYC_HELLO_VERSION)
+ *   1  u8  flags: MYC_HELLO_REPLY (an answer to a HELLO),
+ *          MYC_HELLO_INSECURE (the sender allows encryption none)
+ *   2  u8  the sender's node type (enum myc_node_type)
+ *   3  u8  profile (enum myc_profile)
+ *   4  u8  encryption the sender asks for (enum myc_encryption)
+ *   5  u8  compression it asks for (enum myc_compression, not NEGOTIATED)
+ *   6  u8  reliability it asks for (enum myc_guarantee)
+ *   7  u8  encryption levels it offers (bit 1 << level; minimal set)
+ *   8  u8  compression levels it offers (bit 1 << level; none set)
+ *   9  u8  reserved, zero
+ *  10  u16 MTU (>= 576)
+ *  12  u32 largest message it takes (>= 1)
+ *  16  u32 instance: random, new for every peer object of the sender
+ * A longer payload is MYC_WERR_TRAILING; another version MYC_WERR_VERSION.
+ */
+#define MYC_HELLO_VERSION	1
+#define MYC_HELLO_LEN		20
+#define MYC_HELLO_REPLY		0x01
+#define MYC_HELLO_INSECURE	0x02
+#define MYC_HELLO_FLAGS		0x03
+#define MYC_HELLO_MIN_MTU	576
+
+struct myc_hello {
+	u8 version;
+	u8 flags;
+	u8 type;
+	u8 profile;
+	u8 enc;
+	u8 comp;
+	u8 rel;
+	u8 enc_caps;
+	u8 comp_caps;
+	u16 mtu;
+	u32 max_msg;
+	u32 instance;
+};
+
+/*
  * Decoder results: 0 or a negative MYC_WERR_* (each counted on its own).
  * When an input has several defects, the first found is reported; checks
  * run in this order: frame header: version (the only check on a 1-byte
@@ -238,6 +307,7 @@ size_t myc_chunk_hdr_encode(u8 *buf, size_t size, const struct myc_chunk *c);
 size_t myc_ack_encode(u8 *buf, size_t size, const struct myc_ack *a);
 size_t myc_probe_encode(u8 *buf, size_t size, const struct myc_probe *p);
 size_t myc_svc_encode(u8 *buf, size_t size, const struct myc_svc *v);
+size_t myc_hello_encode(u8 *buf, size_t size, const struct myc_hello *h);
 
 /*
  * Decoding: validate everything, never read outside [buf, buf + len).
@@ -257,6 +327,7 @@ int myc_probe_decode(const u8 *payload, size_t len, struct myc_probe *p);
 /* check: the payload of a SVC_CHECK (bound must be 0) or a SVC_STATUS. */
 int myc_svc_decode(const u8 *payload, size_t len, bool check,
 		   struct myc_svc *v);
+int myc_hello_decode(const u8 *payload, size_t len, struct myc_hello *h);
 
 /*
  * Validate a whole frame (header and every element of its payload):
@@ -265,10 +336,11 @@ int myc_svc_decode(const u8 *payload, size_t len, bool check,
  *   PROBE, PROBE_REPLY exactly MYC_PROBE_LEN bytes, reserved field zero
  *   SVC_CHECK, _STATUS exactly MYC_SVC_LEN bytes, kind 1 or 2, bound 0 or 1
  *                      (0 in a check), reserved field zero
+ *   HELLO              exactly one HELLO payload
  *   HANDSHAKE, SPORE   opaque (for myceliumd), at least 1 byte
- *   HELLO, CLOSE       opaque, any length including 0 (the HELLO
- *                      capability format is reserved for a later version)
- * With MYC_FF_ENCRYPTED or MYC_FF_COMPRESSED only the header is checked.
+ *   CLOSE              opaque, any length including 0
+ * A sealed frame (MYC_FF_SEALED) must hold at least the tag; of it, and of
+ * a compressed frame, only the header is checked.
  */
 int myc_frame_validate(const u8 *buf, size_t len);
 

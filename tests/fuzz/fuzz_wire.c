@@ -105,6 +105,19 @@ static int svc(const u8 *p, size_t len, bool check)
 	return 0;
 }
 
+static int hello(const u8 *p, size_t len)
+{
+	struct myc_hello hl;
+	int err = myc_hello_decode(p, len, &hl);
+
+	check_err(err);
+	if (err)
+		return err;
+	CHECK(myc_hello_encode(out, OUT_MAX, &hl) == len);
+	CHECK(!memcmp(out, p, len));
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	const u8 *payload;
@@ -119,6 +132,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	chunks(data, size, &end);
 	ack(data, size);
 	probe(data, size);
+	hello(data, size);
 
 	err = myc_frame_validate(data, size);
 	check_err(err);
@@ -136,8 +150,11 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	/* A valid frame: every element must decode and re-encode. */
 	payload = data + MYC_HDR_LEN;
 	plen = size - MYC_HDR_LEN;
-	if (h.flags & (MYC_FF_ENCRYPTED | MYC_FF_COMPRESSED))
+	if (h.flags & (MYC_FF_SEALED | MYC_FF_COMPRESSED)) {
+		CHECK(h.type != MYC_FT_HELLO && h.type != MYC_FT_HANDSHAKE);
+		CHECK(!(h.flags & MYC_FF_SEALED) || plen >= MYC_TAG_LEN);
 		return 0;	/* opaque */
+	}
 	switch (h.type) {
 	case MYC_FT_DATA:
 		CHECK(plen > 0);
@@ -160,6 +177,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		CHECK(plen > 0);
 		break;
 	case MYC_FT_HELLO:
+		CHECK(hello(payload, plen) == 0);
+		break;
 	case MYC_FT_CLOSE:
 		break;
 	default:

@@ -145,7 +145,15 @@ int main(int argc, char **argv)
 					       .seq = 1 });
 	put("svc-status", n);
 
-	put("hello", hdr(MYC_FT_HELLO, 0, 10));
+	n = hdr(MYC_FT_HELLO, 0, 10);
+	n += myc_hello_encode(buf + n, sizeof(buf) - n,
+			      &(struct myc_hello){
+				.version = MYC_HELLO_VERSION, .type = 1,
+				.profile = MYC_PROFILE_ADAPTIVE, .enc = 2,
+				.comp = 3, .rel = 1, .enc_caps = 0x0e,
+				.comp_caps = 0x0f, .mtu = 1500,
+				.max_msg = 262144, .instance = 9 });
+	put("hello", n);
 	n = hdr(MYC_FT_HANDSHAKE, MYC_FF_ACK_ELICITING, 11);
 	memcpy(buf + n, "handshake", 9);
 	put("handshake", n + 9);
@@ -156,5 +164,11 @@ int main(int argc, char **argv)
 	n = hdr(MYC_FT_DATA, MYC_FF_ENCRYPTED | MYC_FF_ACK_ELICITING, 14);
 	memset(buf + n, 0x5a, 32);
 	put("data-encrypted", n + 32);
+	n = hdr(MYC_FT_ACK, MYC_FF_AUTH | MYC_FF_KEY_PHASE, 15);
+	memset(buf + n, 0x33, MYC_ACK_MIN_LEN + MYC_TAG_LEN);
+	put("ack-auth", n + MYC_ACK_MIN_LEN + MYC_TAG_LEN);
+	n = hdr(MYC_FT_DATA, MYC_FF_COMPRESSED | MYC_FF_ACK_ELICITING, 16);
+	memcpy(buf + n, "\x01\x00\x00\x40zzzz", 8);
+	put("data-compressed", n + 8);
 	return 0;
 }

@@ -49,7 +49,8 @@ static int topo_three(void)
 		   "ip -n mB link set vBA up && ip -n mC link set vCA up && "
 		   "myc -n mA node set id a && myc -n mB node set id b && "
 		   "myc -n mC node set id c && "
-		   "myc -n mA peer add b path 10.0.1.1 10.0.1.2 probe-interval 10 && "
+		   INSECURE("mA") " && " INSECURE("mB") " && " INSECURE("mC")
+		   " && myc -n mA peer add b path 10.0.1.1 10.0.1.2 probe-interval 10 && "
 		   "myc -n mA peer add c path 10.0.2.1 10.0.2.3 probe-interval 10 && "
 		   "myc -n mB peer add a path 10.0.1.2 10.0.1.1 probe-interval 10 && "
 		   "myc -n mC peer add a path 10.0.2.3 10.0.2.1 probe-interval 10");

@@ -17,7 +17,11 @@
 #include "kselftest_harness.h"
 #include "helpers.h"
 
-#define CHUNK_DATA_MAX	(1500 - 40 - 8 - 28 - 36)
+/*
+ * Data bytes in a full frame: MTU less IPv6, UDP, the room sealing takes,
+ * frame and chunk headers.
+ */
+#define CHUNK_DATA_MAX	(1500 - 40 - 8 - 18 - 28 - 36)
 
 struct err_msg {
 	ssize_t len;

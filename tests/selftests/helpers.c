@@ -19,7 +19,7 @@
 
 int run(const char *fmt, ...)
 {
-	char cmd[1024];
+	char cmd[4096];
 	va_list ap;
 	int st;
 
@@ -147,7 +147,8 @@ int topo_two_nodes(bool v6)
 		"ip -n mA addr add fd00::1/64 dev vA nodad && "
 		"ip -n mB addr add fd00::2/64 dev vB nodad && "
 		"ip -n mA link set vA up && ip -n mB link set vB up && "
-		"myc -n mA node set id a && myc -n mB node set id b"))
+		"myc -n mA node set id a && myc -n mB node set id b && "
+		INSECURE("mA") " && " INSECURE("mB")))
 		return -1;
 	if (v6)
 		return run("myc -n mA peer add b type sclerotia path fd00::1 fd00::2 && "
@@ -169,7 +170,8 @@ int topo_two_paths(int probe_ms, const char *extra)
 		"ip -n mB addr add 10.0.2.2/24 dev vB2 && "
 		"ip -n mA link set vA1 up && ip -n mA link set vA2 up && "
 		"ip -n mB link set vB1 up && ip -n mB link set vB2 up && "
-		"myc -n mA node set id a && myc -n mB node set id b"))
+		"myc -n mA node set id a && myc -n mB node set id b && "
+		INSECURE("mA") " && " INSECURE("mB")))
 		return -1;
 	return run("myc -n mB peer add a type sclerotia path 10.0.1.2 10.0.1.1 "
 		   "path 10.0.2.2 10.0.2.1 probe-interval %d && "

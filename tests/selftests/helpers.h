@@ -43,6 +43,15 @@ int become_nobody(void);
 /* Network namespaces: a node per netns, veth between them. */
 /* Create netns mA and mB joined by veth (10.0.0.1/2, fd00::1/2), node ids
  * 0xa and 0xb, each the other's peer over IPv4 (v6: over IPv6). */
+/*
+ * Shell commands that make node NS insecure with encryption none,
+ * compression none and best-effort between all types: what the tests that
+ * are not about trust run with (both ends must be insecure).
+ */
+#define INSECURE(ns) \
+	"myc -n " ns " node set insecure on && " \
+	"myc -n " ns " policy set any any encryption none compression none " \
+	"reliability best-effort"
 int topo_two_nodes(bool v6);
 void topo_cleanup(void);
 /*

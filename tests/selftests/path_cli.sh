@@ -86,14 +86,15 @@ json_get 3 </tmp/j >/dev/null && ! json_get 4 </tmp/j >/dev/null &&
 $M -j -s path show b 1 >/tmp/j
 json_get 0 </tmp/j >/dev/null && ! json_get 1 </tmp/j >/dev/null &&
 	ok "json PEER PATH: one object" || { not_ok "json PEER PATH: one object"; sed 's/^/# /' /tmp/j; }
-eq "json -s: tx-frames" 0 "$(json_get 0.stats.tx-frames </tmp/j)"
+# nobody answers: hellos go out, nothing comes back
+eq "json -s: rx-frames" 0 "$(json_get 0.stats.rx-frames </tmp/j)"
 eq "json -s: failovers" 0 "$(json_get 0.stats.failovers </tmp/j)"
 eq "json -s: probes-lost" 0 "$(json_get 0.stats.probes-lost </tmp/j)"
 json_get 0.stats.probes-tx </tmp/j >/dev/null && ok "json -s: probes-tx" || not_ok "json -s: probes-tx"
 check "path show -s" $M -s path show b 1
-has "text -s: counters under the path" '^    tx-frames 0  tx-bytes 0  rx-frames 0  rx-bytes 0$' /tmp/out
+has "text -s: counters under the path" '^    tx-frames [0-9]+  tx-bytes [0-9]+  rx-frames 0  rx-bytes 0$' /tmp/out
 has "text -s: probe counters" '(^|  )probes-lost 0(  |$)' /tmp/out
-has "text -s: failovers" '(^|  )failovers 0$' /tmp/out
+has "text -s: failovers" '(^|  )failovers 0(  |$)' /tmp/out
 
 check "path set disabled" $M path set b 1 disabled
 $M -j path show b 1 >/tmp/j

@@ -70,6 +70,14 @@ static const u8 gv_ack[MYC_ACK_MIN_LEN + 16] = {
 };
 
 /* PROBE: path 3, seq 16, timestamp 0123456789abcdef. */
+static const u8 gv_hello[MYC_HELLO_LEN] = {
+	0x01, 0x01, 0x01, 0x01,		/* version, reply, rhizomorph, adaptive */
+	0x02, 0x03, 0x01, 0x0e,		/* standard, high, high, caps */
+	0x0f, 0x00, 0x05, 0xdc,		/* comp caps, rsvd, mtu 1500 */
+	0x00, 0x04, 0x00, 0x00,		/* max message 262144 */
+	0xa1, 0xb2, 0xc3, 0xd4,		/* instance */
+};
+
 static const u8 gv_probe[MYC_PROBE_LEN] = {
 	0x00, 0x00, 0x00, 0x03,
 	0x00, 0x00, 0x00, 0x00,
@@ -125,6 +133,35 @@ static struct myc_chunk mk_chunk(u8 kind, u16 len)
 	if (kind == MYC_CK_REJECT)
 		c.aux = 111;
 	return c;
+}
+
+static size_t mk_frame(u8 *buf, u8 type, u16 flags, const void *payload,
+		       size_t plen);
+
+/* mk_frame() with the flags written as they are, valid or not. */
+static size_t mk_frame_raw(u8 *buf, u8 type, u16 flags, const void *payload,
+			   size_t plen)
+{
+	size_t n = mk_frame(buf, type, 0, payload, plen);
+
+	buf[2] = (u8)(flags >> 8);
+	buf[3] = (u8)flags;
+	return n;
+}
+
+/* May a frame of type t carry flags f (wire.h)? */
+static bool flags_ok(unsigned int t, unsigned int f)
+{
+	if (t == MYC_FT_ACK && (f & MYC_FF_ACK_ELICITING))
+		return false;
+	if ((f & MYC_FF_SEALED) == MYC_FF_SEALED)
+		return false;
+	if ((f & MYC_FF_KEY_PHASE) && !(f & MYC_FF_SEALED))
+		return false;
+	if ((f & MYC_FF_PADDED) && !(f & MYC_FF_ENCRYPTED))
+		return false;
+	return !((t == MYC_FT_HELLO || t == MYC_FT_HANDSHAKE) &&
+		 (f & MYC_FF_TRANSFORMS));
 }
 
 /* Header of the given type followed by plen payload bytes. */
@@ -225,6 +262,7 @@ static int reencode_cmp(const u8 *buf, size_t len)
 	size_t plen = len - MYC_HDR_LEN, pos = 0, n;
 	struct myc_chunk c;
 	struct myc_probe p;
+	struct myc_hello hl;
 	struct myc_svc v;
 	struct myc_hdr h;
 	struct myc_ack a;
@@ -235,7 +273,7 @@ static int reencode_cmp(const u8 *buf, size_t len)
 	if (myc_hdr_encode(out, sizeof(out), &h) != MYC_HDR_LEN)
 		return 2;
 	n = MYC_HDR_LEN;
-	if (h.flags & (MYC_FF_ENCRYPTED | MYC_FF_COMPRESSED)) {
+	if (h.flags & (MYC_FF_SEALED | MYC_FF_COMPRESSED)) {
 		memcpy(out + n, payload, plen);
 		n += plen;
 	} else if (h.type == MYC_FT_DATA) {
@@ -261,6 +299,10 @@ static int reencode_cmp(const u8 *buf, size_t len)
 				   &v))
 			return 8;
 		n += myc_svc_encode(out + n, sizeof(out) - n, &v);
+	} else if (h.type == MYC_FT_HELLO) {
+		if (myc_hello_decode(payload, plen, &hl))
+			return 9;
+		n += myc_hello_encode(out + n, sizeof(out) - n, &hl);
 	} else {
 		memcpy(out + n, payload, plen);
 		n += plen;
@@ -271,6 +313,79 @@ static int reencode_cmp(const u8 *buf, size_t len)
 }
 
 /* Golden vectors */
+
+TEST(golden_hello)
+{
+	struct myc_hello h = {
+		.version = MYC_HELLO_VERSION,
+		.flags = MYC_HELLO_REPLY,
+		.type = MYC_NODE_RHIZOMORPH,
+		.profile = MYC_PROFILE_ADAPTIVE,
+		.enc = MYC_ENC_STANDARD,
+		.comp = MYC_COMP_HIGH,
+		.rel = MYC_GUARANTEE_HIGH,
+		.enc_caps = 0x0e,
+		.comp_caps = 0x0f,
+		.mtu = 1500,
+		.max_msg = 262144,
+		.instance = 0xa1b2c3d4,
+	};
+	struct myc_hello d;
+	u8 buf[MYC_HELLO_LEN + 1];
+
+	ASSERT_EQ((size_t)MYC_HELLO_LEN, myc_hello_encode(buf, sizeof(buf), &h));
+	EXPECT_EQ(0, memcmp(gv_hello, buf, MYC_HELLO_LEN));
+	ASSERT_EQ(0, myc_hello_decode(gv_hello, sizeof(gv_hello), &d));
+	EXPECT_EQ(0, memcmp(&h, &d, sizeof(h)));
+	EXPECT_EQ(-MYC_WERR_TRAILING, myc_hello_decode(buf, MYC_HELLO_LEN + 1, &d));
+	EXPECT_EQ(-MYC_WERR_SHORT, myc_hello_decode(buf, 0, &d));
+	EXPECT_EQ(-MYC_WERR_SHORT, myc_hello_decode(buf, MYC_HELLO_LEN - 1, &d));
+	buf[0] = 2;
+	EXPECT_EQ(-MYC_WERR_VERSION, myc_hello_decode(buf, MYC_HELLO_LEN, &d));
+}
+
+static int hello_patched(int off, u8 v)
+{
+	u8 buf[MYC_HELLO_LEN];
+
+	memcpy(buf, gv_hello, sizeof(buf));
+	buf[off] = v;
+	return myc_hello_decode(buf, sizeof(buf), NULL);
+}
+
+TEST(hello_fields)
+{
+	EXPECT_EQ(0, hello_patched(1, 0));
+	EXPECT_EQ(0, hello_patched(1, MYC_HELLO_INSECURE));
+	EXPECT_EQ(-MYC_WERR_FIELD, hello_patched(1, 0x04));	/* flag */
+	EXPECT_EQ(-MYC_WERR_FIELD, hello_patched(2, MYC_NODE_TYPE_MAX + 1));
+	EXPECT_EQ(-MYC_WERR_FIELD, hello_patched(3, MYC_PROFILE_MAX + 1));
+	EXPECT_EQ(-MYC_WERR_FIELD, hello_patched(4, MYC_ENC_MAX + 1));
+	EXPECT_EQ(-MYC_WERR_FIELD, hello_patched(5, MYC_COMP_NEGOTIATED));
+	EXPECT_EQ(-MYC_WERR_FIELD, hello_patched(6, MYC_GUARANTEE_MAX + 1));
+	EXPECT_EQ(-MYC_WERR_FIELD, hello_patched(7, 0x0c));	/* no minimal */
+	EXPECT_EQ(-MYC_WERR_FIELD, hello_patched(7, 0x12));	/* unknown */
+	EXPECT_EQ(-MYC_WERR_FIELD, hello_patched(8, 0x0e));	/* no none */
+	EXPECT_EQ(-MYC_WERR_FIELD, hello_patched(8, 0x11));
+	EXPECT_EQ(-MYC_WERR_FIELD, hello_patched(9, 1));	/* reserved */
+	EXPECT_EQ(-MYC_WERR_FIELD, hello_patched(10, 0x01));	/* mtu 476 */
+	EXPECT_EQ(0, hello_patched(16, 0));			/* instance */
+}
+
+TEST(hello_frame)
+{
+	u8 buf[MYC_HDR_LEN + MYC_HELLO_LEN + 1];
+	size_t n;
+
+	n = mk_frame(buf, MYC_FT_HELLO, 0, gv_hello, sizeof(gv_hello));
+	EXPECT_EQ(0, validate(buf, n));
+	EXPECT_EQ(0, reencode_cmp(buf, n));
+	EXPECT_EQ(-MYC_WERR_SHORT, validate(buf, MYC_HDR_LEN));
+	buf[n] = 0;
+	EXPECT_EQ(-MYC_WERR_TRAILING, validate(buf, n + 1));
+	buf[MYC_HDR_LEN + 9] = 1;
+	EXPECT_EQ(-MYC_WERR_FIELD, validate(buf, n));
+}
 
 TEST(golden_header)
 {
@@ -476,7 +591,7 @@ TEST(doc_malformed_examples)
 
 	EXPECT_EQ(-MYC_WERR_VERSION, gv_data_patched(0x00, 0x02, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_TYPE, gv_data_patched(0x01, 0x0b, -1, 0, n));
-	EXPECT_EQ(-MYC_WERR_FLAGS, gv_data_patched(0x03, 0x0c, -1, 0, n));
+	EXPECT_EQ(-MYC_WERR_FLAGS, gv_data_patched(0x03, 0x44, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_NODE, gv_data_patched(0x0b, 0x00, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_PN, gv_data_patched(0x1b, 0x00, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_TYPE, gv_data_patched(0x1c, 0x08, -1, 0, n));
@@ -503,7 +618,7 @@ TEST(hdr_roundtrip)
 
 	for (t = MYC_FT_DATA; t < __MYC_FT_MAX; t++) {
 		for (f = 0; f <= MYC_FF_KNOWN; f++) {
-			if (t == MYC_FT_ACK && (f & MYC_FF_ACK_ELICITING))
+			if (!flags_ok(t, f))
 				continue;
 			for (i = 0; i < 4; i++) {
 				h = mk_hdr(t, f);
@@ -884,7 +999,7 @@ TEST(opaque_types)
 	size_t n;
 
 	memset(junk, 0xee, sizeof(junk));
-	for (t = MYC_FT_HELLO; t <= MYC_FT_CLOSE; t++) {
+	for (t = MYC_FT_HANDSHAKE; t <= MYC_FT_CLOSE; t++) {
 		n = mk_frame(buf, t, 0, NULL, 0);
 		if (t == MYC_FT_HANDSHAKE || t == MYC_FT_SPORE) {
 			EXPECT_EQ(-MYC_WERR_SHORT, validate(buf, n));
@@ -908,11 +1023,25 @@ TEST(transformed_payload_is_opaque)
 
 	memset(junk, 0xee, sizeof(junk));
 	for (t = MYC_FT_DATA; t < __MYC_FT_MAX; t++) {
+		bool setup = t == MYC_FT_HELLO || t == MYC_FT_HANDSHAKE;
+		int want = setup ? -MYC_WERR_FLAGS : 0;
+
+#define mk_frame(b, t, f, p, l) mk_frame_raw(b, t, f, p, l)
+
 		n = mk_frame(buf, t, MYC_FF_ENCRYPTED, junk, sizeof(junk));
-		EXPECT_EQ(0, validate(buf, n));
-		EXPECT_EQ(0, reencode_cmp(buf, n));
+		EXPECT_EQ(want, validate(buf, n));
+		if (!setup)
+			EXPECT_EQ(0, reencode_cmp(buf, n));
+		n = mk_frame(buf, t, MYC_FF_AUTH | MYC_FF_KEY_PHASE, junk,
+			     MYC_TAG_LEN);
+		EXPECT_EQ(want, validate(buf, n));
+		/* a sealed frame holds at least its tag */
+		n = mk_frame(buf, t, MYC_FF_ENCRYPTED | MYC_FF_PADDED, junk,
+			     MYC_TAG_LEN - 1);
+		EXPECT_EQ(setup ? want : -MYC_WERR_SHORT, validate(buf, n));
 		n = mk_frame(buf, t, MYC_FF_COMPRESSED, junk, 3);
-		EXPECT_EQ(0, validate(buf, n));
+		EXPECT_EQ(want, validate(buf, n));
+#undef mk_frame
 		/* Not transformed: the junk is checked and rejected. */
 		n = mk_frame(buf, t, 0, junk, 3);
 		if (t <= MYC_FT_PROBE_REPLY || t >= MYC_FT_SVC_CHECK) {
@@ -1204,7 +1333,15 @@ TEST(err_header_on_encode)
 	EXPECT_EQ(0U, myc_hdr_encode(buf, sizeof(buf), &h));
 	h = mk_hdr(__MYC_FT_MAX, 0);
 	EXPECT_EQ(0U, myc_hdr_encode(buf, sizeof(buf), &h));
-	h = mk_hdr(MYC_FT_DATA, 0x0008);
+	h = mk_hdr(MYC_FT_DATA, 0x0040);
+	EXPECT_EQ(0U, myc_hdr_encode(buf, sizeof(buf), &h));
+	h = mk_hdr(MYC_FT_DATA, MYC_FF_ENCRYPTED | MYC_FF_AUTH);
+	EXPECT_EQ(0U, myc_hdr_encode(buf, sizeof(buf), &h));
+	h = mk_hdr(MYC_FT_DATA, MYC_FF_KEY_PHASE);
+	EXPECT_EQ(0U, myc_hdr_encode(buf, sizeof(buf), &h));
+	h = mk_hdr(MYC_FT_DATA, MYC_FF_AUTH | MYC_FF_PADDED);
+	EXPECT_EQ(0U, myc_hdr_encode(buf, sizeof(buf), &h));
+	h = mk_hdr(MYC_FT_HELLO, MYC_FF_COMPRESSED);
 	EXPECT_EQ(0U, myc_hdr_encode(buf, sizeof(buf), &h));
 	h = mk_hdr(MYC_FT_DATA, 0);
 	h.src_node = 0;
@@ -1298,10 +1435,10 @@ TEST(truncation)
 	ends[0] = MYC_HDR_LEN + 1;
 	ends[1] = MYC_HDR_LEN + 2;
 	EXPECT_EQ(0, prefixes_short(buf, n, ends, 2));
-	/* HELLO and CLOSE are whole from the header on. */
+	/* CLOSE is whole from the header on. */
 	n = mk_frame(buf, MYC_FT_CLOSE, 0, NULL, 0);
 	EXPECT_EQ(0, prefixes_short(buf, n, NULL, 0));
-	n = mk_frame(buf, MYC_FT_HELLO, 0, NULL, 0);
+	n = mk_frame(buf, MYC_FT_HELLO, 0, gv_hello, sizeof(gv_hello));
 	EXPECT_EQ(0, prefixes_short(buf, n, NULL, 0));
 
 	/* A bundle of three is valid when cut between two chunks. */

@@ -33,6 +33,16 @@ int myc_lb_parse(const char *s);
 const char *myc_backend_state_name(unsigned int s);
 const char *myc_event_type_name(unsigned int t);
 const char *myc_event_reason_name(unsigned int r);
+const char *myc_profile_name(unsigned int p);
+int myc_profile_parse(const char *s);
+const char *myc_encryption_name(unsigned int e);
+int myc_encryption_parse(const char *s);
+const char *myc_compression_name(unsigned int c);
+int myc_compression_parse(const char *s);
+const char *myc_reliability_name(unsigned int r);
+int myc_reliability_parse(const char *s);
+const char *myc_auth_state_name(unsigned int a);
+const char *myc_auth_reason_name(unsigned int r);
 
 /* addr.c */
 #define MYC_NODE_ID_STRLEN 17			/* 16 hex digits + NUL */

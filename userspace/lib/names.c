@@ -85,6 +85,50 @@ static const char *const event_reasons[] = {
 	[MYC_EVR_SERVICE] = "service",
 };
 
+static const char *const profiles[] = {
+	[MYC_PROFILE_HIGH_PERFORMANCE] = "high-performance",
+	[MYC_PROFILE_ADAPTIVE] = "adaptive",
+	[MYC_PROFILE_STANDARD] = "standard",
+	[MYC_PROFILE_LIGHTWEIGHT] = "lightweight",
+};
+
+static const char *const encryptions[] = {
+	[MYC_ENC_NONE] = "none",
+	[MYC_ENC_MINIMAL] = "minimal",
+	[MYC_ENC_STANDARD] = "standard",
+	[MYC_ENC_HIGH] = "high",
+};
+
+static const char *const compressions[] = {
+	[MYC_COMP_NONE] = "none",
+	[MYC_COMP_LOW] = "low",
+	[MYC_COMP_MEDIUM] = "medium",
+	[MYC_COMP_HIGH] = "high",
+	[MYC_COMP_NEGOTIATED] = "negotiated",
+};
+
+static const char *const reliabilities[] = {
+	[MYC_REL_BEST_EFFORT] = "best-effort",
+	[MYC_REL_HIGH] = "high",
+	[MYC_REL_GUARANTEED] = "guaranteed",
+	[MYC_REL_NEGOTIATED] = "negotiated",
+};
+
+static const char *const auth_states[] = {
+	[MYC_AUTH_NONE] = "none",
+	[MYC_AUTH_HELLO] = "hello",
+	[MYC_AUTH_NO_DAEMON] = "no-daemon",
+	[MYC_AUTH_PENDING] = "pending",
+	[MYC_AUTH_OK] = "ok",
+	[MYC_AUTH_FAILED] = "failed",
+};
+
+static const char *const auth_reasons[] = {
+	[MYC_AUTHR_NEW] = "new",
+	[MYC_AUTHR_REKEY] = "rekey",
+	[MYC_AUTHR_RETRY] = "retry",
+};
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *name_of(const char *const *names, size_t n, unsigned int v)
@@ -197,4 +241,54 @@ const char *myc_event_type_name(unsigned int t)
 const char *myc_event_reason_name(unsigned int r)
 {
 	return name_of(event_reasons, ARRAY_SIZE(event_reasons), r);
+}
+
+const char *myc_profile_name(unsigned int p)
+{
+	return name_of(profiles, ARRAY_SIZE(profiles), p);
+}
+
+int myc_profile_parse(const char *s)
+{
+	return parse_name(profiles, ARRAY_SIZE(profiles), s);
+}
+
+const char *myc_encryption_name(unsigned int e)
+{
+	return name_of(encryptions, ARRAY_SIZE(encryptions), e);
+}
+
+int myc_encryption_parse(const char *s)
+{
+	return parse_name(encryptions, ARRAY_SIZE(encryptions), s);
+}
+
+const char *myc_compression_name(unsigned int c)
+{
+	return name_of(compressions, ARRAY_SIZE(compressions), c);
+}
+
+int myc_compression_parse(const char *s)
+{
+	return parse_name(compressions, ARRAY_SIZE(compressions), s);
+}
+
+const char *myc_reliability_name(unsigned int r)
+{
+	return name_of(reliabilities, ARRAY_SIZE(reliabilities), r);
+}
+
+int myc_reliability_parse(const char *s)
+{
+	return parse_name(reliabilities, ARRAY_SIZE(reliabilities), s);
+}
+
+const char *myc_auth_state_name(unsigned int a)
+{
+	return name_of(auth_states, ARRAY_SIZE(auth_states), a);
+}
+
+const char *myc_auth_reason_name(unsigned int r)
+{
+	return name_of(auth_reasons, ARRAY_SIZE(auth_reasons), r);
 }

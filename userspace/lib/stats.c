@@ -21,6 +21,11 @@ static const char *const stat_names[MYC_A_STATS_MAX + 1] = {
 	[MYC_A_STATS_PROBES_TX] = "probes-tx",
 	[MYC_A_STATS_PROBES_LOST] = "probes-lost",
 	[MYC_A_STATS_FAILOVERS] = "failovers",
+	[MYC_A_STATS_RX_UNAUTH] = "rx-unauth",
+	[MYC_A_STATS_RX_BAD_TAG] = "rx-bad-tag",
+	[MYC_A_STATS_RX_REPLAY] = "rx-replay",
+	[MYC_A_STATS_TX_COMPRESSED] = "tx-compressed",
+	[MYC_A_STATS_RX_COMPRESSED] = "rx-compressed",
 };
 
 void myc_print_stats(const struct nlattr *nest, const char *indent)

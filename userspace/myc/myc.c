@@ -100,7 +100,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: myc [OPTIONS] OBJECT {COMMAND | help}\n"
 		"       myc help\n"
-		"where  OBJECT := { node | peer | path | endpoint | socket | monitor }\n"
+		"where  OBJECT := { node | peer | path | policy | endpoint | socket | monitor }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] |\n"
 		"                    -n[etns] NAME | -V[ersion] | -h[elp] }\n");
 }
@@ -117,6 +117,7 @@ static const struct myc_handler objects[] = {
 	{ "node", do_node },
 	{ "peer", do_peer },
 	{ "path", do_path },
+	{ "policy", do_policy },
 	{ "endpoint", do_endpoint },
 	{ "socket", do_socket },
 	{ "monitor", do_monitor },

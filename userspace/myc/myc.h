@@ -70,6 +70,11 @@ void myc_path_print(const struct nlattr *nest, const char *peer,
 int myc_node_parse(const struct nlmsghdr *nlh, const struct nlattr **tb);
 /* Prints the node's fields, without a line end (tb from myc_node_parse). */
 void myc_node_print(const struct nlattr *const tb[]);
+/* Prints the node's trust settings on a line of their own (no line end). */
+void myc_node_print_trust(const struct nlattr *const tb[]);
+
+/* peer.c: prints a MYC_A_PEER_PROFILE nest (an effective profile). */
+void myc_profile_print(const struct nlattr *nest);
 
 /* peer.c: a PEER_GET of one peer, or a dump of all when id is 0. */
 struct nlmsghdr *myc_peer_get_msg(struct myc_nl *h, uint64_t id);
@@ -80,6 +85,7 @@ int do_path(int argc, char **argv);
 int do_endpoint(int argc, char **argv);
 int do_socket(int argc, char **argv);
 int do_monitor(int argc, char **argv);
+int do_policy(int argc, char **argv);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

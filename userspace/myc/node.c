@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* myc node: this netns's node (id, type, UDP port). */
+/* myc node: this netns's node (id, type, UDP port, trust settings). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,10 +13,19 @@ static void node_usage(FILE *f)
 	fprintf(f,
 		"Usage: myc node show\n"
 		"       myc node set [ id NODE_ID ] [ type TYPE ] [ port PORT ]\n"
+		"                    [ insecure { on | off } ] [ encryption-caps LEVELS ]\n"
+		"                    [ compression-caps LEVELS ] [ rekey-time SECONDS ]\n"
+		"                    [ rekey-frames N ]\n"
 		"       myc node help\n"
 		"where  NODE_ID := 1 to 16 hex digits, not 0\n"
 		"       TYPE := { sclerotia | rhizomorph | hyphae }\n"
-		"       PORT := UDP port of the node's bearer, 1..65535\n");
+		"       PORT := UDP port of the node's bearer, 1..65535\n"
+		"       LEVELS := LEVEL[,LEVEL]... | all: the levels the node offers\n"
+		"                 (encryption: minimal, standard, high; minimal always;\n"
+		"                  compression: low, medium, high; none always)\n"
+		"       SECONDS := 1..%d (default %d); N := frames, %d.. (default %u)\n",
+		MYC_MAX_REKEY_TIME_S, MYC_DEFAULT_REKEY_TIME_S,
+		MYC_MIN_REKEY_FRAMES, MYC_DEFAULT_REKEY_FRAMES);
 }
 
 static int node_help(int argc, char **argv)
@@ -47,6 +56,91 @@ void myc_node_print(const struct nlattr *const tb[])
 		out_u64("sockets", " sockets %" PRIu64, mnl_attr_get_u32(a));
 }
 
+/* "minimal,standard" from a bitmask of levels named by name(). */
+static void caps_fmt(char *buf, size_t size, unsigned int mask,
+		     const char *(*name)(unsigned int))
+{
+	size_t n = 0;
+	unsigned int i;
+
+	buf[0] = 0;
+	for (i = 0; i < 8; i++)
+		if (mask & (1u << i))
+			n += (size_t)snprintf(buf + n, n < size ? size - n : 0,
+					      "%s%s", n ? "," : "", name(i));
+}
+
+/* The second line: trust settings (a kernel without them: nothing). */
+void myc_node_print_trust(const struct nlattr *const tb[])
+{
+	const struct nlattr *a;
+	char caps[64];
+
+	a = myc_attr(tb, MYC_A_NODE_INSECURE, MNL_TYPE_U8);
+	if (!a)
+		return;
+	out_text("\n   ");
+	out_bool("insecure", mnl_attr_get_u8(a) ? " insecure" : NULL,
+		 mnl_attr_get_u8(a));
+	a = myc_attr(tb, MYC_A_NODE_ENC_CAPS, MNL_TYPE_U8);
+	if (a) {
+		caps_fmt(caps, sizeof(caps), mnl_attr_get_u8(a),
+			 myc_encryption_name);
+		out_str("encryption-caps", " encryption-caps %s", caps);
+	}
+	a = myc_attr(tb, MYC_A_NODE_COMP_CAPS, MNL_TYPE_U8);
+	if (a) {
+		caps_fmt(caps, sizeof(caps), mnl_attr_get_u8(a),
+			 myc_compression_name);
+		out_str("compression-caps", " compression-caps %s", caps);
+	}
+	a = myc_attr(tb, MYC_A_NODE_REKEY_TIME, MNL_TYPE_U32);
+	if (a)
+		out_u64("rekey-time", " rekey-time %" PRIu64 "s",
+			mnl_attr_get_u32(a));
+	a = myc_attr(tb, MYC_A_NODE_REKEY_FRAMES, MNL_TYPE_U32);
+	if (a)
+		out_u64("rekey-frames", " rekey-frames %" PRIu64,
+			mnl_attr_get_u32(a));
+	a = myc_attr(tb, MYC_A_NODE_DAEMON, MNL_TYPE_U32);
+	if (a) {
+		out_u64("daemon", NULL, mnl_attr_get_u32(a));
+		out_text(mnl_attr_get_u32(a) ? " daemon registered" :
+					       " daemon none");
+	}
+}
+
+/* "LEVEL[,LEVEL]..." or "all" into a bitmask; -1 after an error. */
+static int caps_parse(const char *what, const char *s,
+		      int (*parse)(const char *), unsigned int all)
+{
+	char buf[128], *tok, *save = NULL;
+	unsigned int mask = 0;
+	int v;
+
+	if (!strcmp(s, "all"))
+		return (int)all;
+	if (strlen(s) >= sizeof(buf)) {
+		myc_error("invalid %s \"%s\"", what, s);
+		return -1;
+	}
+	strcpy(buf, s);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		v = parse(tok);
+		if (v < 0 || !(all & (1u << v))) {
+			myc_error("invalid level \"%s\" in %s", tok, what);
+			return -1;
+		}
+		mask |= 1u << v;
+	}
+	if (!mask) {
+		myc_error("%s needs at least one level", what);
+		return -1;
+	}
+	return (int)mask;
+}
+
 int myc_node_parse(const struct nlmsghdr *nlh, const struct nlattr **tb)
 {
 	if (myc_nl_parse(nlh, tb, MYC_A_NODE_MAX) < 0 ||
@@ -65,6 +159,7 @@ static int node_print_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	out_open_object(NULL);
 	myc_node_print(tb);
+	myc_node_print_trust(tb);
 	out_text("\n");
 	if (opts.stats)
 		myc_print_stats(tb[MYC_A_NODE_STATS], "    ");
@@ -90,8 +185,10 @@ static int node_show(int argc, char **argv)
 static int node_set(int argc, char **argv)
 {
 	bool has_id = false, has_type = false, has_port = false;
+	int insecure = -1, enc_caps = -1, comp_caps = -1;
+	int64_t rekey_time = -1, rekey_frames = -1;
 	struct nlmsghdr *nlh;
-	uint32_t port = 0;
+	uint32_t port = 0, v;
 	uint64_t id = 0;
 	struct myc_nl h;
 	int type = 0;
@@ -119,6 +216,51 @@ static int node_set(int argc, char **argv)
 				return 1;
 			}
 			has_port = true;
+		} else if (matches(*argv, "insecure")) {
+			NEXT_ARG("insecure");
+			if (!strcmp(*argv, "on")) {
+				insecure = 1;
+			} else if (!strcmp(*argv, "off")) {
+				insecure = 0;
+			} else {
+				myc_error("invalid insecure \"%s\" (on or off)",
+					  *argv);
+				return 1;
+			}
+		} else if (matches(*argv, "encryption-caps")) {
+			NEXT_ARG("encryption-caps");
+			enc_caps = caps_parse("encryption-caps", *argv,
+					      myc_encryption_parse,
+					      MYC_ENC_CAPS_ALL);
+			if (enc_caps < 0)
+				return 1;
+			enc_caps |= 1 << MYC_ENC_MINIMAL;
+		} else if (matches(*argv, "compression-caps")) {
+			NEXT_ARG("compression-caps");
+			comp_caps = caps_parse("compression-caps", *argv,
+					       myc_compression_parse,
+					       MYC_COMP_CAPS_ALL);
+			if (comp_caps < 0)
+				return 1;
+		} else if (matches(*argv, "rekey-time")) {
+			NEXT_ARG("rekey-time");
+			if (myc_u32_parse(*argv, MYC_MAX_REKEY_TIME_S, &v) ||
+			    !v) {
+				myc_error("invalid rekey-time \"%s\" (1..%d seconds)",
+					  *argv, MYC_MAX_REKEY_TIME_S);
+				return 1;
+			}
+			rekey_time = v;
+		} else if (matches(*argv, "rekey-frames")) {
+			NEXT_ARG("rekey-frames");
+			if (myc_u32_parse(*argv, UINT32_MAX, &v) ||
+			    v < MYC_MIN_REKEY_FRAMES) {
+				myc_error("invalid rekey-frames \"%s\" (%d..%u)",
+					  *argv, MYC_MIN_REKEY_FRAMES,
+					  UINT32_MAX);
+				return 1;
+			}
+			rekey_frames = v;
 		} else if (matches(*argv, "help")) {
 			node_usage(stdout);
 			return 0;
@@ -129,7 +271,9 @@ static int node_set(int argc, char **argv)
 		}
 		argc--, argv++;
 	}
-	if (!has_id && !has_type && !has_port) {
+	if (!has_id && !has_type && !has_port && insecure < 0 &&
+	    enc_caps < 0 && comp_caps < 0 && rekey_time < 0 &&
+	    rekey_frames < 0) {
 		myc_error("nothing to set, try \"myc node help\"");
 		return 1;
 	}
@@ -143,6 +287,18 @@ static int node_set(int argc, char **argv)
 		mnl_attr_put_u8(nlh, MYC_A_NODE_TYPE, (uint8_t)type);
 	if (has_port)
 		mnl_attr_put_u16(nlh, MYC_A_NODE_PORT, (uint16_t)port);
+	if (insecure >= 0)
+		mnl_attr_put_u8(nlh, MYC_A_NODE_INSECURE, (uint8_t)insecure);
+	if (enc_caps >= 0)
+		mnl_attr_put_u8(nlh, MYC_A_NODE_ENC_CAPS, (uint8_t)enc_caps);
+	if (comp_caps >= 0)
+		mnl_attr_put_u8(nlh, MYC_A_NODE_COMP_CAPS, (uint8_t)comp_caps);
+	if (rekey_time >= 0)
+		mnl_attr_put_u32(nlh, MYC_A_NODE_REKEY_TIME,
+				 (uint32_t)rekey_time);
+	if (rekey_frames >= 0)
+		mnl_attr_put_u32(nlh, MYC_A_NODE_REKEY_FRAMES,
+				 (uint32_t)rekey_frames);
 	return myc_talk_close(&h, nlh, NULL, NULL);
 }
 

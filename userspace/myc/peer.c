@@ -110,6 +110,70 @@ static void print_policy(const struct nlattr *const tb[])
 		print_opmap(tb[MYC_A_PEER_OPMAP]);
 }
 
+/* The effective profile: a nest of MYC_A_POLICY_* (also "myc policy"). */
+void myc_profile_print(const struct nlattr *nest)
+{
+	const struct nlattr *tb[MYC_A_POLICY_MAX + 1] = {};
+	const struct nlattr *a;
+
+	myc_nl_parse_nested(nest, tb, MYC_A_POLICY_MAX);
+	out_open_object("profile");
+	a = myc_attr(tb, MYC_A_POLICY_PROFILE, MNL_TYPE_U8);
+	if (a)
+		out_str("profile", " profile %s",
+			myc_profile_name(mnl_attr_get_u8(a)));
+	a = myc_attr(tb, MYC_A_POLICY_ENCRYPTION, MNL_TYPE_U8);
+	if (a)
+		out_str("encryption", " encryption %s",
+			myc_encryption_name(mnl_attr_get_u8(a)));
+	a = myc_attr(tb, MYC_A_POLICY_COMPRESSION, MNL_TYPE_U8);
+	if (a)
+		out_str("compression", " compression %s",
+			myc_compression_name(mnl_attr_get_u8(a)));
+	a = myc_attr(tb, MYC_A_POLICY_RELIABILITY, MNL_TYPE_U8);
+	if (a)
+		out_str("reliability", " reliability %s",
+			myc_reliability_name(mnl_attr_get_u8(a)));
+	a = myc_attr(tb, MYC_A_POLICY_MTU, MNL_TYPE_U16);
+	if (a)
+		out_u64("mtu", " mtu %" PRIu64, mnl_attr_get_u16(a));
+	a = myc_attr(tb, MYC_A_POLICY_MAX_MSG, MNL_TYPE_U32);
+	if (a)
+		out_u64("max-msg", " max-msg %" PRIu64, mnl_attr_get_u32(a));
+	a = myc_attr(tb, MYC_A_POLICY_FALLBACK, MNL_TYPE_U8);
+	if (a)
+		out_bool("fallback", mnl_attr_get_u8(a) ? " fallback" : NULL,
+			 mnl_attr_get_u8(a));
+	out_close_object();
+}
+
+/* The authentication line: state, keys, and the effective profile. */
+static void print_auth(const struct nlattr *const tb[])
+{
+	const struct nlattr *a = myc_attr(tb, MYC_A_PEER_AUTH, MNL_TYPE_U8);
+	unsigned int auth;
+
+	if (!a)
+		return;		/* a kernel without profiles */
+	auth = mnl_attr_get_u8(a);
+	out_text("   ");
+	out_str("auth", auth == MYC_AUTH_NO_DAEMON ?
+		" auth pending (no myceliumd)" : " auth %s",
+		myc_auth_state_name(auth));
+	a = myc_attr(tb, MYC_A_PEER_KEY_PHASE, MNL_TYPE_U8);
+	if (a)
+		out_u64("key-phase", " key-phase %" PRIu64, mnl_attr_get_u8(a));
+	a = myc_attr(tb, MYC_A_PEER_KEY_AGE, MNL_TYPE_U32);
+	if (a)
+		out_u64("key-age", " key-age %" PRIu64 "s", mnl_attr_get_u32(a));
+	a = myc_attr(tb, MYC_A_PEER_REKEYS, MNL_TYPE_U32);
+	if (a)
+		out_u64("rekeys", " rekeys %" PRIu64, mnl_attr_get_u32(a));
+	if (tb[MYC_A_PEER_PROFILE])
+		myc_profile_print(tb[MYC_A_PEER_PROFILE]);
+	out_text("\n");
+}
+
 static int peer_print_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[MYC_A_PEER_MAX + 1] = {};
@@ -138,6 +202,7 @@ static int peer_print_cb(const struct nlmsghdr *nlh, void *data)
 			mnl_attr_get_u32(a) ? " active-path %" PRIu64 : NULL,
 			mnl_attr_get_u32(a));
 	out_text("\n");
+	print_auth(tb);
 	print_policy(tb);
 	if (opts.stats)
 		myc_print_stats(tb[MYC_A_PEER_STATS], "    ");

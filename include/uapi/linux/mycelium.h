@@ -207,6 +207,13 @@ enum myc_cmd {
 	MYC_CMD_ENDPOINT_ADD,	/* MYC_A_ENDPOINT_{ID,LB,...}, BACKEND... */
 	MYC_CMD_ENDPOINT_DEL,	/* MYC_A_ENDPOINT_ID */
 	MYC_CMD_ENDPOINT_SET,	/* MYC_A_ENDPOINT_ID, settings, BACKEND... */
+	MYC_CMD_POLICY_GET,	/* do (MYC_A_POLICY_{LOCAL,REMOTE}) or dump */
+	MYC_CMD_POLICY_SET,	/* MYC_A_POLICY_{LOCAL,REMOTE}, settings */
+	MYC_CMD_DAEMON_REGISTER,	/* no attrs: the caller is myceliumd */
+	MYC_CMD_AUTH_NTF,	/* to the daemon: a peer needs keys, MYC_A_AUTH_* */
+	MYC_CMD_HANDSHAKE_SEND,	/* daemon: MYC_A_AUTH_{PEER,DATA} to the peer */
+	MYC_CMD_HANDSHAKE_NTF,	/* to the daemon: MYC_A_AUTH_{PEER,DATA} came */
+	MYC_CMD_AUTH_SET,	/* daemon: keys for a peer, or its refusal */
 
 	__MYC_CMD_MAX,
 	MYC_CMD_MAX = __MYC_CMD_MAX - 1
@@ -222,6 +229,12 @@ enum myc_node_attr {
 	MYC_A_NODE_SOCKETS,	/* u32, read-only: open sockets in this netns */
 	MYC_A_NODE_STATS,	/* nest, read-only: MYC_A_STATS_* of the node */
 	MYC_A_NODE_PAD,
+	MYC_A_NODE_INSECURE,	/* u8, 0 or 1: encryption none allowed */
+	MYC_A_NODE_ENC_CAPS,	/* u8: encryption levels offered (bit per level) */
+	MYC_A_NODE_COMP_CAPS,	/* u8: compression levels offered (bit per level) */
+	MYC_A_NODE_REKEY_TIME,	/* u32, s: keys are renewed after this long */
+	MYC_A_NODE_REKEY_FRAMES,	/* u32: ... or after this many frames */
+	MYC_A_NODE_DAEMON,	/* u32, read-only: netlink port id of myceliumd, 0: none */
 
 	__MYC_A_NODE_MAX,
 	MYC_A_NODE_MAX = __MYC_A_NODE_MAX - 1
@@ -269,6 +282,11 @@ enum myc_peer_attr {
 	MYC_A_PEER_FAIL_AFTER,	/* u8, 1..: misses that fail a path */
 	MYC_A_PEER_RECOVER_AFTER,	/* u8, 1..: answers that bring it back */
 	MYC_A_PEER_ACTIVE_PATH,	/* u32, read-only: path data went on last */
+	MYC_A_PEER_AUTH,	/* u8, read-only: enum myc_auth_state */
+	MYC_A_PEER_PROFILE,	/* nest, read-only: MYC_A_POLICY_*, the effective profile */
+	MYC_A_PEER_KEY_PHASE,	/* u8, read-only: phase of the keys in use */
+	MYC_A_PEER_KEY_AGE,	/* u32, read-only: s since the keys in use came */
+	MYC_A_PEER_REKEYS,	/* u32, read-only: keys installed after the first */
 
 	__MYC_A_PEER_MAX,
 	MYC_A_PEER_MAX = __MYC_A_PEER_MAX - 1
@@ -317,6 +335,11 @@ enum myc_stats_attr {
 	MYC_A_STATS_PROBES_TX,		/* probes sent (not in TX_FRAMES) */
 	MYC_A_STATS_PROBES_LOST,	/* probes not answered in time */
 	MYC_A_STATS_FAILOVERS,		/* traffic moved away from a path */
+	MYC_A_STATS_RX_UNAUTH,		/* frames dropped: peer not authenticated */
+	MYC_A_STATS_RX_BAD_TAG,		/* frames failing authentication (tampered) */
+	MYC_A_STATS_RX_REPLAY,		/* authenticated frames seen before */
+	MYC_A_STATS_TX_COMPRESSED,	/* frames sent compressed */
+	MYC_A_STATS_RX_COMPRESSED,	/* frames received compressed */
 
 	__MYC_A_STATS_MAX,
 	MYC_A_STATS_MAX = __MYC_A_STATS_MAX - 1
@@ -450,6 +473,138 @@ enum myc_event_attr {
 
 	__MYC_A_EVENT_MAX,
 	MYC_A_EVENT_MAX = __MYC_A_EVENT_MAX - 1
+};
+
+/*
+ * Protocol profiles (SPEC section 7).  Each node has a 3x3 table keyed by
+ * (local type, remote type); the two nodes of a pair exchange their entries
+ * in HELLO frames and both compute the same effective profile from them
+ * (Documentation/design.rst, "Profiles and negotiation").
+ */
+enum myc_profile {
+	MYC_PROFILE_HIGH_PERFORMANCE,
+	MYC_PROFILE_ADAPTIVE,	/* strongest common setting, else minimal */
+	MYC_PROFILE_STANDARD,
+	MYC_PROFILE_LIGHTWEIGHT,
+
+	__MYC_PROFILE_CNT,
+	MYC_PROFILE_MAX = __MYC_PROFILE_CNT - 1
+};
+
+enum myc_encryption {
+	MYC_ENC_NONE,		/* only when both nodes are insecure */
+	MYC_ENC_MINIMAL,	/* authenticated: integrity tag, payload in clear */
+	MYC_ENC_STANDARD,	/* ChaCha20-Poly1305 AEAD */
+	MYC_ENC_HIGH,		/* standard + length padding + shorter rekey */
+
+	__MYC_ENC_CNT,
+	MYC_ENC_MAX = __MYC_ENC_CNT - 1
+};
+
+enum myc_compression {
+	MYC_COMP_NONE,
+	MYC_COMP_LOW,		/* LZ4 */
+	MYC_COMP_MEDIUM,	/* LZ4HC */
+	MYC_COMP_HIGH,		/* zstd */
+	MYC_COMP_NEGOTIATED,	/* policy only: the strongest both offer */
+
+	__MYC_COMP_CNT,
+	MYC_COMP_MAX = __MYC_COMP_CNT - 1
+};
+
+/* The reliability floor of a pair: enum myc_guarantee, or NEGOTIATED. */
+enum myc_reliability {
+	MYC_REL_BEST_EFFORT,
+	MYC_REL_HIGH,
+	MYC_REL_GUARANTEED,
+	MYC_REL_NEGOTIATED,	/* policy only: the higher the two ask for */
+
+	__MYC_REL_CNT,
+	MYC_REL_MAX = __MYC_REL_CNT - 1
+};
+
+/* Capabilities a node offers by default (MYC_A_NODE_*_CAPS). */
+#define MYC_ENC_CAPS_ALL	((1 << MYC_ENC_MINIMAL) | (1 << MYC_ENC_STANDARD) | \
+				 (1 << MYC_ENC_HIGH))
+#define MYC_COMP_CAPS_ALL	((1 << MYC_COMP_NONE) | (1 << MYC_COMP_LOW) | \
+				 (1 << MYC_COMP_MEDIUM) | (1 << MYC_COMP_HIGH))
+
+/* Key renewal (per node; high encryption renews twice as often). */
+#define MYC_DEFAULT_REKEY_TIME_S	120
+#define MYC_MAX_REKEY_TIME_S		86400
+#define MYC_DEFAULT_REKEY_FRAMES	(1U << 30)
+#define MYC_MIN_REKEY_FRAMES		64
+
+/* Authentication state of a peer (read-only). */
+enum myc_auth_state {
+	MYC_AUTH_NONE,		/* encryption none: no keys needed */
+	MYC_AUTH_HELLO,		/* waiting for the peer's hello */
+	MYC_AUTH_NO_DAEMON,	/* keys needed, and no myceliumd is registered */
+	MYC_AUTH_PENDING,	/* myceliumd was asked, no keys yet */
+	MYC_AUTH_OK,		/* keys installed */
+	MYC_AUTH_FAILED,	/* myceliumd refused the peer */
+
+	__MYC_AUTH_STATE_CNT,
+	MYC_AUTH_STATE_MAX = __MYC_AUTH_STATE_CNT - 1
+};
+
+/* Why the kernel asks myceliumd for keys (MYC_A_AUTH_REASON). */
+enum myc_auth_reason {
+	MYC_AUTHR_NEW,		/* no keys yet */
+	MYC_AUTHR_REKEY,	/* the keys are old or used up */
+	MYC_AUTHR_RETRY,	/* asked before, still no keys */
+
+	__MYC_AUTHR_CNT,
+	MYC_AUTHR_MAX = __MYC_AUTHR_CNT - 1
+};
+
+#define MYC_KEY_LEN		32	/* ChaCha20-Poly1305 key */
+#define MYC_MAX_HANDSHAKE_LEN	1200	/* bytes of one handshake frame */
+
+/*
+ * Attribute set "policy": an entry of the profile table (POLICY_GET/SET),
+ * and a peer's effective profile (MYC_A_PEER_PROFILE).
+ */
+enum myc_policy_attr {
+	MYC_A_POLICY_UNSPEC,
+	MYC_A_POLICY_LOCAL,		/* u8, enum myc_node_type */
+	MYC_A_POLICY_REMOTE,		/* u8, enum myc_node_type */
+	MYC_A_POLICY_PROFILE,		/* u8, enum myc_profile */
+	MYC_A_POLICY_ENCRYPTION,	/* u8, enum myc_encryption */
+	MYC_A_POLICY_COMPRESSION,	/* u8, enum myc_compression */
+	MYC_A_POLICY_RELIABILITY,	/* u8, enum myc_reliability */
+	MYC_A_POLICY_MTU,		/* u16, read-only (peer): the smaller */
+	MYC_A_POLICY_MAX_MSG,		/* u32, read-only (peer): the smaller */
+	MYC_A_POLICY_FALLBACK,		/* u8, read-only (peer): adaptive fell back */
+
+	__MYC_A_POLICY_MAX,
+	MYC_A_POLICY_MAX = __MYC_A_POLICY_MAX - 1
+};
+
+/*
+ * Attribute set "auth": between the kernel and the registered myceliumd
+ * of its netns (DAEMON_REGISTER; the registration ends when the daemon's
+ * netlink socket closes).  AUTH_NTF and HANDSHAKE_NTF are unicast to it.
+ */
+enum myc_auth_attr {
+	MYC_A_AUTH_UNSPEC,
+	MYC_A_AUTH_PEER,		/* u64: the peer's node id */
+	MYC_A_AUTH_PEER_TYPE,		/* u8: the type the peer is configured as */
+	MYC_A_AUTH_REASON,		/* u8, enum myc_auth_reason */
+	MYC_A_AUTH_ENCRYPTION,		/* u8, enum myc_encryption (effective) */
+	MYC_A_AUTH_LOCAL_HELLO,		/* binary: our hello payload */
+	MYC_A_AUTH_REMOTE_HELLO,	/* binary: the peer's hello payload */
+	MYC_A_AUTH_DATA,		/* binary, 1..MYC_MAX_HANDSHAKE_LEN */
+	MYC_A_AUTH_STATE,		/* u8: AUTH_SET: MYC_AUTH_OK or _FAILED */
+	MYC_A_AUTH_TX_KEY,		/* binary, MYC_KEY_LEN: never dumped */
+	MYC_A_AUTH_RX_KEY,		/* binary, MYC_KEY_LEN: never dumped */
+	MYC_A_AUTH_PHASE,		/* u8, 0 or 1: key phase both ends use */
+	MYC_A_AUTH_CONFIRM,		/* u8, 0 or 1: send with the new key once
+					 * a frame under it came in */
+	MYC_A_AUTH_PAD,
+
+	__MYC_A_AUTH_MAX,
+	MYC_A_AUTH_MAX = __MYC_A_AUTH_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_MYCELIUM_H */

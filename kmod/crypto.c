@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Session keys and the sealing of frames (SPEC section 7, protocol.rst
+ * "Sealed frames").
+ *
+ * myceliumd installs, per peer, a transmit and a receive key with a key
+ * phase (0 or 1) that both ends use for that session (AUTH_SET, auth.c).
+ * A receiver keeps one receive key per phase, so that frames sealed with
+ * the previous session's key still open during a rekey.  The side that
+ * started the handshake installs its transmit key with "confirm": it keeps
+ * sending with the old key (or, the first time, nothing) until a frame
+ * sealed with the new session's key comes in, so that it never sends with
+ * a key the other end does not have yet.  The other side uses its new key
+ * at once (it got the handshake's last message, so both have the keys).
+ *
+ *   minimal    MYC_FF_AUTH: payload in clear, followed by the tag of a
+ *              ChaCha20-Poly1305 AEAD with an empty plaintext whose
+ *              associated data is the header and the payload
+ *   standard   MYC_FF_ENCRYPTED: ChaCha20-Poly1305 of the payload, the
+ *              header as associated data
+ *   high       standard, the plaintext padded (MYC_FF_PADDED) to a multiple
+ *              of MYC_PAD_BLOCK bytes; keys renewed twice as often
+ *
+ * The nonce is the frame's packet number: a (source, destination) pair
+ * never reuses one, and keys belong to one peer object, whose numbers
+ * start at 1 and which a new session's keys replace.  The replay window
+ * on packet numbers (rx.c) is checked once the frame has opened, so that
+ * a forged number cannot move it.  The kernel's ChaCha20-Poly1305 library
+ * (lib/crypto, as WireGuard uses it) does the work on linear buffers.
+ *
+ * Keys are never sent back out: netlink shows only their phase and age.
+ * They are wiped when replaced, cleared or freed.
+ *
+ * Locking: struct myc_keys is under peer->lock.  Sealing and opening copy
+ * the key they need under the lock and work outside it (the copy is wiped
+ * after use).
+ */
+#include <crypto/chacha20poly1305.h>
+#include <linux/slab.h>
+
+#include "myc.h"
+#include "compat.h"
+
+#define MYC_PAD_BLOCK		64
+#define MYC_REKEY_EXPIRE	3	/* x the rekey time: keys stop working */
+
+struct myc_key {
+	u8 key[MYC_KEY_LEN];
+	bool valid;
+};
+
+struct myc_keys {
+	struct myc_key rx[2];		/* by phase */
+	struct myc_key tx;		/* sealing now, phase tx_phase */
+	struct myc_key next;		/* waits for a frame under rx[next_phase] */
+	u8 tx_phase, next_phase;
+	u64 born_us;			/* tx came then */
+	u64 frames;			/* sealed with tx */
+	u32 installs;
+};
+
+static void myc_key_wipe(struct myc_key *k)
+{
+	memzero_explicit(k, sizeof(*k));
+}
+
+int myc_keys_alloc(struct myc_peer *peer)
+{
+	peer->keys = kzalloc(sizeof(*peer->keys), GFP_KERNEL);
+	return peer->keys ? 0 : -ENOMEM;
+}
+
+void myc_keys_free(struct myc_peer *peer)
+{
+	kfree_sensitive(peer->keys);
+	peer->keys = NULL;
+}
+
+void myc_keys_clear(struct myc_peer *peer)
+{
+	struct myc_keys *k = peer->keys;
+	u32 installs = k->installs;
+
+	memzero_explicit(k, sizeof(*k));
+	k->installs = installs;
+}
+
+bool myc_keys_tx_ok(struct myc_peer *peer)
+{
+	return peer->keys->tx.valid;
+}
+
+static void myc_keys_use(struct myc_keys *k, const u8 *key, u8 phase)
+{
+	memcpy(k->tx.key, key, MYC_KEY_LEN);
+	k->tx.valid = true;
+	k->tx_phase = phase;
+	k->born_us = myc_now_us();
+	k->frames = 0;
+}
+
+bool myc_keys_install(struct myc_peer *peer, const struct myc_key_cfg *c)
+{
+	struct myc_keys *k = peer->keys;
+
+	memcpy(k->rx[c->phase].key, c->rx, MYC_KEY_LEN);
+	k->rx[c->phase].valid = true;
+	myc_key_wipe(&k->next);
+	if (c->confirm) {
+		memcpy(k->next.key, c->tx, MYC_KEY_LEN);
+		k->next.valid = true;
+		k->next_phase = c->phase;
+	} else {
+		myc_keys_use(k, c->tx, c->phase);
+	}
+	k->installs++;
+	return k->tx.valid;
+}
+
+void myc_keys_info(struct myc_peer *peer, u8 *phase, u32 *age_s,
+		   u32 *rekeys)
+{
+	struct myc_keys *k = peer->keys;
+
+	*phase = k->tx_phase;
+	*age_s = k->tx.valid ? div_u64(myc_now_us() - k->born_us,
+				       USEC_PER_SEC) : 0;
+	*rekeys = k->installs ? k->installs - 1 : 0;
+}
+
+enum myc_rekey myc_keys_need_rekey(struct myc_peer *peer, u64 now)
+{
+	struct myc_keys *k = peer->keys;
+	u64 life = (u64)READ_ONCE(peer->mn->rekey_s) * USEC_PER_SEC;
+	u64 frames = READ_ONCE(peer->mn->rekey_frames);
+	u64 age;
+
+	if (!k->tx.valid)
+		return MYC_REKEY_NO;
+	if (peer->prof.enc == MYC_ENC_HIGH)
+		life /= 2;
+	age = now - k->born_us;
+	if (age >= MYC_REKEY_EXPIRE * life || k->frames >= 2 * frames)
+		return MYC_REKEY_EXPIRED;
+	if (k->next.valid)
+		return MYC_REKEY_NO;	/* renewing: wait for it */
+	if (age >= life || k->frames >= frames)
+		return MYC_REKEY_DUE;
+	return MYC_REKEY_NO;
+}
+
+/* Plaintext length once padded: a multiple of the block, within a frame. */
+static unsigned int myc_padded_len(unsigned int plen)
+{
+	unsigned int max = MYC_WIRE_MAX - MYC_HDR_LEN - MYC_TAG_LEN;
+
+	return min(round_up(plen + MYC_PAD_TRAILER, MYC_PAD_BLOCK), max);
+}
+
+/*
+ * Probes and their replies carry no data, only path ids, numbers and
+ * timestamps: before keys they go in clear, so that paths are known up or
+ * down before and during the handshake.  Once the peer has keys they are
+ * sealed like everything else, and clear ones are dropped.
+ */
+static bool myc_crypto_clear_probe(u8 type)
+{
+	return type == MYC_FT_PROBE || type == MYC_FT_PROBE_REPLY;
+}
+
+struct sk_buff *myc_crypto_out(struct myc_peer *peer, struct sk_buff *skb)
+{
+	unsigned int len, plen, pad = 0, extra;
+	u8 key[MYC_KEY_LEN], type = skb->data[1];
+	struct sk_buff *out = skb;
+	u8 phase, enc, *dst;
+	u16 flags;
+	u64 pn;
+
+	if (type == MYC_FT_HELLO || type == MYC_FT_HANDSHAKE)
+		return skb;
+	spin_lock_bh(&peer->lock);
+	if (peer->auth == MYC_AUTH_NONE ||
+	    (myc_crypto_clear_probe(type) && !peer->keys->tx.valid)) {
+		spin_unlock_bh(&peer->lock);
+		return skb;
+	}
+	if (peer->auth != MYC_AUTH_OK || !peer->keys->tx.valid) {
+		spin_unlock_bh(&peer->lock);
+		kfree_skb(skb);
+		return NULL;
+	}
+	memcpy(key, peer->keys->tx.key, MYC_KEY_LEN);
+	phase = peer->keys->tx_phase;
+	enc = peer->prof.enc;
+	peer->keys->frames++;
+	spin_unlock_bh(&peer->lock);
+
+	if (unlikely(skb_linearize(skb)))
+		goto drop;
+	len = skb->len;
+	plen = len - MYC_HDR_LEN;
+	if (enc == MYC_ENC_HIGH)
+		pad = myc_padded_len(plen) - plen;
+	extra = pad + MYC_TAG_LEN;
+	flags = get_unaligned_be16(skb->data + 2) |
+		(enc == MYC_ENC_MINIMAL ? MYC_FF_AUTH : MYC_FF_ENCRYPTED) |
+		(phase ? MYC_FF_KEY_PHASE : 0) | (pad ? MYC_FF_PADDED : 0);
+	pn = get_unaligned_be64(skb->data + 20);
+
+	if (skb_cloned(skb) || skb_tailroom(skb) < extra) {
+		/* the record keeps the clear frame: seal into a new one */
+		out = alloc_skb(MYC_XMIT_HEADROOM + len + extra, GFP_ATOMIC);
+		if (!out)
+			goto drop;
+		skb_reserve(out, MYC_XMIT_HEADROOM);
+		dst = skb_put(out, len + extra);
+		out->priority = skb->priority;
+		out->mark = skb->mark;
+		memcpy(dst, skb->data, MYC_HDR_LEN);
+		if (enc != MYC_ENC_STANDARD || pad)
+			memcpy(dst + MYC_HDR_LEN, skb->data + MYC_HDR_LEN, plen);
+	} else {
+		dst = skb->data;
+		skb_put(skb, extra);
+	}
+	put_unaligned_be16(flags, dst + 2);
+
+	if (enc == MYC_ENC_MINIMAL) {
+		chacha20poly1305_encrypt(dst + len, dst + len, 0, dst, len, pn,
+					 key);
+	} else {
+		const u8 *src = out == skb || pad ? dst + MYC_HDR_LEN :
+						    skb->data + MYC_HDR_LEN;
+
+		if (pad) {
+			memset(dst + len, 0, pad - MYC_PAD_TRAILER);
+			put_unaligned_be16(pad, dst + len + pad -
+					   MYC_PAD_TRAILER);
+		}
+		chacha20poly1305_encrypt(dst + MYC_HDR_LEN, src, plen + pad,
+					 dst, MYC_HDR_LEN, pn, key);
+	}
+	memzero_explicit(key, sizeof(key));
+	if (out != skb)
+		consume_skb(skb);
+	return out;
+drop:
+	memzero_explicit(key, sizeof(key));
+	kfree_skb(skb);
+	return NULL;
+}
+
+int myc_crypto_in(struct myc_net *mn, struct myc_peer *peer,
+		  struct sk_buff *skb)
+{
+	u16 flags = get_unaligned_be16(skb->data + 2);
+	u8 key[MYC_KEY_LEN], type = skb->data[1], phase, dummy;
+	bool ok, now_ready = false;
+	struct myc_keys *k;
+	unsigned int len;
+	u64 pn;
+
+	if (type == MYC_FT_HELLO || type == MYC_FT_HANDSHAKE)
+		return 0;	/* never sealed (myc_frame_validate) */
+	phase = !!(flags & MYC_FF_KEY_PHASE);
+	spin_lock(&peer->lock);
+	k = peer->keys;
+	if (!(flags & MYC_FF_SEALED) && peer->auth == MYC_AUTH_NONE) {
+		spin_unlock(&peer->lock);
+		return 0;
+	}
+	if (!(flags & MYC_FF_SEALED) && myc_crypto_clear_probe(type) &&
+	    peer->auth != MYC_AUTH_OK) {
+		spin_unlock(&peer->lock);
+		return MYC_CRYPTO_CLEAR;
+	}
+	if (!(flags & MYC_FF_SEALED) || peer->auth == MYC_AUTH_NONE ||
+	    !k->rx[phase].valid) {
+		spin_unlock(&peer->lock);
+		myc_stat_inc(&peer->stats, MYC_STAT_RX_UNAUTH);
+		return -EPERM;
+	}
+	memcpy(key, k->rx[phase].key, MYC_KEY_LEN);
+	spin_unlock(&peer->lock);
+
+	if (skb_ensure_writable(skb, skb->len)) {
+		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
+		memzero_explicit(key, sizeof(key));
+		return -ENOMEM;
+	}
+	len = skb->len;
+	pn = get_unaligned_be64(skb->data + 20);
+	if (flags & MYC_FF_AUTH)
+		ok = chacha20poly1305_decrypt(&dummy, skb->data + len -
+					      MYC_TAG_LEN, MYC_TAG_LEN,
+					      skb->data, len - MYC_TAG_LEN,
+					      pn, key);
+	else
+		ok = chacha20poly1305_decrypt(skb->data + MYC_HDR_LEN,
+					      skb->data + MYC_HDR_LEN,
+					      len - MYC_HDR_LEN, skb->data,
+					      MYC_HDR_LEN, pn, key);
+	memzero_explicit(key, sizeof(key));
+	if (!ok) {
+		myc_stat_inc(&peer->stats, MYC_STAT_RX_BAD_TAG);
+		return -EBADMSG;
+	}
+	len -= MYC_TAG_LEN;
+	if (flags & MYC_FF_PADDED) {
+		unsigned int pad;
+
+		if (len < MYC_HDR_LEN + MYC_PAD_TRAILER)
+			goto malformed;
+		pad = get_unaligned_be16(skb->data + len - MYC_PAD_TRAILER);
+		if (pad < MYC_PAD_TRAILER || pad > len - MYC_HDR_LEN)
+			goto malformed;
+		len -= pad;
+	}
+	skb_trim(skb, len);
+	put_unaligned_be16(flags & ~(MYC_FF_SEALED | MYC_FF_KEY_PHASE |
+				     MYC_FF_PADDED), skb->data + 2);
+
+	/* a frame under the new session's key: send with it too */
+	spin_lock(&peer->lock);
+	if (k->next.valid && k->next_phase == phase) {
+		myc_keys_use(k, k->next.key, phase);
+		myc_key_wipe(&k->next);
+		if (peer->auth == MYC_AUTH_OK && !peer->ready) {
+			WRITE_ONCE(peer->ready, true);
+			now_ready = true;
+		}
+	}
+	spin_unlock(&peer->lock);
+	if (now_ready)
+		myc_peer_now_ready(peer);
+	return 0;
+malformed:
+	/* authentic, yet the padding is wrong: a broken sender */
+	myc_stat_inc(&mn->stats, MYC_STAT_RX_MALFORMED);
+	atomic64_inc(&mn->malformed[MYC_WERR_FIELD]);
+	return -EINVAL;
+}
