@@ -172,16 +172,20 @@ struct sk_buff *myc_crypto_out(struct myc_peer *peer, struct sk_buff *skb)
 {
 	unsigned int len, plen, pad = 0, extra;
 	u8 key[MYC_KEY_LEN], type = skb->data[1];
-	struct sk_buff *out = skb;
-	u8 phase, enc, *dst;
+	struct sk_buff *out;
+	u8 phase, enc, comp, *dst;
 	u16 flags;
 	u64 pn;
 
 	if (type == MYC_FT_HELLO || type == MYC_FT_HANDSHAKE)
 		return skb;
 	spin_lock_bh(&peer->lock);
-	if (peer->auth == MYC_AUTH_NONE ||
-	    (myc_crypto_clear_probe(type) && !peer->keys->tx.valid)) {
+	comp = peer->prof.comp;
+	if (peer->auth == MYC_AUTH_NONE) {
+		spin_unlock_bh(&peer->lock);
+		return comp ? myc_comp_out(peer, skb, comp) : skb;
+	}
+	if (myc_crypto_clear_probe(type) && !peer->keys->tx.valid) {
 		spin_unlock_bh(&peer->lock);
 		return skb;
 	}
@@ -196,6 +200,9 @@ struct sk_buff *myc_crypto_out(struct myc_peer *peer, struct sk_buff *skb)
 	peer->keys->frames++;
 	spin_unlock_bh(&peer->lock);
 
+	if (comp)
+		skb = myc_comp_out(peer, skb, comp);
+	out = skb;
 	if (unlikely(skb_linearize(skb)))
 		goto drop;
 	len = skb->len;

@@ -157,6 +157,11 @@ static int myc_hello_decide(struct myc_peer *peer, bool *now_ready)
 void myc_hello_start(struct myc_peer *peer)
 {
 	spin_lock_bh(&peer->lock);
+	/* never answered, not keyed: the settings that fell back changed */
+	if (!peer->have_hello && peer->auth != MYC_AUTH_OK) {
+		myc_peer_auth_locked(peer, MYC_AUTH_HELLO);
+		memset(&peer->prof, 0, sizeof(peer->prof));
+	}
 	peer->hello_tries = 0;
 	peer->next_hello_us = myc_now_us() + MYC_HELLO_FIRST_US;
 	spin_unlock_bh(&peer->lock);
@@ -179,6 +184,7 @@ void myc_hello_rx(struct myc_net *mn, struct myc_peer *peer,
 {
 	struct myc_hello local, remote;
 	bool now_ready = false;
+	u8 comp = MYC_COMP_NONE;
 	int ask = -1;
 
 	if (myc_hello_decode(skb->data + MYC_HDR_LEN, skb->len - MYC_HDR_LEN,
@@ -208,8 +214,10 @@ void myc_hello_rx(struct myc_net *mn, struct myc_peer *peer,
 	peer->lhello = local;
 	myc_prof_negotiate(&local, &remote, &peer->prof);
 	ask = myc_hello_decide(peer, &now_ready);
+	comp = peer->prof.comp;
 unlock:
 	spin_unlock_bh(&peer->lock);
+	myc_comp_want(comp);	/* its workspaces, before the first frame */
 	if (ask >= 0)
 		myc_auth_ask(peer, ask);
 	if (now_ready)
@@ -229,6 +237,7 @@ bool myc_hello_keyed(struct myc_peer *peer)
 		myc_hello_local(peer, &local, false);
 		peer->lhello = local;
 		myc_prof_negotiate(&local, &peer->rhello, &peer->prof);
+		myc_comp_want(peer->prof.comp);
 	}
 	if (!peer->prof.refused && peer->prof.enc != MYC_ENC_NONE)
 		now_ready = myc_peer_auth_locked(peer, MYC_AUTH_OK);

@@ -39,6 +39,7 @@ static int __init myc_init(void)
 	if (err)
 		goto err_wq;
 
+	myc_comp_init();
 	myc_auth_init();
 	err = myc_genl_init();
 	if (err)
@@ -56,6 +57,7 @@ err_genl:
 err_auth:
 	myc_auth_exit();
 	myc_node_exit();
+	myc_comp_exit();
 err_wq:
 	destroy_workqueue(myc_wq);
 	return err;
@@ -67,6 +69,7 @@ static void __exit myc_exit(void)
 	myc_genl_exit();	/* no events after this (event.c) */
 	myc_auth_exit();
 	myc_node_exit();
+	myc_comp_exit();
 	destroy_workqueue(myc_wq);	/* after the last retry ran */
 }
 

@@ -485,6 +485,18 @@ struct sk_buff *myc_crypto_out(struct myc_peer *peer, struct sk_buff *skb);
 int myc_crypto_in(struct myc_net *mn, struct myc_peer *peer,
 		  struct sk_buff *skb);
 
+/* compress.c: compression of frames (LZ4, LZ4HC, zstd). */
+void myc_comp_init(void);
+void myc_comp_exit(void);
+/* A profile uses level: have its workspaces made (any context). */
+void myc_comp_want(u8 level);
+/* Compress a DATA or SPORE frame if that shrinks it; consumes skb. */
+struct sk_buff *myc_comp_out(struct myc_peer *peer, struct sk_buff *skb,
+			     u8 level);
+/* Decompress a received (linear, opened) frame in place; 0 or -errno. */
+int myc_comp_in(struct myc_net *mn, struct myc_peer *peer,
+		struct sk_buff *skb);
+
 /* auth.c: the link to myceliumd (registration, requests, handshakes). */
 void myc_auth_init(void);
 void myc_auth_exit(void);

@@ -278,8 +278,14 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 		myc_hdr_decode(skb->data, skb->len, &h);
 	}
 	if (h.flags & MYC_FF_COMPRESSED) {
-		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
-		goto unlock;	/* not yet */
+		if (myc_comp_in(mn, peer, skb))
+			goto unlock;
+		err = myc_frame_validate(skb->data, skb->len);
+		if (err) {
+			myc_rx_malformed(mn, err);
+			goto unlock;
+		}
+		myc_hdr_decode(skb->data, skb->len, &h);
 	}
 
 	/*

@@ -500,6 +500,37 @@ int myc_hello_decode(const u8 *payload, size_t len, struct myc_hello *h)
 }
 
 /*
+ * Compressed payload header
+ */
+
+static bool myc_comp_ok(const struct myc_comp *c)
+{
+	return c->method >= MYC_COMP_LOW && c->method <= MYC_COMP_HIGH &&
+	       c->len;
+}
+
+size_t myc_comp_encode(u8 *buf, size_t size, const struct myc_comp *c)
+{
+	if (size < MYC_COMP_HDR_LEN || !myc_comp_ok(c))
+		return 0;
+	buf[0] = c->method;
+	buf[1] = 0;
+	myc_put16(buf + 2, c->len);
+	return MYC_COMP_HDR_LEN;
+}
+
+int myc_comp_decode(const u8 *payload, size_t len, struct myc_comp *c)
+{
+	if (len < MYC_COMP_HDR_LEN + 1)
+		return -MYC_WERR_SHORT;
+	c->method = payload[0];
+	c->len = myc_get16(payload + 2);
+	if (payload[1] || !myc_comp_ok(c))
+		return -MYC_WERR_FIELD;
+	return 0;
+}
+
+/*
  * Whole frame
  */
 

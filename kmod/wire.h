@@ -75,6 +75,11 @@ enum myc_frame_type {
  */
 #define MYC_COMP_HDR_LEN	4
 
+struct myc_comp {
+	u8 method;		/* MYC_COMP_LOW..MYC_COMP_HIGH */
+	u16 len;		/* decompressed length, >= 1 */
+};
+
 /*
  * Frame header, 28 bytes:
  *   0  u8  version (MYC_WIRE_VERSION)
@@ -308,6 +313,7 @@ size_t myc_ack_encode(u8 *buf, size_t size, const struct myc_ack *a);
 size_t myc_probe_encode(u8 *buf, size_t size, const struct myc_probe *p);
 size_t myc_svc_encode(u8 *buf, size_t size, const struct myc_svc *v);
 size_t myc_hello_encode(u8 *buf, size_t size, const struct myc_hello *h);
+size_t myc_comp_encode(u8 *buf, size_t size, const struct myc_comp *c);
 
 /*
  * Decoding: validate everything, never read outside [buf, buf + len).
@@ -328,6 +334,12 @@ int myc_probe_decode(const u8 *payload, size_t len, struct myc_probe *p);
 int myc_svc_decode(const u8 *payload, size_t len, bool check,
 		   struct myc_svc *v);
 int myc_hello_decode(const u8 *payload, size_t len, struct myc_hello *h);
+/*
+ * The header of a compressed payload: at least one compressed byte must
+ * follow it (MYC_WERR_SHORT), method 1..3 and reserved zero and len not 0
+ * (MYC_WERR_FIELD).
+ */
+int myc_comp_decode(const u8 *payload, size_t len, struct myc_comp *c);
 
 /*
  * Validate a whole frame (header and every element of its payload):

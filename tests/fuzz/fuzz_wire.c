@@ -105,6 +105,20 @@ static int svc(const u8 *p, size_t len, bool check)
 	return 0;
 }
 
+static int comp(const u8 *p, size_t len)
+{
+	struct myc_comp c;
+	int err = myc_comp_decode(p, len, &c);
+
+	check_err(err);
+	if (err)
+		return err;
+	CHECK(len > MYC_COMP_HDR_LEN && c.len > 0);
+	CHECK(myc_comp_encode(out, OUT_MAX, &c) == MYC_COMP_HDR_LEN);
+	CHECK(!memcmp(out, p, MYC_COMP_HDR_LEN));
+	return 0;
+}
+
 static int hello(const u8 *p, size_t len)
 {
 	struct myc_hello hl;
@@ -133,6 +147,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	ack(data, size);
 	probe(data, size);
 	hello(data, size);
+	comp(data, size);
 
 	err = myc_frame_validate(data, size);
 	check_err(err);

@@ -132,10 +132,13 @@ eq "dump: three backend lines" 3 "$(grep -c '^    backend ' /tmp/out)"
 cp /tmp/out /tmp/all
 M -j endpoint show >/tmp/j
 json_n "json dump: three endpoints" 3 /tmp/j
-eq "endpoint (default command is show)" "$(cat /tmp/all)" "$(M endpoint)"
-eq "endpoint list" "$(cat /tmp/all)" "$(M endpoint list)"
-eq "abbreviations: myc e s 7" "$(M endpoint show 7)" "$(M e s 7)"
-eq "abbreviations: myc end sh 7" "$(M endpoint show 7)" "$(M end sh 7)"
+# backend states may move between two commands (health checks run): not
+# compared here
+nostate() { sed 's/ state [a-z]*$//'; }
+eq "endpoint (default command is show)" "$(nostate </tmp/all)" "$(M endpoint | nostate)"
+eq "endpoint list" "$(nostate </tmp/all)" "$(M endpoint list | nostate)"
+eq "abbreviations: myc e s 7" "$(M endpoint show 7 | nostate)" "$(M e s 7 | nostate)"
+eq "abbreviations: myc end sh 7" "$(M endpoint show 7 | nostate)" "$(M end sh 7 | nostate)"
 
 # set: settings not given are kept; backends given replace the list
 check "set lb" M endpoint set 7 lb least-connections

@@ -372,6 +372,39 @@ TEST(hello_fields)
 	EXPECT_EQ(0, hello_patched(16, 0));			/* instance */
 }
 
+TEST(compressed_header)
+{
+	static const u8 gv[MYC_COMP_HDR_LEN + 1] = { 0x03, 0x00, 0x05, 0x6e,
+						     0xaa };
+	struct myc_comp c = { .method = MYC_COMP_HIGH, .len = 1390 }, d;
+	u8 buf[MYC_COMP_HDR_LEN + 1], bad[MYC_COMP_HDR_LEN + 1];
+
+	ASSERT_EQ((size_t)MYC_COMP_HDR_LEN, myc_comp_encode(buf, sizeof(buf), &c));
+	EXPECT_EQ(0, memcmp(gv, buf, MYC_COMP_HDR_LEN));
+	ASSERT_EQ(0, myc_comp_decode(gv, sizeof(gv), &d));
+	EXPECT_EQ(c.method, d.method);
+	EXPECT_EQ(c.len, d.len);
+	/* no compressed byte after the header */
+	EXPECT_EQ(-MYC_WERR_SHORT, myc_comp_decode(gv, MYC_COMP_HDR_LEN, &d));
+	memcpy(bad, gv, sizeof(bad));
+	bad[0] = 0;
+	EXPECT_EQ(-MYC_WERR_FIELD, myc_comp_decode(bad, sizeof(bad), &d));
+	bad[0] = 4;
+	EXPECT_EQ(-MYC_WERR_FIELD, myc_comp_decode(bad, sizeof(bad), &d));
+	memcpy(bad, gv, sizeof(bad));
+	bad[1] = 1;
+	EXPECT_EQ(-MYC_WERR_FIELD, myc_comp_decode(bad, sizeof(bad), &d));
+	memcpy(bad, gv, sizeof(bad));
+	bad[2] = bad[3] = 0;
+	EXPECT_EQ(-MYC_WERR_FIELD, myc_comp_decode(bad, sizeof(bad), &d));
+	c.len = 0;
+	EXPECT_EQ(0U, myc_comp_encode(buf, sizeof(buf), &c));
+	c = (struct myc_comp){ .method = MYC_COMP_NEGOTIATED, .len = 1 };
+	EXPECT_EQ(0U, myc_comp_encode(buf, sizeof(buf), &c));
+	c.method = MYC_COMP_LOW;
+	EXPECT_EQ(0U, myc_comp_encode(buf, MYC_COMP_HDR_LEN - 1, &c));
+}
+
 TEST(hello_frame)
 {
 	u8 buf[MYC_HDR_LEN + MYC_HELLO_LEN + 1];
