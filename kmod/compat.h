@@ -57,12 +57,25 @@ static inline int myc_compat_accept(struct socket *sock,
 
 /*
  * The unaligned access helpers moved from <asm/unaligned.h> to
- * <linux/unaligned.h> in 6.12.
+ * <linux/unaligned.h> in 6.12.  Kbuild detects which the headers have.
  */
-#if __has_include(<linux/unaligned.h>)
+#ifdef MYC_HAVE_LINUX_UNALIGNED
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
 #endif
+
+/*
+ * The workspace zstd needs to compress at level inputs of about len bytes
+ * (zstd_parameters names its field after zstd's own camel case).
+ */
+#include <linux/zstd.h>
+
+static inline size_t myc_zstd_cctx_size(int level, size_t len)
+{
+	zstd_parameters p = zstd_get_params(level, len);
+
+	return zstd_cctx_workspace_bound(&p.cParams);
+}
 
 #endif /* _MYC_COMPAT_H */

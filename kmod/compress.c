@@ -17,7 +17,10 @@
  * work (no bombs).
  *
  * Workspaces: one per method, shared by all nodes and CPUs and used under
- * its spinlock (frames are small: a frame compresses in microseconds).
+ * its spinlock (frames are small: a frame compresses in microseconds),
+ * which also publishes it: the work item sets it up, then takes the lock
+ * to mark it ready; users read "ready" unlocked only as a hint, and again
+ * under the lock before they touch the workspace.
  * They are made the first time a negotiated profile uses the method, by a
  * work item (vmalloc may sleep): until then frames go uncompressed, and a
  * zstd frame that comes before the decompression workspace is ready is
@@ -37,11 +40,11 @@
 #define MYC_ZSTD_LEVEL		3
 
 struct myc_comp_ws {
-	spinlock_t lock;
+	spinlock_t lock;		/* the fields below, _bh */
 	void *mem;
 	zstd_cctx *cctx;		/* high */
 	zstd_dctx *dctx;		/* decompression (high) */
-	bool ready;			/* smp_store_release once made */
+	bool ready;			/* made; READ_ONCE as a hint outside */
 };
 
 /* [MYC_COMP_LOW..MYC_COMP_HIGH]: compression; [0]: zstd decompression. */
@@ -59,9 +62,11 @@ static zstd_parameters myc_zstd_params(void)
 
 static int myc_comp_make_one(int i)
 {
-	zstd_parameters p = myc_zstd_params();
 	struct myc_comp_ws *ws = &myc_ws[i];
+	zstd_cctx *cctx = NULL;
+	zstd_dctx *dctx = NULL;
 	size_t size;
+	void *mem;
 
 	switch (i) {
 	case MYC_COMP_LOW:
@@ -71,25 +76,29 @@ static int myc_comp_make_one(int i)
 		size = LZ4HC_MEM_COMPRESS;
 		break;
 	case MYC_COMP_HIGH:
-		size = zstd_cctx_workspace_bound(&p.cParams);
+		size = myc_zstd_cctx_size(MYC_ZSTD_LEVEL, MYC_WIRE_MAX);
 		break;
 	default:
 		size = zstd_dctx_workspace_bound();
 		break;
 	}
-	ws->mem = kvmalloc(size, GFP_KERNEL);
-	if (!ws->mem)
+	mem = kvmalloc(size, GFP_KERNEL);
+	if (!mem)
 		return -ENOMEM;
 	if (i == MYC_COMP_HIGH)
-		ws->cctx = zstd_init_cctx(ws->mem, size);
-	else if (i == 0)
-		ws->dctx = zstd_init_dctx(ws->mem, size);
-	if ((i == MYC_COMP_HIGH && !ws->cctx) || (i == 0 && !ws->dctx)) {
-		kvfree(ws->mem);
-		ws->mem = NULL;
+		cctx = zstd_init_cctx(mem, size);
+	else if (!i)
+		dctx = zstd_init_dctx(mem, size);
+	if ((i == MYC_COMP_HIGH && !cctx) || (!i && !dctx)) {
+		kvfree(mem);
 		return -EINVAL;
 	}
-	smp_store_release(&ws->ready, true);
+	spin_lock_bh(&ws->lock);
+	ws->mem = mem;
+	ws->cctx = cctx;
+	ws->dctx = dctx;
+	WRITE_ONCE(ws->ready, true);
+	spin_unlock_bh(&ws->lock);
 	return 0;
 }
 
@@ -99,7 +108,7 @@ static void myc_comp_make(struct work_struct *w)
 
 	for (i = 0; i <= MYC_COMP_HIGH; i++) {
 		if (!test_bit(i, &myc_comp_wanted) ||
-		    smp_load_acquire(&myc_ws[i].ready))
+		    READ_ONCE(myc_ws[i].ready))
 			continue;
 		if (myc_comp_make_one(i) && !myc_comp_failed) {
 			myc_comp_failed = true;
@@ -114,11 +123,11 @@ void myc_comp_want(u8 level)
 
 	if (level < MYC_COMP_LOW || level > MYC_COMP_HIGH)
 		return;
-	if (!smp_load_acquire(&myc_ws[level].ready) &&
+	if (!READ_ONCE(myc_ws[level].ready) &&
 	    !test_and_set_bit(level, &myc_comp_wanted))
 		queue = true;
 	/* zstd's decompression workspace is at index 0 */
-	if (level == MYC_COMP_HIGH && !smp_load_acquire(&myc_ws[0].ready) &&
+	if (level == MYC_COMP_HIGH && !READ_ONCE(myc_ws[0].ready) &&
 	    !test_and_set_bit(0, &myc_comp_wanted))
 		queue = true;
 	if (queue)
@@ -153,6 +162,10 @@ static int myc_comp_run(u8 level, const u8 *src, int len, u8 *dst, int cap)
 	int n;
 
 	spin_lock_bh(&ws->lock);
+	if (!ws->ready) {
+		spin_unlock_bh(&ws->lock);
+		return 0;
+	}
 	switch (level) {
 	case MYC_COMP_LOW:
 		n = LZ4_compress_default(src, dst, len, cap, ws->mem);
@@ -186,7 +199,7 @@ struct sk_buff *myc_comp_out(struct myc_peer *peer, struct sk_buff *skb,
 	plen = skb->len - MYC_HDR_LEN;
 	if (plen < MYC_COMP_MIN || skb_linearize(skb))
 		return skb;
-	if (!smp_load_acquire(&myc_ws[level].ready)) {
+	if (!READ_ONCE(myc_ws[level].ready)) {
 		myc_comp_want(level);
 		return skb;
 	}
@@ -234,7 +247,7 @@ int myc_comp_in(struct myc_net *mn, struct myc_peer *peer,
 		err = -MYC_WERR_FIELD;
 	if (err)
 		goto malformed;
-	if (c.method == MYC_COMP_HIGH && !smp_load_acquire(&ws->ready)) {
+	if (c.method == MYC_COMP_HIGH && !READ_ONCE(ws->ready)) {
 		myc_comp_want(MYC_COMP_HIGH);
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
 		return -EAGAIN;
@@ -245,7 +258,7 @@ int myc_comp_in(struct myc_net *mn, struct myc_peer *peer,
 		return -ENOMEM;
 	}
 	if (c.method == MYC_COMP_HIGH) {
-		spin_lock_bh(&ws->lock);
+		spin_lock_bh(&ws->lock);	/* ready: seen above */
 		r = zstd_decompress_dctx(ws->dctx, buf, c.len, src, slen);
 		spin_unlock_bh(&ws->lock);
 		ok = !zstd_is_error(r) && r == c.len;

@@ -54,8 +54,7 @@ void myc_policy_init(struct myc_net *mn)
 	mn->rekey_frames = MYC_DEFAULT_REKEY_FRAMES;
 }
 
-void myc_hello_local(struct myc_peer *peer, struct myc_hello *h,
-			    bool reply)
+void myc_hello_local(struct myc_peer *peer, struct myc_hello *h, bool reply)
 {
 	struct myc_net *mn = peer->mn;
 	u8 lt = READ_ONCE(mn->node_type), rt = READ_ONCE(peer->type);

@@ -599,8 +599,7 @@ enum myc_auth_attr {
 	MYC_A_AUTH_TX_KEY,		/* binary, MYC_KEY_LEN: never dumped */
 	MYC_A_AUTH_RX_KEY,		/* binary, MYC_KEY_LEN: never dumped */
 	MYC_A_AUTH_PHASE,		/* u8, 0 or 1: key phase both ends use */
-	MYC_A_AUTH_CONFIRM,		/* u8, 0 or 1: send with the new key once
-					 * a frame under it came in */
+	MYC_A_AUTH_CONFIRM,		/* u8, 0 or 1: new tx key waits for rx */
 	MYC_A_AUTH_PAD,
 
 	__MYC_A_AUTH_MAX,
