@@ -97,31 +97,45 @@ static void myc_auth_unicast(struct myc_net *mn, struct sk_buff *msg,
 	genlmsg_unicast(mn->net, msg, portid);
 }
 
-void myc_auth_ask(struct myc_peer *peer, u8 reason)
+/*
+ * What the daemon needs to know of the pair in every message: the
+ * effective encryption, both HELLOs (to bind them into the handshake) and
+ * the phase of the newest keys (a new session takes the other one).
+ */
+static int myc_auth_put_pair(struct sk_buff *msg, struct myc_peer *peer)
 {
 	struct myc_hello local, remote;
-	struct sk_buff *msg;
-	bool have;
-	void *hdr;
-	u8 enc;
+	bool have, keyed;
+	u8 enc, phase;
 
-	if (!READ_ONCE(peer->mn->daemon_portid))
-		return;
 	myc_hello_local(peer, &local, false);
 	spin_lock_bh(&peer->lock);
 	have = peer->have_hello;
 	remote = peer->rhello;
 	enc = peer->prof.enc;
+	keyed = myc_keys_newest_phase(peer, &phase);
 	spin_unlock_bh(&peer->lock);
+	if (nla_put_u8(msg, MYC_A_AUTH_ENCRYPTION, enc) ||
+	    myc_auth_put_hello(msg, MYC_A_AUTH_LOCAL_HELLO, &local) ||
+	    (have && myc_auth_put_hello(msg, MYC_A_AUTH_REMOTE_HELLO,
+					&remote)) ||
+	    (keyed && nla_put_u8(msg, MYC_A_AUTH_PHASE, phase)))
+		return -EMSGSIZE;
+	return 0;
+}
 
+void myc_auth_ask(struct myc_peer *peer, u8 reason)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!READ_ONCE(peer->mn->daemon_portid))
+		return;
 	msg = myc_auth_msg(peer, MYC_CMD_AUTH_NTF, &hdr);
 	if (!msg)
 		return;
 	if (nla_put_u8(msg, MYC_A_AUTH_REASON, reason) ||
-	    nla_put_u8(msg, MYC_A_AUTH_ENCRYPTION, enc) ||
-	    myc_auth_put_hello(msg, MYC_A_AUTH_LOCAL_HELLO, &local) ||
-	    (have && myc_auth_put_hello(msg, MYC_A_AUTH_REMOTE_HELLO,
-					&remote))) {
+	    myc_auth_put_pair(msg, peer)) {
 		nlmsg_free(msg);
 		return;
 	}
@@ -141,7 +155,8 @@ void myc_auth_rx_handshake(struct myc_net *mn, struct myc_peer *peer,
 	msg = myc_auth_msg(peer, MYC_CMD_HANDSHAKE_NTF, &hdr);
 	if (!msg)
 		return;
-	if (nla_put(msg, MYC_A_AUTH_DATA, len, data)) {
+	if (nla_put(msg, MYC_A_AUTH_DATA, len, data) ||
+	    myc_auth_put_pair(msg, peer)) {
 		nlmsg_free(msg);
 		return;
 	}
@@ -380,6 +395,8 @@ int myc_nl_auth_set(struct sk_buff *skb, struct genl_info *info)
 	if (state == MYC_AUTH_OK) {
 		myc_keys_install(peer, &k);
 		now_ready = myc_hello_keyed(peer);
+		/* unconfirmed keys: asked again if no frame confirms them */
+		peer->next_ask_us = myc_now_us() + MYC_CONFIRM_WAIT_US;
 	} else {
 		myc_keys_clear(peer);
 		WRITE_ONCE(peer->auth, MYC_AUTH_FAILED);

@@ -128,6 +128,19 @@ void myc_keys_info(struct myc_peer *peer, u8 *phase, u32 *age_s,
 	*rekeys = k->installs ? k->installs - 1 : 0;
 }
 
+bool myc_keys_newest_phase(struct myc_peer *peer, u8 *phase)
+{
+	struct myc_keys *k = peer->keys;
+
+	if (k->next.valid)
+		*phase = k->next_phase;
+	else if (k->tx.valid)
+		*phase = k->tx_phase;
+	else
+		return false;
+	return true;
+}
+
 enum myc_rekey myc_keys_need_rekey(struct myc_peer *peer, u64 now)
 {
 	struct myc_keys *k = peer->keys;

@@ -281,6 +281,12 @@ u64 myc_hello_tick(struct myc_peer *peer, u64 now, bool *send_hello,
 		}
 		break;
 	case MYC_AUTH_OK:
+		if (!peer->ready && now >= peer->next_ask_us) {
+			/* keys that no frame confirmed: the handshake broke */
+			peer->next_ask_us = now + MYC_ASK_AGAIN_US;
+			*ask = MYC_AUTHR_RETRY;
+			break;
+		}
 		switch (myc_keys_need_rekey(peer, now)) {
 		case MYC_REKEY_EXPIRED:
 			myc_keys_clear(peer);

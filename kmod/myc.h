@@ -439,6 +439,8 @@ void myc_hello_send(struct myc_peer *peer, bool reply);
 void myc_hello_local(struct myc_peer *peer, struct myc_hello *h, bool reply);
 /* Refused peers are asked for again this often (a certificate renewed). */
 #define MYC_FAILED_ASK_US	(30 * USEC_PER_SEC)
+/* Keys installed with confirm and never confirmed are asked for again. */
+#define MYC_CONFIRM_WAIT_US	(5 * USEC_PER_SEC)
 /* Keys were installed (peer->lock held); true: the peer became ready. */
 bool myc_hello_keyed(struct myc_peer *peer);
 /* Set the state (no lock held), sending what waited if it became ready. */
@@ -466,6 +468,8 @@ bool myc_keys_tx_ok(struct myc_peer *peer);	/* peer->lock held */
 /* Key state for netlink (peer->lock held). */
 void myc_keys_info(struct myc_peer *peer, u8 *phase, u32 *age_s,
 		   u32 *rekeys);
+/* The phase of the newest keys installed, if any (peer->lock held). */
+bool myc_keys_newest_phase(struct myc_peer *peer, u8 *phase);
 /* Health tick: are the keys due for renewal, or expired (peer->lock)? */
 enum myc_rekey { MYC_REKEY_NO, MYC_REKEY_DUE, MYC_REKEY_EXPIRED };
 enum myc_rekey myc_keys_need_rekey(struct myc_peer *peer, u64 now);
