@@ -271,9 +271,8 @@ static void on_resp(const struct hs_self *self, struct hs *h,
 	out_send(out, m, h->msg_len);
 }
 
-static void on_fin(const struct hs_self *self, struct hs *h,
-		   const struct hs_pair *pair, const uint8_t *msg,
-		   uint64_t now_ms, struct hs_out *out)
+static void on_fin(struct hs *h, const uint8_t *msg, uint64_t now_ms,
+		   struct hs_out *out)
 {
 	struct cert c;
 
@@ -298,7 +297,6 @@ static void on_fin(const struct hs_self *self, struct hs *h,
 	memcpy(out->remote_hello, h->hello_i, HS_HELLO_LEN);
 	h->state = HS_DONE;
 	h->deadline_ms = now_ms + HS_DONE_KEEP_MS;
-	(void)pair;
 }
 
 void hs_receive(const struct hs_self *self, struct hs *h,
@@ -325,7 +323,7 @@ void hs_receive(const struct hs_self *self, struct hs *h,
 		on_resp(self, h, pair, msg, now_ms, now_s, out);
 		break;
 	default:
-		on_fin(self, h, pair, msg, now_ms, out);
+		on_fin(h, msg, now_ms, out);
 		break;
 	}
 }
