@@ -92,6 +92,12 @@ install: all
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	install -D -m 0755 $(BUILD)/userspace/myc $(DESTDIR)$(PREFIX)/sbin/myc
 	install -D -m 0755 $(BUILD)/userspace/mycat $(DESTDIR)$(PREFIX)/bin/mycat
+	install -D -m 0755 $(BUILD)/userspace/myceliumd \
+		$(DESTDIR)$(PREFIX)/sbin/myceliumd
+	install -D -m 0644 userspace/myceliumd/myceliumd.service \
+		$(DESTDIR)/lib/systemd/system/myceliumd.service
+	install -D -m 0644 Documentation/man/myceliumd.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/myceliumd.8
 	install -D -m 0644 include/uapi/linux/mycelium.h \
 		$(DESTDIR)$(PREFIX)/include/linux/mycelium.h
 	install -D -m 0644 Documentation/man/myc.8 \

@@ -4,7 +4,8 @@
  *
  *   mycbench -t myc|tcp|udp|tipc|sctp -T bulk|rate|rr -S SRV_NS -C CLI_NS
  *            [-a SRV_IPV4] [-n SRV_NODE] [-g GUARANTEE] [-s SIZE]
- *            [-d SECONDS] [-w SECONDS] [-b BUFSIZE] [-p PORT]
+ *            [-d SECONDS] [-w SECONDS] [-b BUFSIZE] [-p PORT] [-z]
+ *   (-z: bulk sends compressible text instead of zeros)
  *   mycbench -t myc|sctp|tipc -T failover -S SRV_NS -C CLI_NS
  *            -k DEV1[,DEV2] [-c CUT_AT] [-i INTERVAL_MS] [-d SECONDS]
  *            [-a SRV_IPV4 -A SRV_IPV4_2 -L CLI_IPV4,CLI_IPV4_2]
@@ -58,7 +59,7 @@ static void usage(void)
 		"Usage: mycbench -t TRANSPORT -T TEST -S SRV_NS -C CLI_NS\n"
 		"                [-a SRV_IPV4] [-n SRV_NODE] [-g GUARANTEE]\n"
 		"                [-s SIZE] [-d SECONDS] [-w SECONDS] [-b BUFSIZE]\n"
-		"                [-p PORT] [-P CLIENT_CPU,SERVER_CPU] [-m BATCH]\n"
+		"                [-p PORT] [-P CLIENT_CPU,SERVER_CPU] [-m BATCH] [-z]\n"
 		"                [-k DEV1[,DEV2]] [-c CUT_AT] [-i INTERVAL_MS]\n"
 		"                [-A SRV_IPV4_2] [-L CLI_IPV4,CLI_IPV4_2]\n"
 		"                [-O SCTP_SETTING=VALUE]...\n"
@@ -557,7 +558,7 @@ int main(int argc, char **argv)
 	int c, i;
 
 	while ((c = getopt(argc, argv,
-			   "t:T:S:C:a:A:L:n:g:s:d:w:b:p:P:m:k:c:i:O:h")) != -1) {
+			   "t:T:S:C:a:A:L:n:g:s:d:w:b:p:P:m:k:c:i:O:zh")) != -1) {
 		switch (c) {
 		case 't':
 			i = bench_transport_parse(optarg);
@@ -584,6 +585,9 @@ int main(int argc, char **argv)
 		case 'n':
 			if (myc_node_id_parse(optarg, &o.srv_node))
 				usage();
+			break;
+		case 'z':
+			o.text = true;
 			break;
 		case 'g':
 			o.guarantee = myc_guarantee_parse(optarg);

@@ -57,6 +57,7 @@ struct bench_opts {
 	int guarantee;		/* myc: enum myc_guarantee */
 	int bufsize;		/* SO_SNDBUF/SO_RCVBUF (forced); 0: defaults */
 	int batch;		/* myc: MSG_MORE on all but every batch-th */
+	bool text;		/* bulk: a compressible text payload, not zeros */
 	uint16_t port;		/* port (myc, tcp, udp, sctp), tipc instance */
 	int client_cpu;		/* CPU each side is pinned to, -1: none */
 	int server_cpu;

@@ -101,12 +101,25 @@ int bench_receiver(const struct bench_opts *o, int fd, struct bench_result *r)
 	return 0;
 }
 
+/* What -z sends: words, as compressible as ordinary text. */
+static void bench_text(char *buf, size_t len)
+{
+	static const char words[] =
+		"the mycelium spreads through the soil and carries water, "
+		"sugars and signals between the roots of many plants; ";
+
+	for (size_t i = 0; i < len; i++)
+		buf[i] = words[(i * 7 + i / sizeof(words)) % (sizeof(words) - 1)];
+}
+
 int bench_sender(const struct bench_opts *o, int fd, struct bench_result *r)
 {
 	char *buf = calloc(1, o->size);
 
 	if (!buf)
 		return bench_fail(r, ENOMEM, "send buffer");
+	if (o->text)
+		bench_text(buf, o->size);
 	while (!bench_flag(&bench_shm->stop_sender)) {
 		ssize_t n = bench_send(o, fd, buf, o->size);
 
