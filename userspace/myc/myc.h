@@ -75,6 +75,8 @@ void myc_node_print_trust(const struct nlattr *const tb[]);
 
 /* peer.c: prints a MYC_A_PEER_PROFILE nest (an effective profile). */
 void myc_profile_print(const struct nlattr *nest);
+/* The four settings of a policy entry or profile (columns: padded). */
+void myc_profile_fields(const struct nlattr *const tb[], bool columns);
 
 /* peer.c: a PEER_GET of one peer, or a dump of all when id is 0. */
 struct nlmsghdr *myc_peer_get_msg(struct myc_nl *h, uint64_t id);

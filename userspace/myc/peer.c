@@ -110,7 +110,39 @@ static void print_policy(const struct nlattr *const tb[])
 		print_opmap(tb[MYC_A_PEER_OPMAP]);
 }
 
-/* The effective profile: a nest of MYC_A_POLICY_* (also "myc policy"). */
+/*
+ * The profile, encryption, compression and reliability of a policy entry
+ * or an effective profile (tb: MYC_A_POLICY_*); columns: padded, for the
+ * table of "myc policy show".
+ */
+void myc_profile_fields(const struct nlattr *const tb[], bool columns)
+{
+	static const struct {
+		int attr;
+		const char *key, *fmt, *col;
+		const char *(*name)(unsigned int);
+	} f[] = {
+		{ MYC_A_POLICY_PROFILE, "profile", " profile %s",
+		  " profile %-16s", myc_profile_name },
+		{ MYC_A_POLICY_ENCRYPTION, "encryption", " encryption %s",
+		  " encryption %-8s", myc_encryption_name },
+		{ MYC_A_POLICY_COMPRESSION, "compression", " compression %s",
+		  " compression %-10s", myc_compression_name },
+		{ MYC_A_POLICY_RELIABILITY, "reliability", " reliability %s",
+		  " reliability %s", myc_reliability_name },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
+		const struct nlattr *a = myc_attr(tb, f[i].attr, MNL_TYPE_U8);
+
+		if (a)
+			out_str(f[i].key, columns ? f[i].col : f[i].fmt,
+				f[i].name(mnl_attr_get_u8(a)));
+	}
+}
+
+/* The effective profile: a nest of MYC_A_POLICY_*. */
 void myc_profile_print(const struct nlattr *nest)
 {
 	const struct nlattr *tb[MYC_A_POLICY_MAX + 1] = {};
@@ -118,22 +150,7 @@ void myc_profile_print(const struct nlattr *nest)
 
 	myc_nl_parse_nested(nest, tb, MYC_A_POLICY_MAX);
 	out_open_object("profile");
-	a = myc_attr(tb, MYC_A_POLICY_PROFILE, MNL_TYPE_U8);
-	if (a)
-		out_str("profile", " profile %s",
-			myc_profile_name(mnl_attr_get_u8(a)));
-	a = myc_attr(tb, MYC_A_POLICY_ENCRYPTION, MNL_TYPE_U8);
-	if (a)
-		out_str("encryption", " encryption %s",
-			myc_encryption_name(mnl_attr_get_u8(a)));
-	a = myc_attr(tb, MYC_A_POLICY_COMPRESSION, MNL_TYPE_U8);
-	if (a)
-		out_str("compression", " compression %s",
-			myc_compression_name(mnl_attr_get_u8(a)));
-	a = myc_attr(tb, MYC_A_POLICY_RELIABILITY, MNL_TYPE_U8);
-	if (a)
-		out_str("reliability", " reliability %s",
-			myc_reliability_name(mnl_attr_get_u8(a)));
+	myc_profile_fields(tb, false);
 	a = myc_attr(tb, MYC_A_POLICY_MTU, MNL_TYPE_U16);
 	if (a)
 		out_u64("mtu", " mtu %" PRIu64, mnl_attr_get_u16(a));

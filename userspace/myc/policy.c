@@ -37,7 +37,7 @@ static int policy_help(int argc, char **argv)
 static int policy_print_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[MYC_A_POLICY_MAX + 1] = {};
-	const struct nlattr *l, *r, *a;
+	const struct nlattr *l, *r;
 
 	(void)data;
 	if (myc_nl_parse(nlh, tb, MYC_A_POLICY_MAX) < 0)
@@ -49,22 +49,7 @@ static int policy_print_cb(const struct nlmsghdr *nlh, void *data)
 	out_open_object(NULL);
 	out_str("local", "%-10s", myc_node_type_name(mnl_attr_get_u8(l)));
 	out_str("remote", " %-10s", myc_node_type_name(mnl_attr_get_u8(r)));
-	a = myc_attr(tb, MYC_A_POLICY_PROFILE, MNL_TYPE_U8);
-	if (a)
-		out_str("profile", " profile %-16s",
-			myc_profile_name(mnl_attr_get_u8(a)));
-	a = myc_attr(tb, MYC_A_POLICY_ENCRYPTION, MNL_TYPE_U8);
-	if (a)
-		out_str("encryption", " encryption %-8s",
-			myc_encryption_name(mnl_attr_get_u8(a)));
-	a = myc_attr(tb, MYC_A_POLICY_COMPRESSION, MNL_TYPE_U8);
-	if (a)
-		out_str("compression", " compression %-10s",
-			myc_compression_name(mnl_attr_get_u8(a)));
-	a = myc_attr(tb, MYC_A_POLICY_RELIABILITY, MNL_TYPE_U8);
-	if (a)
-		out_str("reliability", " reliability %s",
-			myc_reliability_name(mnl_attr_get_u8(a)));
+	myc_profile_fields(tb, true);
 	out_text("\n");
 	out_close_object();
 	return MNL_CB_OK;

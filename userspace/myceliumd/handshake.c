@@ -9,21 +9,6 @@ static const char label_t1[] = "mycelium handshake 1";
 static const char label_resp[] = "mycelium resp";
 static const char label_fin[] = "mycelium fin";
 
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 void hs_init(struct hs *h, uint64_t peer)
 {
 	sodium_memzero(h, sizeof(*h));
@@ -42,7 +27,7 @@ static void hdr(uint8_t *p, enum hs_kind kind, uint8_t phase,
 	p[1] = (uint8_t)kind;
 	p[2] = phase;
 	p[3] = 0;
-	put64(p + 4, session);
+	put_be64(p + 4, session);
 }
 
 static void out_send(struct hs_out *out, const uint8_t *msg, unsigned int len)
@@ -211,7 +196,7 @@ static void on_init(const struct hs_self *self, struct hs *h,
 	}
 	hs_wipe(h);
 	memcpy(h->init, msg, HS_INIT_LEN);
-	h->session = get64(msg + 4);
+	h->session = get_be64(msg + 4);
 	h->phase = msg[2];
 	memcpy(h->hello_i, pair->remote_hello, HS_HELLO_LEN);
 	memcpy(h->hello_r, pair->local_hello, HS_HELLO_LEN);
@@ -237,7 +222,7 @@ static void on_resp(const struct hs_self *self, struct hs *h,
 	uint8_t d[32], *m;
 	struct cert c;
 
-	if (h->state != HS_INIT_SENT || get64(msg + 4) != h->session ||
+	if (h->state != HS_INIT_SENT || get_be64(msg + 4) != h->session ||
 	    msg[2] != h->phase) {
 		out->why = "a RESP for no handshake of ours";
 		return;
@@ -276,7 +261,7 @@ static void on_fin(struct hs *h, const uint8_t *msg, uint64_t now_ms,
 {
 	struct cert c;
 
-	if (h->state != HS_RESP_SENT || get64(msg + 4) != h->session ||
+	if (h->state != HS_RESP_SENT || get_be64(msg + 4) != h->session ||
 	    msg[2] != h->phase) {
 		out->why = "a FIN for no handshake of ours";
 		return;

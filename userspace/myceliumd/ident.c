@@ -9,21 +9,6 @@
 
 #include "ident.h"
 
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 int ident_init(void)
 {
 	return sodium_init() < 0 ? -1 : 0;
@@ -35,7 +20,7 @@ uint64_t ident_node_id(const uint8_t pk[ID_PK_LEN])
 	uint64_t id;
 
 	crypto_generichash(h, sizeof(h), pk, ID_PK_LEN, NULL, 0);
-	id = get64(h);
+	id = get_be64(h);
 	return id ? id : 1;	/* 0 means "this node" in addresses */
 }
 
@@ -61,7 +46,7 @@ void cert_issue(struct cert *c, const struct ident *authority,
 	memset(c, 0, sizeof(*c));
 	c->raw[0] = CERT_VERSION;
 	c->raw[1] = type;
-	put64(c->raw + 4, expiry);
+	put_be64(c->raw + 4, expiry);
 	memcpy(c->raw + 12, node_pk, ID_PK_LEN);
 	memcpy(c->raw + 44, authority->pk, ID_PK_LEN);
 	crypto_sign_detached(c->raw + CERT_SIGNED_LEN, NULL, c->raw,
@@ -76,7 +61,7 @@ int cert_decode(struct cert *c, const uint8_t *buf, size_t len)
 	if (buf != c->raw)
 		memcpy(c->raw, buf, CERT_LEN);
 	c->type = buf[1];
-	c->expiry = get64(buf + 4);
+	c->expiry = get_be64(buf + 4);
 	memcpy(c->node_pk, buf + 12, ID_PK_LEN);
 	memcpy(c->auth_pk, buf + 44, ID_PK_LEN);
 	memcpy(c->sig, buf + CERT_SIGNED_LEN, ID_SIG_LEN);

@@ -34,6 +34,22 @@
 #define CERT_VERSION	1
 #define MAX_AUTHORITIES	16
 
+/* Big-endian u64 in 8 bytes (certificates, handshake messages). */
+static inline void put_be64(uint8_t *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static inline uint64_t get_be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
 struct ident {
 	uint8_t pk[ID_PK_LEN];
 	uint8_t sk[ID_SK_LEN];

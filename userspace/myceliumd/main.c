@@ -23,7 +23,6 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +34,7 @@
 #include "handshake.h"
 #include "ident.h"
 #include "kernel.h"
+#include "libmyc.h"
 #include "log.h"
 
 #define DEFAULT_CONFIG	"/etc/mycelium/myceliumd.conf"
@@ -62,19 +62,8 @@ static void usage(FILE *f)
 		DEFAULT_CONFIG);
 }
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("Error: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
+/* "Error: ..." on stderr (libmyc, as myc prints them) and status 1. */
+#define fail(...) (myc_error(__VA_ARGS__), 1)
 
 static uint64_t now_ms(void)
 {
