@@ -5,7 +5,7 @@
 # authority, expired certificate, a type the certificate does not give),
 # a daemon killed mid-handshake and restarted, rekeying by the daemons,
 # and the errors a user gets.  One netns per node, all on one bridge.
-here=$(dirname "$0")
+here=$(cd "$(dirname "$0")" && pwd)	# the test changes directory
 PATH=$here:$PATH
 # shellcheck source-path=SCRIPTDIR source=cli_lib
 . "$here/cli_lib"
@@ -108,6 +108,13 @@ fails "config: unknown setting" "unknown setting \[trust\] foo" myceliumd -c bad
 fails "config: missing file" "cannot read it" myceliumd -c $D/none.conf
 printf '[node]\nkey = %s/a.key\ncert = %s/b.cert\n[trust]\nauthority = %s/auth.key\n' $D $D $D >mix.conf
 fails "config: certificate of another key" "is not a certificate for the key" myceliumd -c mix.conf
+# a certificate altered after signing: the node's own daemon refuses it
+# (a character of the expiry changed: the signature no longer covers it)
+awk '{ c = substr($2, 10, 1); $2 = substr($2, 1, 9) (c == "A" ? "B" : "A") substr($2, 11); print }' \
+	a.cert >forged.cert
+printf '[node]\nkey = %s/a.key\ncert = %s/forged.cert\n[trust]\nauthority = %s/auth.key\n' $D $D $D >forged.conf
+fails "forged certificate" "own certificate: certificate signature does not verify" \
+	myceliumd -c forged.conf
 check "help" myceliumd help
 has "help text" 'myceliumd cert issue' /tmp/out
 
