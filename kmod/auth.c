@@ -56,6 +56,26 @@ const struct nla_policy myc_auth_policy[MYC_A_AUTH_MAX + 1] = {
 	[MYC_A_AUTH_CONFIRM] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
+#define MYC_AUTH_NONE_EXPECTED { .type = NLA_REJECT, \
+	.reject_message = "daemon-register takes no attributes" }
+
+/* DAEMON_REGISTER names nothing: every attribute is refused. */
+const struct nla_policy myc_register_policy[MYC_A_AUTH_MAX + 1] = {
+	[MYC_A_AUTH_PEER] = MYC_AUTH_NONE_EXPECTED,
+	[MYC_A_AUTH_PEER_TYPE] = MYC_AUTH_NONE_EXPECTED,
+	[MYC_A_AUTH_REASON] = MYC_AUTH_NONE_EXPECTED,
+	[MYC_A_AUTH_ENCRYPTION] = MYC_AUTH_NONE_EXPECTED,
+	[MYC_A_AUTH_LOCAL_HELLO] = MYC_AUTH_NONE_EXPECTED,
+	[MYC_A_AUTH_REMOTE_HELLO] = MYC_AUTH_NONE_EXPECTED,
+	[MYC_A_AUTH_DATA] = MYC_AUTH_NONE_EXPECTED,
+	[MYC_A_AUTH_STATE] = MYC_AUTH_NONE_EXPECTED,
+	[MYC_A_AUTH_TX_KEY] = MYC_AUTH_NONE_EXPECTED,
+	[MYC_A_AUTH_RX_KEY] = MYC_AUTH_NONE_EXPECTED,
+	[MYC_A_AUTH_PHASE] = MYC_AUTH_NONE_EXPECTED,
+	[MYC_A_AUTH_CONFIRM] = MYC_AUTH_NONE_EXPECTED,
+	[MYC_A_AUTH_PAD] = MYC_AUTH_NONE_EXPECTED,
+};
+
 static int myc_auth_put_hello(struct sk_buff *msg, int type,
 			      const struct myc_hello *h)
 {

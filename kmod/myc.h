@@ -513,6 +513,7 @@ int myc_nl_daemon_register(struct sk_buff *skb, struct genl_info *info);
 int myc_nl_handshake_send(struct sk_buff *skb, struct genl_info *info);
 int myc_nl_auth_set(struct sk_buff *skb, struct genl_info *info);
 extern const struct nla_policy myc_auth_policy[MYC_A_AUTH_MAX + 1];
+extern const struct nla_policy myc_register_policy[MYC_A_AUTH_MAX + 1];
 
 /* policy.c: the profile table over netlink. */
 int myc_nl_policy_get(struct sk_buff *skb, struct genl_info *info);

@@ -1394,7 +1394,7 @@ static const struct genl_ops myc_genl_ops[] = {
 	{
 		.cmd = MYC_CMD_DAEMON_REGISTER,
 		.doit = myc_nl_daemon_register,
-		.policy = myc_auth_policy,
+		.policy = myc_register_policy,
 		.maxattr = MYC_A_AUTH_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},

@@ -463,6 +463,7 @@ TEST_F(trust, no_daemon_means_pending_and_no_data)
 TEST_F(trust, register_ask_and_unregister)
 {
 	struct fake_daemon other;
+	struct nlmsghdr *nlh;
 	struct ntf n;
 
 	ASSERT_EQ(0, d_register(&self->da));
@@ -476,6 +477,10 @@ TEST_F(trust, register_ask_and_unregister)
 	EXPECT_NE(0, myc_json("mA", "node show", "0.daemon"));
 	/* the same socket again is fine; another one is refused */
 	EXPECT_EQ(0, d_register(&self->da));
+	nlh = myc_nl_msg(&self->da.h, MYC_CMD_DAEMON_REGISTER, 0);
+	mnl_attr_put_u64(nlh, MYC_A_AUTH_PEER, NODE_B);
+	EXPECT_EQ(-EINVAL, myc_nl_talk(&self->da.h, nlh, q_cb, &self->da));
+	EXPECT_NE(NULL, strstr(self->da.h.errmsg, "takes no attributes"));
 	ASSERT_EQ(0, d_open("mA", &other));
 	EXPECT_EQ(-EBUSY, d_register(&other));
 	EXPECT_NE(NULL, strstr(other.h.errmsg, "another myceliumd"));
