@@ -419,8 +419,7 @@ int myc_nl_auth_set(struct sk_buff *skb, struct genl_info *info)
 		peer->next_ask_us = myc_now_us() + MYC_CONFIRM_WAIT_US;
 	} else {
 		myc_keys_clear(peer);
-		WRITE_ONCE(peer->auth, MYC_AUTH_FAILED);
-		WRITE_ONCE(peer->ready, false);
+		myc_peer_auth_locked(peer, MYC_AUTH_FAILED);
 		peer->next_ask_us = myc_now_us() + MYC_FAILED_ASK_US;
 	}
 unlock:

@@ -346,10 +346,7 @@ int myc_crypto_in(struct myc_net *mn, struct myc_peer *peer,
 	if (k->next.valid && k->next_phase == phase) {
 		myc_keys_use(k, k->next.key, phase);
 		myc_key_wipe(&k->next);
-		if (peer->auth == MYC_AUTH_OK && !peer->ready) {
-			WRITE_ONCE(peer->ready, true);
-			now_ready = true;
-		}
+		now_ready = myc_peer_auth_locked(peer, peer->auth);
 	}
 	spin_unlock(&peer->lock);
 	if (now_ready)

@@ -97,8 +97,7 @@ void myc_hello_send(struct myc_peer *peer, bool reply)
 	rcu_read_unlock();
 }
 
-/* peer->lock held; true when the peer just became ready. */
-static bool myc_peer_auth_locked(struct myc_peer *peer, u8 auth)
+bool myc_peer_auth_locked(struct myc_peer *peer, u8 auth)
 {
 	bool ready = auth == MYC_AUTH_NONE ||
 		     (auth == MYC_AUTH_OK && myc_keys_tx_ok(peer));

@@ -443,6 +443,11 @@ void myc_hello_local(struct myc_peer *peer, struct myc_hello *h, bool reply);
 #define MYC_CONFIRM_WAIT_US	(5 * USEC_PER_SEC)
 /* Keys were installed (peer->lock held); true: the peer became ready. */
 bool myc_hello_keyed(struct myc_peer *peer);
+/*
+ * Set the state and readiness (peer->lock held); true when the peer just
+ * became ready (the caller then calls myc_peer_now_ready() unlocked).
+ */
+bool myc_peer_auth_locked(struct myc_peer *peer, u8 auth);
 /* Set the state (no lock held), sending what waited if it became ready. */
 void myc_peer_set_auth(struct myc_peer *peer, u8 auth);
 void myc_peer_now_ready(struct myc_peer *peer);
