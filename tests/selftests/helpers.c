@@ -90,8 +90,8 @@ int node_get(struct node_info *n)
 	return err;
 }
 
-int node_set_raw(const struct raw_attr *attrs, int n, char *extack,
-		 size_t extack_len)
+static int genl_cmd_raw(uint8_t cmd, const struct raw_attr *attrs, int n,
+			char *extack, size_t extack_len)
 {
 	struct nlmsghdr *nlh;
 	struct myc_nl h;
@@ -102,7 +102,7 @@ int node_set_raw(const struct raw_attr *attrs, int n, char *extack,
 	err = myc_nl_open(&h);
 	if (err)
 		return err;
-	nlh = myc_nl_msg(&h, MYC_CMD_NODE_SET, 0);
+	nlh = myc_nl_msg(&h, cmd, 0);
 	for (i = 0; i < n; i++)
 		mnl_attr_put(nlh, attrs[i].type, attrs[i].len, attrs[i].data);
 	err = myc_nl_talk(&h, nlh, NULL, NULL);
@@ -110,6 +110,33 @@ int node_set_raw(const struct raw_attr *attrs, int n, char *extack,
 		snprintf(extack, extack_len, "%s", h.errmsg);
 	myc_nl_close(&h);
 	return err;
+}
+
+int node_set_raw(const struct raw_attr *attrs, int n, char *extack,
+		 size_t extack_len)
+{
+	return genl_cmd_raw(MYC_CMD_NODE_SET, attrs, n, extack, extack_len);
+}
+
+struct genl_in {
+	uint8_t cmd;
+	const struct raw_attr *attrs;
+	int n;
+};
+
+static int do_genl_in(void *arg)
+{
+	const struct genl_in *g = arg;
+
+	return genl_cmd_raw(g->cmd, g->attrs, g->n, NULL, 0);
+}
+
+int genl_cmd_in(const char *ns, uint8_t cmd, const struct raw_attr *attrs,
+		int n)
+{
+	struct genl_in g = { cmd, attrs, n };
+
+	return in_netns(ns, do_genl_in, &g);
 }
 
 int node_set(uint64_t id, int type, int port)

@@ -36,6 +36,13 @@ struct raw_attr {
 int node_set_raw(const struct raw_attr *attrs, int n, char *extack,
 		 size_t extack_len);
 int node_set(uint64_t id, int type, int port);	/* -1 = leave */
+/*
+ * Sends command cmd with the given raw attributes in netns ns, from this
+ * process: no fork and exec between the caller and the kernel, for the
+ * tests that must act within a few milliseconds.  0 or -errno.
+ */
+int genl_cmd_in(const char *ns, uint8_t cmd, const struct raw_attr *attrs,
+		int n);
 
 /* Drops to uid/gid 65534 (nobody); 0 on success. */
 int become_nobody(void);
