@@ -36,41 +36,6 @@
 /* Size of one additional ACK range on the wire: u32 gap, u32 range. */
 #define MYC_ACK_RANGE_LEN	8
 
-static inline u16 myc_get16(const u8 *p)
-{
-	return (u16)((u16)p[0] << 8 | p[1]);
-}
-
-static inline u32 myc_get32(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
-
-static inline u64 myc_get64(const u8 *p)
-{
-	return (u64)myc_get32(p) << 32 | myc_get32(p + 4);
-}
-
-static inline void myc_put16(u8 *p, u16 v)
-{
-	p[0] = (u8)(v >> 8);
-	p[1] = (u8)v;
-}
-
-static inline void myc_put32(u8 *p, u32 v)
-{
-	p[0] = (u8)(v >> 24);
-	p[1] = (u8)(v >> 16);
-	p[2] = (u8)(v >> 8);
-	p[3] = (u8)v;
-}
-
-static inline void myc_put64(u8 *p, u64 v)
-{
-	myc_put32(p, (u32)(v >> 32));
-	myc_put32(p + 4, (u32)v);
-}
-
 /*
  * Frame header
  */

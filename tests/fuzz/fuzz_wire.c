@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for the frame codec (kmod/wire.c, the code the module
- * runs).  For every input:
+ * libFuzzer target for the frame codec (kmod/wire.c) and the spore codec
+ * (kmod/spore_codec.c), the code the module runs.  For every input:
  *   - myc_frame_validate() must return 0 or a known -MYC_WERR_*;
  *   - if it accepts the frame, every element is decoded and re-encoded, and
  *     the re-encoding must be byte-identical to the input;
  *   - the element decoders also run on the raw input (as a DATA, ACK and
- *     PROBE payload), and whatever they accept must re-encode identically.
+ *     PROBE payload, a spore and a membership payload), and whatever they
+ *     accept must re-encode identically.
  * Any violation abort()s, which libFuzzer reports as a crash.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "spore_codec.h"
 #include "wire.h"
 
 #define OUT_MAX		(1 << 20)
@@ -132,6 +134,43 @@ static int hello(const u8 *p, size_t len)
 	return 0;
 }
 
+static void check_serr(int err)
+{
+	CHECK(err <= 0 && err > -__MYC_SERR_MAX);
+}
+
+static void member(const u8 *p, size_t len)
+{
+	struct myc_member m;
+	const char *why = NULL;
+	int err = myc_member_decode(p, len, &m, &why);
+
+	check_serr(err);
+	CHECK(!err == !why);
+	if (err)
+		return;
+	CHECK(myc_member_encode(out, OUT_MAX, &m) == len);
+	CHECK(!memcmp(out, p, len));
+}
+
+static void spore(const u8 *p, size_t len)
+{
+	struct myc_spore s;
+	const char *why = NULL;
+	int err = myc_spore_decode(p, len, &s, &why);
+
+	check_serr(err);
+	CHECK(!err == !why);
+	if (err)
+		return;
+	CHECK(s.len == len && s.sig == p + len - MYC_SPORE_SIG_LEN);
+	CHECK(myc_spore_encode(out, OUT_MAX, &s) == len);
+	/* the encoder leaves the signature to the signer */
+	CHECK(!memcmp(out, p, myc_spore_signed_len(&s)));
+	if (s.kind == MYC_SPORE_KIND_MEMBERSHIP)
+		member(s.payload, s.payload_len);
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	const u8 *payload;
@@ -148,6 +187,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	probe(data, size);
 	hello(data, size);
 	comp(data, size);
+	spore(data, size);
+	member(data, size);
 
 	err = myc_frame_validate(data, size);
 	check_err(err);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "spore_codec.h"
 #include "wire.h"
 #include <linux/mycelium.h>
 
@@ -55,6 +56,62 @@ static size_t chunk(size_t n, u8 kind, u8 flags, u64 msn, u32 total,
 	return n + w;
 }
 
+/* A seed that is not a frame (a spore): written as it is. */
+static void put_raw(const char *name, const u8 *p, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(p, 1, len, f) != len || fclose(f)) {
+		perror(path);
+		exit(1);
+	}
+}
+
+/* A membership spore and a data spore (zero certificate and signature). */
+static void spores(void)
+{
+	static const u8 cert[MYC_SPORE_CERT_LEN];
+	struct myc_member m = {
+		.node = 0xb, .type = MYC_NODE_HYPHAE, .nr_addrs = 2,
+		.port = 6920,
+		.addr = { { 4, { 10, 0, 0, 2 } }, { 6, { 0xfd, [15] = 2 } } },
+	};
+	u8 id[MYC_SPORE_MEMBER_ID_LEN], payload[256], out[MYC_SPORE_MAX];
+	struct myc_spore s = {
+		.type = MYC_SPORE_LATENT, .kind = MYC_SPORE_KIND_MEMBERSHIP,
+		.id_len = sizeof(id), .origin = 0xb, .version = 1,
+		.timestamp_ms = 1764000000000ULL, .ttl_s = 300,
+		.id = id, .payload = payload, .cert = cert,
+	};
+	size_t n;
+
+	myc_spore_member_id(id, 0xb);
+	s.payload_len = (u16)myc_member_encode(payload, sizeof(payload), &m);
+	n = myc_spore_encode(out, sizeof(out), &s);
+	if (!s.payload_len || !n) {
+		fprintf(stderr, "gen_corpus: spore encoding failed\n");
+		exit(1);
+	}
+	put_raw("spore-membership", out, n);
+	put_raw("membership", payload, s.payload_len);
+	s.type = MYC_SPORE_PRIMARY;
+	s.kind = MYC_SPORE_KIND_DATA;
+	s.id = (const u8 *)"app/x";
+	s.id_len = 5;
+	s.payload = (const u8 *)"hello";
+	s.payload_len = 5;
+	s.ttl_s = 3600;
+	n = myc_spore_encode(out, sizeof(out), &s);
+	if (!n) {
+		fprintf(stderr, "gen_corpus: spore encoding failed\n");
+		exit(1);
+	}
+	put_raw("spore-data", out, n);
+}
+
 static void put(const char *name, size_t len)
 {
 	char path[4096];
@@ -84,6 +141,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	dir = argv[1];
+	spores();
 
 	n = chunk(hdr(MYC_FT_DATA, MYC_FF_ACK_ELICITING, 1), MYC_CK_MSG,
 		  MYC_CF_SERVICE, 1, 9, 0, 9, 0);

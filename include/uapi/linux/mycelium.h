@@ -64,6 +64,30 @@ enum myc_node_type {
 	MYC_NODE_TYPE_MAX = __MYC_NODE_TYPE_CNT - 1
 };
 
+/* Spores (Documentation/spores.rst): types, payload kinds and bounds. */
+enum myc_spore_type {
+	MYC_SPORE_PRIMARY = 1,	/* issued by sclerotia; guaranteed, flooded */
+	MYC_SPORE_SEED,		/* sclerotia, rhizomorph; high, flooded */
+	MYC_SPORE_LATENT,	/* any node; best-effort gossip, fan-out 3 */
+
+	__MYC_SPORE_TYPE_END,
+	MYC_SPORE_TYPE_MAX = __MYC_SPORE_TYPE_END - 1
+};
+
+enum myc_spore_kind {
+	MYC_SPORE_KIND_MEMBERSHIP = 1,	/* node id, type, public key, addresses */
+	MYC_SPORE_KIND_DATA,		/* opaque application data */
+
+	__MYC_SPORE_KIND_END,
+	MYC_SPORE_KIND_MAX = __MYC_SPORE_KIND_END - 1
+};
+
+#define MYC_SPORE_MAX		4096	/* bytes of an encoded spore */
+#define MYC_SPORE_ID_MAX	64	/* characters of a spore id */
+#define MYC_SPORE_PAYLOAD_MAX	3792	/* bytes of a payload */
+#define MYC_SPORE_TTL_MAX	2592000	/* seconds (30 days) */
+#define MYC_SPORE_LATENT_TTL_MAX 300	/* seconds, latent spores */
+
 /* Message classes, highest scheduling precedence first. */
 enum myc_class {
 	MYC_CLASS_CONSENSUS,

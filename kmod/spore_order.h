@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Spore conflicts: how a received spore relates to the one held for its
+ * id, and which of two conflicting versions wins (Documentation/spores.rst,
+ * "Conflicts").  Pure functions, shared by the module, myceliumd and the
+ * host unit tests, so that every node orders the same pair the same way.
+ */
+#ifndef _MYC_SPORE_ORDER_H
+#define _MYC_SPORE_ORDER_H
+
+#include "shared.h"
+
+#define MYC_SPORE_DIGEST_LEN	32	/* BLAKE2b-256 of the encoding */
+
+/* How a received spore relates to the one held for the same id. */
+enum myc_spore_rel {
+	MYC_SREL_NEW = 1,	/* nothing held for the id */
+	MYC_SREL_SAME,		/* the same bytes: a duplicate */
+	MYC_SREL_NEWER,		/* same origin, higher version: replaces */
+	MYC_SREL_REPLAY,	/* same origin, lower version: refused */
+	MYC_SREL_CONFLICT,	/* other bytes, other origin or same version */
+};
+
+struct myc_spore_key {
+	u64 origin;
+	u64 version;
+	u8 digest[MYC_SPORE_DIGEST_LEN];
+};
+
+/* held may be NULL (nothing held). */
+enum myc_spore_rel myc_spore_relate(const struct myc_spore_key *held,
+				    const struct myc_spore_key *in);
+
+/* The rule that decided between two versions. */
+enum myc_spore_rule {
+	MYC_RULE_NONE = 0,	/* the same spore: nothing to decide */
+	MYC_RULE_AUTHORITY,	/* primary > seed > latent */
+	MYC_RULE_TIME,		/* the later timestamp */
+	MYC_RULE_TRUST,		/* the origin with more trust */
+	MYC_RULE_CONSENSUS,	/* more sclerotia hold it */
+	MYC_RULE_DIGEST,	/* consensus tie: the smaller digest */
+	__MYC_RULE_CNT
+};
+
+/* One version of a spore as the rules see it. */
+struct myc_spore_cand {
+	u8 type;		/* enum myc_spore_type */
+	u64 timestamp_ms;
+	u32 trust;		/* of its origin, 0..1000 */
+	u32 votes;		/* sclerotia that hold its digest */
+	u8 digest[MYC_SPORE_DIGEST_LEN];
+};
+
+/*
+ * Order a and b: < 0 when a wins, > 0 when b wins, 0 when they are the
+ * same spore (same digest).  *rule (may be NULL) gets the deciding rule.
+ */
+int myc_spore_order(const struct myc_spore_cand *a,
+		    const struct myc_spore_cand *b, enum myc_spore_rule *rule);
+/*
+ * Do a and b tie on authority, time and trust, so that the votes of the
+ * sclerotia are needed?  (Without votes, both count 0 and the smaller
+ * digest wins.)
+ */
+bool myc_spore_needs_votes(const struct myc_spore_cand *a,
+			   const struct myc_spore_cand *b);
+
+#endif /* _MYC_SPORE_ORDER_H */
