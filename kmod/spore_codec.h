@@ -14,7 +14,11 @@
 #define _MYC_SPORE_CODEC_H
 
 #include "shared.h"
+#ifdef __KERNEL__
+#include <uapi/linux/mycelium.h>
+#else
 #include <linux/mycelium.h>
+#endif
 
 #define MYC_SPORE_FORMAT	1
 #define MYC_SPORE_HDR_LEN	36

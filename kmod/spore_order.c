@@ -28,7 +28,7 @@ int myc_spore_order(const struct myc_spore_cand *a,
 		    const struct myc_spore_cand *b, enum myc_spore_rule *rule)
 {
 	int dig = memcmp(a->digest, b->digest, MYC_SPORE_DIGEST_LEN);
-	/* by rule, MYC_RULE_AUTHORITY first; primary is 1: the smaller wins */
+	/* by rule, MYC_SPORE_RULE_AUTHORITY first; primary is 1: the smaller wins */
 	const int d[] = {
 		myc_more(b->type, a->type),
 		myc_more(a->timestamp_ms, b->timestamp_ms),
@@ -41,12 +41,12 @@ int myc_spore_order(const struct myc_spore_cand *a,
 	for (i = 0; i < ARRAY_SIZE(d); i++) {
 		if (d[i]) {
 			if (rule)
-				*rule = (enum myc_spore_rule)(MYC_RULE_AUTHORITY + i);
+				*rule = (enum myc_spore_rule)(MYC_SPORE_RULE_AUTHORITY + i);
 			return d[i];
 		}
 	}
 	if (rule)
-		*rule = MYC_RULE_NONE;
+		*rule = MYC_SPORE_RULE_NONE;
 	return 0;
 }
 

@@ -9,8 +9,11 @@
 #define _MYC_SPORE_ORDER_H
 
 #include "shared.h"
-
-#define MYC_SPORE_DIGEST_LEN	32	/* BLAKE2b-256 of the encoding */
+#ifdef __KERNEL__
+#include <uapi/linux/mycelium.h>
+#else
+#include <linux/mycelium.h>
+#endif
 
 /* How a received spore relates to the one held for the same id. */
 enum myc_spore_rel {
@@ -31,17 +34,6 @@ struct myc_spore_key {
 enum myc_spore_rel myc_spore_relate(const struct myc_spore_key *held,
 				    const struct myc_spore_key *in);
 
-/* The rule that decided between two versions. */
-enum myc_spore_rule {
-	MYC_RULE_NONE = 0,	/* the same spore: nothing to decide */
-	MYC_RULE_AUTHORITY,	/* primary > seed > latent */
-	MYC_RULE_TIME,		/* the later timestamp */
-	MYC_RULE_TRUST,		/* the origin with more trust */
-	MYC_RULE_CONSENSUS,	/* more sclerotia hold it */
-	MYC_RULE_DIGEST,	/* consensus tie: the smaller digest */
-	__MYC_RULE_CNT
-};
-
 /* One version of a spore as the rules see it. */
 struct myc_spore_cand {
 	u8 type;		/* enum myc_spore_type */
@@ -53,7 +45,8 @@ struct myc_spore_cand {
 
 /*
  * Order a and b: < 0 when a wins, > 0 when b wins, 0 when they are the
- * same spore (same digest).  *rule (may be NULL) gets the deciding rule.
+ * same spore (same digest).  *rule (may be NULL) gets the deciding rule
+ * (enum myc_spore_rule in the UAPI header).
  */
 int myc_spore_order(const struct myc_spore_cand *a,
 		    const struct myc_spore_cand *b, enum myc_spore_rule *rule);

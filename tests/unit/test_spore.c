@@ -448,10 +448,10 @@ static struct myc_spore_cand cand(u8 type, u64 ts, u32 trust, u32 votes,
 #define WINS(a, b, r)							\
 	do {								\
 		struct myc_spore_cand _a = (a), _b = (b);		\
-		enum myc_spore_rule _r = MYC_RULE_NONE;			\
+		enum myc_spore_rule _r = MYC_SPORE_RULE_NONE;			\
 		EXPECT_EQ(-1, myc_spore_order(&_a, &_b, &_r));		\
 		EXPECT_EQ((int)(r), (int)_r);					\
-		_r = MYC_RULE_NONE;					\
+		_r = MYC_SPORE_RULE_NONE;					\
 		EXPECT_EQ(1, myc_spore_order(&_b, &_a, &_r));		\
 		EXPECT_EQ((int)(r), (int)_r);					\
 	} while (0)
@@ -462,19 +462,19 @@ TEST(each_rule_decides_a_tie_of_the_earlier)
 		 L = MYC_SPORE_LATENT;
 
 	WINS(cand(P, 100, 500, 0, 1), cand(SE, 100, 500, 0, 2),
-	     MYC_RULE_AUTHORITY);
+	     MYC_SPORE_RULE_AUTHORITY);
 	WINS(cand(SE, 100, 500, 0, 1), cand(L, 100, 500, 0, 2),
-	     MYC_RULE_AUTHORITY);
-	WINS(cand(L, 200, 500, 0, 2), cand(L, 100, 500, 0, 1), MYC_RULE_TIME);
+	     MYC_SPORE_RULE_AUTHORITY);
+	WINS(cand(L, 200, 500, 0, 2), cand(L, 100, 500, 0, 1), MYC_SPORE_RULE_TIME);
 	WINS(cand(L, 100, 600, 0, 2), cand(L, 100, 500, 0, 1),
-	     MYC_RULE_TRUST);
+	     MYC_SPORE_RULE_TRUST);
 	WINS(cand(L, 100, 500, 2, 2), cand(L, 100, 500, 1, 1),
-	     MYC_RULE_CONSENSUS);
+	     MYC_SPORE_RULE_CONSENSUS);
 	WINS(cand(L, 100, 500, 1, 1), cand(L, 100, 500, 1, 2),
-	     MYC_RULE_DIGEST);
+	     MYC_SPORE_RULE_DIGEST);
 	/* no votes at all: the smaller digest */
 	WINS(cand(L, 100, 500, 0, 1), cand(L, 100, 500, 0, 2),
-	     MYC_RULE_DIGEST);
+	     MYC_SPORE_RULE_DIGEST);
 }
 
 TEST(earlier_rules_come_first)
@@ -483,23 +483,23 @@ TEST(earlier_rules_come_first)
 
 	/* authority over an older timestamp, less trust, fewer votes */
 	WINS(cand(P, 1, 0, 0, 9), cand(L, 999, 1000, 50, 1),
-	     MYC_RULE_AUTHORITY);
+	     MYC_SPORE_RULE_AUTHORITY);
 	/* time over trust and votes */
-	WINS(cand(L, 2, 0, 0, 9), cand(L, 1, 1000, 50, 1), MYC_RULE_TIME);
+	WINS(cand(L, 2, 0, 0, 9), cand(L, 1, 1000, 50, 1), MYC_SPORE_RULE_TIME);
 	/* trust over votes */
-	WINS(cand(L, 1, 501, 0, 9), cand(L, 1, 500, 50, 1), MYC_RULE_TRUST);
+	WINS(cand(L, 1, 501, 0, 9), cand(L, 1, 500, 50, 1), MYC_SPORE_RULE_TRUST);
 	/* votes over the digest */
 	WINS(cand(L, 1, 500, 3, 9), cand(L, 1, 500, 2, 1),
-	     MYC_RULE_CONSENSUS);
+	     MYC_SPORE_RULE_CONSENSUS);
 }
 
 TEST(same_spore)
 {
 	struct myc_spore_cand a = cand(1, 1, 1, 1, 7), b = a;
-	enum myc_spore_rule r = MYC_RULE_TRUST;
+	enum myc_spore_rule r = MYC_SPORE_RULE_TRUST;
 
 	EXPECT_EQ(0, myc_spore_order(&a, &b, &r));
-	EXPECT_EQ((int)MYC_RULE_NONE, (int)r);
+	EXPECT_EQ((int)MYC_SPORE_RULE_NONE, (int)r);
 	EXPECT_EQ(0, myc_spore_order(&a, &b, NULL));
 	EXPECT_FALSE(myc_spore_needs_votes(&a, &b));
 }

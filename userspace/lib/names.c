@@ -72,6 +72,7 @@ static const char *const event_types[] = {
 	[MYC_EV_PATH_ADD] = "path-add",
 	[MYC_EV_PATH_DEL] = "path-del",
 	[MYC_EV_BACKEND_STATE] = "backend-state",
+	[MYC_EV_SPORE] = "spore",
 };
 
 static const char *const event_reasons[] = {
@@ -83,6 +84,8 @@ static const char *const event_reasons[] = {
 	[MYC_EVR_PATHS] = "paths",
 	[MYC_EVR_RETRY_TIMEOUT] = "retry-timeout",
 	[MYC_EVR_SERVICE] = "service",
+	[MYC_EVR_VERDICT] = "verdict",
+	[MYC_EVR_TTL] = "ttl",
 };
 
 static const char *const profiles[] = {

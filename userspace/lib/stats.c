@@ -26,6 +26,10 @@ static const char *const stat_names[MYC_A_STATS_MAX + 1] = {
 	[MYC_A_STATS_RX_REPLAY] = "rx-replay",
 	[MYC_A_STATS_TX_COMPRESSED] = "tx-compressed",
 	[MYC_A_STATS_RX_COMPRESSED] = "rx-compressed",
+	[MYC_A_STATS_SPORES_TX] = "spores-tx",
+	[MYC_A_STATS_SPORES_RX] = "spores-rx",
+	[MYC_A_STATS_SPORES_DUP] = "spores-dup",
+	[MYC_A_STATS_SPORES_DROPPED] = "spores-dropped",
 };
 
 void myc_print_stats(const struct nlattr *nest, const char *indent)

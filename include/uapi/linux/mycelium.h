@@ -82,11 +82,52 @@ enum myc_spore_kind {
 	MYC_SPORE_KIND_MAX = __MYC_SPORE_KIND_END - 1
 };
 
+/* Where a spore stands on a node (and, in events, what happened to it). */
+enum myc_spore_state {
+	MYC_SPORE_PENDING = 1,	/* waiting for myceliumd's verdict */
+	MYC_SPORE_ACCEPTED,	/* held (and forwarded when the verdict said) */
+	MYC_SPORE_REJECTED,	/* a check failed, or it lost a conflict */
+	MYC_SPORE_REPLACED,	/* events: a newer or winning version came */
+	MYC_SPORE_EXPIRED,	/* events: its TTL ran out */
+	MYC_SPORE_DELETED,	/* events: myc spore del */
+
+	__MYC_SPORE_STATE_END,
+	MYC_SPORE_STATE_MAX = __MYC_SPORE_STATE_END - 1
+};
+
+/* The result of one of myceliumd's checks of a spore. */
+enum myc_spore_check {
+	MYC_SPORE_CHECK_PASS = 1,
+	MYC_SPORE_CHECK_FAIL,
+	MYC_SPORE_CHECK_SKIPPED,	/* an earlier check failed */
+
+	__MYC_SPORE_CHECK_END,
+	MYC_SPORE_CHECK_MAX = __MYC_SPORE_CHECK_END - 1
+};
+
+/* The conflict rule that decided between two versions of a spore. */
+enum myc_spore_rule {
+	MYC_SPORE_RULE_NONE,		/* no conflict */
+	MYC_SPORE_RULE_AUTHORITY,	/* primary > seed > latent */
+	MYC_SPORE_RULE_TIME,		/* the later timestamp */
+	MYC_SPORE_RULE_TRUST,		/* the origin with more trust */
+	MYC_SPORE_RULE_CONSENSUS,	/* more reachable sclerotia hold it */
+	MYC_SPORE_RULE_DIGEST,		/* a consensus tie: the smaller digest */
+
+	__MYC_SPORE_RULE_CNT,
+	MYC_SPORE_RULE_MAX = __MYC_SPORE_RULE_CNT - 1
+};
+
 #define MYC_SPORE_MAX		4096	/* bytes of an encoded spore */
 #define MYC_SPORE_ID_MAX	64	/* characters of a spore id */
 #define MYC_SPORE_PAYLOAD_MAX	3792	/* bytes of a payload */
 #define MYC_SPORE_TTL_MAX	2592000	/* seconds (30 days) */
 #define MYC_SPORE_LATENT_TTL_MAX 300	/* seconds, latent spores */
+#define MYC_DEFAULT_SPORE_LIMIT	4096	/* accepted spores a node holds */
+#define MYC_MAX_SPORE_LIMIT	65536
+#define MYC_SPORE_REASON_MAX	128	/* bytes of a verdict's reason */
+#define MYC_SPORE_DIGEST_LEN	32	/* BLAKE2b-256 */
+#define MYC_TRUST_MAX		1000	/* trust scores are 0..1000 */
 
 /* Message classes, highest scheduling precedence first. */
 enum myc_class {
@@ -238,6 +279,14 @@ enum myc_cmd {
 	MYC_CMD_HANDSHAKE_SEND,	/* daemon: MYC_A_AUTH_{PEER,DATA} to the peer */
 	MYC_CMD_HANDSHAKE_NTF,	/* to the daemon: MYC_A_AUTH_{PEER,DATA} came */
 	MYC_CMD_AUTH_SET,	/* daemon: keys for a peer, or its refusal */
+	MYC_CMD_SPORE_GET,	/* do (MYC_A_SPORE_ID) or dump: MYC_A_SPORE_* */
+	MYC_CMD_SPORE_DEL,	/* MYC_A_SPORE_ID: forget the held spore */
+	MYC_CMD_SPORE_PUBLISH,	/* MYC_A_SPORE_{ID,TYPE,TTL,PAYLOAD}: to sign */
+	MYC_CMD_SPORE_NTF,	/* to the daemon: a spore came, or one to publish */
+	MYC_CMD_SPORE_VERDICT,	/* daemon: MYC_A_SPORE_COOKIE and the verdict */
+	MYC_CMD_SPORE_ADD,	/* daemon: MYC_A_SPORE_BLOB and the verdict */
+	MYC_CMD_CONTACT,	/* daemon: MYC_A_CONTACT_{REMOTE,PORT}: say hello */
+	MYC_CMD_CONTACT_NTF,	/* to the daemon: an unknown node made contact */
 
 	__MYC_CMD_MAX,
 	MYC_CMD_MAX = __MYC_CMD_MAX - 1
@@ -259,6 +308,8 @@ enum myc_node_attr {
 	MYC_A_NODE_REKEY_TIME,	/* u32, s: keys are renewed after this long */
 	MYC_A_NODE_REKEY_FRAMES,	/* u32: ... or after this many frames */
 	MYC_A_NODE_DAEMON,	/* u32, read-only: netlink port id of myceliumd, 0: none */
+	MYC_A_NODE_SPORE_LIMIT,	/* u32: accepted spores held at most */
+	MYC_A_NODE_SPORES,	/* u32, read-only: accepted spores held */
 
 	__MYC_A_NODE_MAX,
 	MYC_A_NODE_MAX = __MYC_A_NODE_MAX - 1
@@ -364,6 +415,10 @@ enum myc_stats_attr {
 	MYC_A_STATS_RX_REPLAY,		/* authenticated frames seen before */
 	MYC_A_STATS_TX_COMPRESSED,	/* frames sent compressed */
 	MYC_A_STATS_RX_COMPRESSED,	/* frames received compressed */
+	MYC_A_STATS_SPORES_TX,		/* spores sent */
+	MYC_A_STATS_SPORES_RX,		/* spores received (to the daemon) */
+	MYC_A_STATS_SPORES_DUP,		/* spores received again, dropped */
+	MYC_A_STATS_SPORES_DROPPED,	/* no daemon, no room, no verdict */
 
 	__MYC_A_STATS_MAX,
 	MYC_A_STATS_MAX = __MYC_A_STATS_MAX - 1
@@ -459,6 +514,7 @@ enum myc_event_type {
 	MYC_EV_PATH_ADD,	/* _PEER, _PATH */
 	MYC_EV_PATH_DEL,	/* _PEER, _PATH */
 	MYC_EV_BACKEND_STATE,	/* _ENDPOINT, _BACKEND, _STATE */
+	MYC_EV_SPORE,		/* _SPORE_ID, _STATE (myc_spore_state), _PEER */
 
 	__MYC_EV_CNT,
 	MYC_EV_MAX = __MYC_EV_CNT - 1
@@ -474,6 +530,8 @@ enum myc_event_reason {
 	MYC_EVR_PATHS,		/* the states of the peer's paths */
 	MYC_EVR_RETRY_TIMEOUT,	/* wait-retry: the path did not come back */
 	MYC_EVR_SERVICE,	/* backend: its service is (not) bound */
+	MYC_EVR_VERDICT,	/* spore: myceliumd's verdict */
+	MYC_EVR_TTL,		/* spore: its TTL ran out */
 
 	__MYC_EVR_CNT,
 	MYC_EVR_MAX = __MYC_EVR_CNT - 1
@@ -494,6 +552,7 @@ enum myc_event_attr {
 	MYC_A_EVENT_ENDPOINT,	/* u32: virtual endpoint id */
 	MYC_A_EVENT_BACKEND,	/* u32: backend index */
 	MYC_A_EVENT_PAD,
+	MYC_A_EVENT_SPORE_ID,	/* string: spore id */
 
 	__MYC_A_EVENT_MAX,
 	MYC_A_EVENT_MAX = __MYC_A_EVENT_MAX - 1
@@ -628,6 +687,58 @@ enum myc_auth_attr {
 
 	__MYC_A_AUTH_MAX,
 	MYC_A_AUTH_MAX = __MYC_A_AUTH_MAX - 1
+};
+
+/*
+ * Attribute set "spore" (Documentation/spores.rst): a held, rejected or
+ * pending spore (spore-get), a request to publish one (spore-publish), and
+ * the exchange with myceliumd (spore-ntf, spore-verdict, spore-add).
+ */
+enum {
+	MYC_A_SPORE_UNSPEC,
+	MYC_A_SPORE_ID,			/* string, 1..MYC_SPORE_ID_MAX chars */
+	MYC_A_SPORE_TYPE,		/* u8, enum myc_spore_type */
+	MYC_A_SPORE_KIND,		/* u8, enum myc_spore_kind */
+	MYC_A_SPORE_ORIGIN,		/* u64, read-only: node id */
+	MYC_A_SPORE_VERSION,		/* u64, read-only */
+	MYC_A_SPORE_TIMESTAMP,		/* u64, read-only: ms since the epoch */
+	MYC_A_SPORE_TTL,		/* u32, s */
+	MYC_A_SPORE_PAYLOAD,		/* binary */
+	MYC_A_SPORE_BLOB,		/* binary: the whole encoded spore */
+	MYC_A_SPORE_COOKIE,		/* u64: names a spore waiting for a verdict */
+	MYC_A_SPORE_FROM,		/* u64: peer it came from, 0: this node */
+	MYC_A_SPORE_STATE,		/* u8, enum myc_spore_state */
+	MYC_A_SPORE_FORWARD,		/* u8, 0 or 1: the verdict says forward */
+	MYC_A_SPORE_CHECK_CRYPTO,	/* u8, enum myc_spore_check */
+	MYC_A_SPORE_CHECK_TEMPORAL,	/* u8, enum myc_spore_check */
+	MYC_A_SPORE_CHECK_CONSISTENCY,	/* u8, enum myc_spore_check */
+	MYC_A_SPORE_CHECK_TRUST,	/* u8, enum myc_spore_check */
+	MYC_A_SPORE_REASON,		/* string: why it was rejected or replaced */
+	MYC_A_SPORE_RULE,		/* u8, enum myc_spore_rule */
+	MYC_A_SPORE_DIGEST,		/* binary, MYC_SPORE_DIGEST_LEN bytes */
+	MYC_A_SPORE_TRUST,		/* u32, 0..MYC_TRUST_MAX: origin's, at the verdict */
+	MYC_A_SPORE_RECEIVED,		/* u64, read-only: ms since the epoch */
+	MYC_A_SPORE_EXPIRES,		/* u64, read-only: ms since the epoch */
+	MYC_A_SPORE_LEN,		/* u32, read-only: bytes of the encoding */
+	MYC_A_SPORE_PAD,
+
+	__MYC_A_SPORE_MAX,
+	MYC_A_SPORE_MAX = __MYC_A_SPORE_MAX - 1
+};
+
+/* Attribute set "contact": bootstrap (Documentation/spores.rst). */
+enum {
+	MYC_A_CONTACT_UNSPEC,
+	MYC_A_CONTACT_NODE,		/* u64, read-only: the node that made contact */
+	MYC_A_CONTACT_TYPE,		/* u8, read-only: enum myc_node_type it says */
+	MYC_A_CONTACT_LOCAL,		/* binary, 4 or 16: our address it came to */
+	MYC_A_CONTACT_REMOTE,		/* binary, 4 or 16: its address */
+	MYC_A_CONTACT_PORT,		/* u16: its UDP port */
+	MYC_A_CONTACT_IFINDEX,		/* u32: interface (IPv6 link-local) */
+	MYC_A_CONTACT_PAD,
+
+	__MYC_A_CONTACT_MAX,
+	MYC_A_CONTACT_MAX = __MYC_A_CONTACT_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_MYCELIUM_H */
