@@ -56,13 +56,15 @@ static int myc_hdr_check(const struct myc_hdr *h)
 	if ((h->flags & MYC_FF_PADDED) && !(h->flags & MYC_FF_ENCRYPTED))
 		return -MYC_WERR_FLAGS;
 	/* the frames that set keys up are never sealed nor compressed */
-	if ((h->type == MYC_FT_HELLO || h->type == MYC_FT_HANDSHAKE) &&
+	if ((h->type == MYC_FT_HELLO || h->type == MYC_FT_HANDSHAKE ||
+	     h->type == MYC_FT_CONTACT) &&
 	    (h->flags & MYC_FF_TRANSFORMS))
 		return -MYC_WERR_FLAGS;
 	/* An ACK is never acknowledged itself: that would never end. */
 	if (h->type == MYC_FT_ACK && (h->flags & MYC_FF_ACK_ELICITING))
 		return -MYC_WERR_FLAGS;
-	if (!h->src_node || !h->dst_node)
+	/* a CONTACT may go to a node whose id the sender does not know */
+	if (!h->src_node || (!h->dst_node && h->type != MYC_FT_CONTACT))
 		return -MYC_WERR_NODE;
 	if (!h->pn)
 		return -MYC_WERR_PN;
@@ -133,6 +135,19 @@ static int myc_chunk_check(const struct myc_chunk *c)
 		break;
 	case MYC_CK_SKIP:
 		if (c->total || c->aux)
+			return -MYC_WERR_FIELD;
+		break;
+	case MYC_CK_SPORE:
+	case MYC_CK_SPORE_SUMMARY:
+	case MYC_CK_SPORE_WANT:
+		if (c->flags)
+			return -MYC_WERR_FLAGS;
+		if (c->cls != MYC_CLASS_SPORE || c->src_port || c->dst_id ||
+		    c->aux || !c->total)
+			return -MYC_WERR_FIELD;
+		if (c->kind == MYC_CK_SPORE ? c->total > MYC_SPORE_MAX :
+		    c->total % MYC_SPORE_SUM_LEN ||
+		    c->total > MYC_SPORE_SUM_MAX * MYC_SPORE_SUM_LEN)
 			return -MYC_WERR_FIELD;
 		break;
 	default:
@@ -496,6 +511,33 @@ int myc_comp_decode(const u8 *payload, size_t len, struct myc_comp *c)
 }
 
 /*
+ * CONTACT
+ */
+
+size_t myc_contact_encode(u8 *buf, size_t size, const struct myc_contact *c)
+{
+	if (size < MYC_CONTACT_LEN || c->type > MYC_NODE_TYPE_MAX)
+		return 0;
+	buf[0] = c->type;
+	buf[1] = 0;
+	myc_put16(buf + 2, 0);
+	return MYC_CONTACT_LEN;
+}
+
+int myc_contact_decode(const u8 *payload, size_t len, struct myc_contact *c)
+{
+	if (len < MYC_CONTACT_LEN)
+		return -MYC_WERR_SHORT;
+	if (len > MYC_CONTACT_LEN)
+		return -MYC_WERR_TRAILING;
+	if (payload[0] > MYC_NODE_TYPE_MAX || payload[1] || myc_get16(payload + 2))
+		return -MYC_WERR_FIELD;
+	if (c)
+		c->type = payload[0];
+	return 0;
+}
+
+/*
  * Whole frame
  */
 
@@ -542,6 +584,8 @@ int myc_frame_validate(const u8 *buf, size_t len)
 	case MYC_FT_SPORE:
 		/* Opaque, for myceliumd: never empty. */
 		return plen ? 0 : -MYC_WERR_SHORT;
+	case MYC_FT_CONTACT:
+		return myc_contact_decode(payload, plen, NULL);
 	default:
 		/* CLOSE: opaque, any length (also empty). */
 		return 0;

@@ -30,6 +30,7 @@ enum myc_frame_type {
 	MYC_FT_CLOSE = 8,	/* the sender resets its state for this peer */
 	MYC_FT_SVC_CHECK = 9,	/* is a socket bound to this service or port? */
 	MYC_FT_SVC_STATUS = 10,	/* the answer to a SVC_CHECK */
+	MYC_FT_CONTACT = 11,	/* bootstrap: a node says hello to an address */
 	__MYC_FT_MAX
 };
 
@@ -111,6 +112,9 @@ enum myc_chunk_kind {
 	MYC_CK_REJECT = 5,	/* a returned message; data = original payload */
 	MYC_CK_CREDIT = 6,	/* connection flow control window update */
 	MYC_CK_SKIP = 7,	/* the sender gave up on message msn */
+	MYC_CK_SPORE = 8,	/* (a fragment of) an encoded spore */
+	MYC_CK_SPORE_SUMMARY = 9,	/* digests of the spores the sender holds */
+	MYC_CK_SPORE_WANT = 10,	/* digests of spores the sender asks for */
 	__MYC_CK_MAX
 };
 
@@ -145,7 +149,10 @@ enum myc_chunk_kind {
  * a message of total bytes (offset 0: the data may be cut short), and
  * MYC_CF_SERVICE on it says that src_port is the service the message was
  * sent to.  A SKIP has total 0: its msn, in the space of its guarantee, is
- * a message the sender will never send again.  A non-zero reserved field or bit
+ * a message the sender will never send again.  SPORE, SPORE_SUMMARY and
+ * SPORE_WANT chunks have class spore, no flags and both ports zero; a
+ * SPORE's total is 1..MYC_SPORE_MAX, a SUMMARY's and a WANT's a multiple of
+ * MYC_SPORE_SUM_LEN up to MYC_SPORE_SUM_MAX entries, not 0.  A non-zero reserved field or bit
  * is MYC_WERR_FIELD.  Chunks follow each other with no padding; bytes after
  * the last chunk that are too few for a chunk are MYC_WERR_SHORT (they are
  * a truncated chunk).
@@ -166,6 +173,23 @@ struct myc_chunk {
 	u32 aux;
 	u16 len;
 	const u8 *data;		/* decode: points into the frame */
+};
+
+/* Spore summaries: the first bytes of each digest, this many entries. */
+#define MYC_SPORE_SUM_LEN	8
+#define MYC_SPORE_SUM_MAX	8192
+
+/*
+ * CONTACT frame payload, 4 bytes (never sealed, compressed or numbered in a
+ * replay window; the destination node id may be 0, unknown):
+ *   0  u8  the sender's node type (enum myc_node_type)
+ *   1  u8  reserved, zero
+ *   2  u16 reserved, zero
+ */
+#define MYC_CONTACT_LEN		4
+
+struct myc_contact {
+	u8 type;
 };
 
 /*
@@ -340,6 +364,8 @@ int myc_hello_decode(const u8 *payload, size_t len, struct myc_hello *h);
  * (MYC_WERR_FIELD).
  */
 int myc_comp_decode(const u8 *payload, size_t len, struct myc_comp *c);
+size_t myc_contact_encode(u8 *buf, size_t size, const struct myc_contact *c);
+int myc_contact_decode(const u8 *payload, size_t len, struct myc_contact *c);
 
 /*
  * Validate a whole frame (header and every element of its payload):
@@ -350,6 +376,7 @@ int myc_comp_decode(const u8 *payload, size_t len, struct myc_comp *c);
  *                      (0 in a check), reserved field zero
  *   HELLO              exactly one HELLO payload
  *   HANDSHAKE, SPORE   opaque (for myceliumd), at least 1 byte
+ *   CONTACT            exactly MYC_CONTACT_LEN bytes, a known node type
  *   CLOSE              opaque, any length including 0
  * A sealed frame (MYC_FF_SEALED) must hold at least the tag; of it, and of
  * a compressed frame, only the header is checked.

@@ -134,6 +134,19 @@ static int hello(const u8 *p, size_t len)
 	return 0;
 }
 
+static int contact(const u8 *p, size_t len)
+{
+	struct myc_contact c;
+	int err = myc_contact_decode(p, len, &c);
+
+	check_err(err);
+	if (err)
+		return err;
+	CHECK(myc_contact_encode(out, OUT_MAX, &c) == len);
+	CHECK(!memcmp(out, p, len));
+	return 0;
+}
+
 static void check_serr(int err)
 {
 	CHECK(err <= 0 && err > -__MYC_SERR_MAX);
@@ -187,6 +200,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	probe(data, size);
 	hello(data, size);
 	comp(data, size);
+	contact(data, size);
 	spore(data, size);
 	member(data, size);
 
@@ -207,7 +221,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	payload = data + MYC_HDR_LEN;
 	plen = size - MYC_HDR_LEN;
 	if (h.flags & (MYC_FF_SEALED | MYC_FF_COMPRESSED)) {
-		CHECK(h.type != MYC_FT_HELLO && h.type != MYC_FT_HANDSHAKE);
+		CHECK(h.type != MYC_FT_HELLO && h.type != MYC_FT_HANDSHAKE &&
+		      h.type != MYC_FT_CONTACT);
 		CHECK(!(h.flags & MYC_FF_SEALED) || plen >= MYC_TAG_LEN);
 		return 0;	/* opaque */
 	}
@@ -234,6 +249,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		break;
 	case MYC_FT_HELLO:
 		CHECK(hello(payload, plen) == 0);
+		break;
+	case MYC_FT_CONTACT:
+		CHECK(contact(payload, plen) == 0);
 		break;
 	case MYC_FT_CLOSE:
 		break;

@@ -112,6 +112,24 @@ static void spores(void)
 	put_raw("spore-data", out, n);
 }
 
+/* A spore chunk of kind: class spore, ports 0, len bytes (all of it). */
+static size_t spore_chunk(size_t n, u8 kind, u16 len)
+{
+	static const u8 zeros[512];
+	struct myc_chunk c = {
+		.kind = kind, .cls = MYC_CLASS_SPORE,
+		.guarantee = MYC_GUARANTEE_HIGH, .priority = 4,
+		.msn = 40 + kind, .total = len, .len = len,
+	};
+	size_t w = myc_chunk_encode(buf + n, sizeof(buf) - n, &c, zeros);
+
+	if (!w) {
+		fprintf(stderr, "gen_corpus: %s: encoding failed\n", __func__);
+		exit(1);
+	}
+	return n + w;
+}
+
 static void put(const char *name, size_t len)
 {
 	char path[4096];
@@ -185,6 +203,16 @@ int main(int argc, char **argv)
 	n = hdr(MYC_FT_ACK, 0, 7);
 	n += myc_ack_encode(buf + n, sizeof(buf) - n, &a);
 	put("ack-max-ranges", n);
+
+	n = hdr(MYC_FT_DATA, MYC_FF_ACK_ELICITING, 40);
+	n = spore_chunk(n, MYC_CK_SPORE, 300);
+	n = spore_chunk(n, MYC_CK_SPORE_SUMMARY, 16);
+	n = spore_chunk(n, MYC_CK_SPORE_WANT, 8);
+	put("data-spores", n);
+	n = hdr(MYC_FT_CONTACT, 0, 41);
+	n += myc_contact_encode(buf + n, sizeof(buf) - n,
+				&(struct myc_contact){ .type = 2 });
+	put("contact", n);
 
 	n = hdr(MYC_FT_PROBE, 0, 8);
 	n += myc_probe_encode(buf + n, sizeof(buf) - n, &p);

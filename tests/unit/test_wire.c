@@ -132,6 +132,14 @@ static struct myc_chunk mk_chunk(u8 kind, u16 len)
 
 	if (kind == MYC_CK_REJECT)
 		c.aux = 111;
+	if (kind >= MYC_CK_SPORE) {
+		/* spore chunks: class spore, no ports; summaries of 8s */
+		c.cls = MYC_CLASS_SPORE;
+		c.src_port = 0;
+		c.dst_id = 0;
+		if (kind != MYC_CK_SPORE)
+			c.total = c.len = len < 8 ? 8 : (u16)(len / 8 * 8);
+	}
 	return c;
 }
 
@@ -160,8 +168,8 @@ static bool flags_ok(unsigned int t, unsigned int f)
 		return false;
 	if ((f & MYC_FF_PADDED) && !(f & MYC_FF_ENCRYPTED))
 		return false;
-	return !((t == MYC_FT_HELLO || t == MYC_FT_HANDSHAKE) &&
-		 (f & MYC_FF_TRANSFORMS));
+	return !((t == MYC_FT_HELLO || t == MYC_FT_HANDSHAKE ||
+		  t == MYC_FT_CONTACT) && (f & MYC_FF_TRANSFORMS));
 }
 
 /* Header of the given type followed by plen payload bytes. */
@@ -303,6 +311,12 @@ static int reencode_cmp(const u8 *buf, size_t len)
 		if (myc_hello_decode(payload, plen, &hl))
 			return 9;
 		n += myc_hello_encode(out + n, sizeof(out) - n, &hl);
+	} else if (h.type == MYC_FT_CONTACT) {
+		struct myc_contact ct;
+
+		if (myc_contact_decode(payload, plen, &ct))
+			return 10;
+		n += myc_contact_encode(out + n, sizeof(out) - n, &ct);
 	} else {
 		memcpy(out + n, payload, plen);
 		n += plen;
@@ -623,11 +637,11 @@ TEST(doc_malformed_examples)
 	const size_t n = sizeof(gv_data_frame);
 
 	EXPECT_EQ(-MYC_WERR_VERSION, gv_data_patched(0x00, 0x02, -1, 0, n));
-	EXPECT_EQ(-MYC_WERR_TYPE, gv_data_patched(0x01, 0x0b, -1, 0, n));
+	EXPECT_EQ(-MYC_WERR_TYPE, gv_data_patched(0x01, 0x0c, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_FLAGS, gv_data_patched(0x03, 0x44, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_NODE, gv_data_patched(0x0b, 0x00, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_PN, gv_data_patched(0x1b, 0x00, -1, 0, n));
-	EXPECT_EQ(-MYC_WERR_TYPE, gv_data_patched(0x1c, 0x08, -1, 0, n));
+	EXPECT_EQ(-MYC_WERR_TYPE, gv_data_patched(0x1c, 0x0b, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_FLAGS, gv_data_patched(0x1d, 0x08, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_FIELD, gv_data_patched(0x1f, 0xc3, -1, 0, n));
 	EXPECT_EQ(-MYC_WERR_FIELD, gv_data_patched(0x1f, 0x4b, -1, 0, n));
@@ -675,7 +689,8 @@ TEST(chunk_roundtrip)
 	struct myc_chunk c, d;
 	static u8 buf[MYC_CHUNK_HDR_LEN + 65535];
 	/* Every kind x class x guarantee x priority x flags combination. */
-	const unsigned int nk = __MYC_CK_MAX - 1, ncls = MYC_CLASS_MAX + 1,
+	/* (spore chunks have fixed fields: spore_chunks below) */
+	const unsigned int nk = MYC_CK_SKIP, ncls = MYC_CLASS_MAX + 1,
 			   ng = MYC_GUARANTEE_MAX + 1, np = MYC_PRIORITY_MAX + 1,
 			   nf = MYC_CF_KNOWN + 1;
 	unsigned int i, k, cls, g, p, f;
@@ -1056,7 +1071,8 @@ TEST(transformed_payload_is_opaque)
 
 	memset(junk, 0xee, sizeof(junk));
 	for (t = MYC_FT_DATA; t < __MYC_FT_MAX; t++) {
-		bool setup = t == MYC_FT_HELLO || t == MYC_FT_HANDSHAKE;
+		bool setup = t == MYC_FT_HELLO || t == MYC_FT_HANDSHAKE ||
+			     t == MYC_FT_CONTACT;
 		int want = setup ? -MYC_WERR_FLAGS : 0;
 
 #define mk_frame(b, t, f, p, l) mk_frame_raw(b, t, f, p, l)
@@ -1565,6 +1581,125 @@ TEST(every_byte_every_value)
 		}
 	}
 	EXPECT_GT(accepted, 1000);
+}
+
+/* Write a chunk header as it is, valid or not (protocol.rst layout). */
+static void myc_chunk_hdr_encode_raw(u8 *p, const struct myc_chunk *c)
+{
+	p[0] = c->kind;
+	p[1] = c->flags;
+	p[2] = c->cls;
+	p[3] = (u8)(c->guarantee << 6 | c->priority);
+	myc_put32(p + 4, c->src_port);
+	myc_put32(p + 8, c->dst_id);
+	myc_put64(p + 12, c->msn);
+	myc_put32(p + 20, c->total);
+	myc_put32(p + 24, c->offset);
+	myc_put32(p + 28, c->aux);
+	myc_put16(p + 32, c->len);
+	myc_put16(p + 34, 0);
+}
+
+/* Spore chunks: their fixed fields, and each one out of line. */
+TEST(spore_chunks)
+{
+	static u8 data[MYC_SPORE_MAX];
+	u8 buf[MYC_CHUNK_HDR_LEN + 512];
+	struct myc_chunk c, d;
+	unsigned int k;
+	size_t n, pos;
+
+	for (k = MYC_CK_SPORE; k <= MYC_CK_SPORE_WANT; k++) {
+		c = mk_chunk((u8)k, 64);
+		n = myc_chunk_encode(buf, sizeof(buf), &c, data);
+		ASSERT_EQ(MYC_CHUNK_HDR_LEN + 64U, n);
+		pos = 0;
+		ASSERT_EQ(1, myc_chunk_next(buf, n, &pos, &d));
+		EXPECT_TRUE(chunk_eq(&c, &d));
+		/* every guarantee and priority: the sender picks them */
+		c.guarantee = MYC_GUARANTEE_GUARANTEED;
+		c.priority = MYC_PRIORITY_MAX;
+		EXPECT_NE(0U, myc_chunk_encode(buf, sizeof(buf), &c, data));
+#define REFUSED(field, value, err)					\
+		do {							\
+			c = mk_chunk((u8)k, 64);			\
+			c.field = value;				\
+			EXPECT_EQ(0U, myc_chunk_encode(buf, sizeof(buf), &c, \
+						       data));		\
+			c = mk_chunk((u8)k, 64);			\
+			myc_chunk_encode(buf, sizeof(buf), &c, data);	\
+			c.field = value;				\
+			myc_chunk_hdr_encode_raw(buf, &c);		\
+			pos = 0;					\
+			EXPECT_EQ(err, myc_chunk_next(buf, n, &pos, &d)) \
+				TH_LOG("kind %u " #field, k);		\
+		} while (0)
+		REFUSED(cls, MYC_CLASS_SERVICE, -MYC_WERR_FIELD);
+		REFUSED(src_port, 1, -MYC_WERR_FIELD);
+		REFUSED(dst_id, 1, -MYC_WERR_FIELD);
+		REFUSED(flags, MYC_CF_SERVICE, -MYC_WERR_FLAGS);
+		REFUSED(aux, 1, -MYC_WERR_FIELD);
+		if (k == MYC_CK_SPORE) {
+			REFUSED(total, MYC_SPORE_MAX + 1, -MYC_WERR_FIELD);
+		} else {
+			REFUSED(total, 68, -MYC_WERR_FIELD);
+			REFUSED(total, MYC_SPORE_SUM_MAX * 8 + 8,
+				-MYC_WERR_FIELD);
+		}
+#undef REFUSED
+	}
+	/* the largest of each */
+	c = mk_chunk(MYC_CK_SPORE, 64);
+	c.total = MYC_SPORE_MAX;
+	EXPECT_NE(0U, myc_chunk_encode(buf, sizeof(buf), &c, data));
+	c = mk_chunk(MYC_CK_SPORE_SUMMARY, 64);
+	c.total = MYC_SPORE_SUM_MAX * MYC_SPORE_SUM_LEN;
+	EXPECT_NE(0U, myc_chunk_encode(buf, sizeof(buf), &c, data));
+}
+
+/* CONTACT: 4 bytes, a node type; to node 0 or a known one; never sealed. */
+TEST(contact)
+{
+	struct myc_contact ct = { .type = MYC_NODE_HYPHAE }, d;
+	u8 p[MYC_CONTACT_LEN + 1], buf[MYC_HDR_LEN + MYC_CONTACT_LEN + 1];
+	struct myc_hdr h;
+	size_t n;
+
+	ASSERT_EQ((size_t)MYC_CONTACT_LEN, myc_contact_encode(p, sizeof(p), &ct));
+	EXPECT_EQ(MYC_NODE_HYPHAE, p[0]);
+	EXPECT_EQ(0, p[1] | p[2] | p[3]);
+	ASSERT_EQ(0, myc_contact_decode(p, MYC_CONTACT_LEN, &d));
+	EXPECT_EQ(MYC_NODE_HYPHAE, d.type);
+	EXPECT_EQ(-MYC_WERR_SHORT, myc_contact_decode(p, 3, &d));
+	EXPECT_EQ(-MYC_WERR_TRAILING, myc_contact_decode(p, 5, &d));
+	p[0] = MYC_NODE_TYPE_MAX + 1;
+	EXPECT_EQ(-MYC_WERR_FIELD, myc_contact_decode(p, 4, &d));
+	p[0] = 0;
+	p[1] = 1;
+	EXPECT_EQ(-MYC_WERR_FIELD, myc_contact_decode(p, 4, &d));
+	p[1] = 0;
+	p[3] = 1;
+	EXPECT_EQ(-MYC_WERR_FIELD, myc_contact_decode(p, 4, &d));
+	ct.type = MYC_NODE_TYPE_MAX + 1;
+	EXPECT_EQ(0U, myc_contact_encode(p, sizeof(p), &ct));
+	ct.type = 0;
+	EXPECT_EQ(0U, myc_contact_encode(p, 3, &ct));
+
+	/* destination 0 is allowed for CONTACT only */
+	ct.type = MYC_NODE_SCLEROTIA;
+	myc_contact_encode(p, sizeof(p), &ct);
+	h = mk_hdr(MYC_FT_CONTACT, 0);
+	h.dst_node = 0;
+	ASSERT_EQ((size_t)MYC_HDR_LEN, myc_hdr_encode(buf, sizeof(buf), &h));
+	memcpy(buf + MYC_HDR_LEN, p, MYC_CONTACT_LEN);
+	n = MYC_HDR_LEN + MYC_CONTACT_LEN;
+	EXPECT_EQ(0, validate(buf, n));
+	EXPECT_EQ(0, reencode_cmp(buf, n));
+	EXPECT_EQ(-MYC_WERR_TRAILING, validate(buf, n + 1));
+	buf[1] = MYC_FT_HELLO;
+	EXPECT_EQ(-MYC_WERR_NODE, validate(buf, n));
+	h = mk_hdr(MYC_FT_CONTACT, MYC_FF_AUTH);
+	EXPECT_EQ(0U, myc_hdr_encode(buf, sizeof(buf), &h));
 }
 
 /* SVC_CHECK / SVC_STATUS: round trip, every field rule. */
