@@ -147,6 +147,11 @@ int myc_input(struct myc_net *mn, struct sk_buff *skb)
 {
 	struct myc_skb_cb *cb = MYC_SKB_CB(skb);
 
+	if (cb->kind >= MYC_CK_SPORE) {
+		/* SPORE, SPORE_SUMMARY, SPORE_WANT: for the spore table */
+		myc_spore_input(mn, skb);
+		return 0;
+	}
 	if (cb->kind != MYC_CK_MSG || cb->connected)
 		return myc_conn_input(mn, skb);
 	return myc_deliver(mn, cb->dst_id, cb->service, skb);

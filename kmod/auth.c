@@ -183,8 +183,7 @@ void myc_auth_rx_handshake(struct myc_net *mn, struct myc_peer *peer,
 	myc_auth_unicast(mn, msg, hdr);
 }
 
-/* Is the request from the registered daemon?  Says why not if it is not. */
-static bool myc_auth_is_daemon(struct myc_net *mn, struct genl_info *info)
+bool myc_is_daemon(struct myc_net *mn, struct genl_info *info)
 {
 	u32 portid = READ_ONCE(mn->daemon_portid);
 
@@ -247,8 +246,16 @@ int myc_nl_daemon_register(struct sk_buff *skb, struct genl_info *info)
 			       "another myceliumd is registered in this netns");
 		err = -EBUSY;
 	} else {
-		WRITE_ONCE(mn->daemon_portid, info->snd_portid);
-		myc_auth_ask_all(mn, true);
+		/* a node with a daemon takes contacts, even with no peer */
+		if (!myc_bearer_is_open(mn))
+			err = myc_bearer_open(mn, mn->udp_port);
+		if (err) {
+			NL_SET_ERR_MSG(info->extack,
+				       "cannot open the node's UDP port (in use?)");
+		} else {
+			WRITE_ONCE(mn->daemon_portid, info->snd_portid);
+			myc_auth_ask_all(mn, true);
+		}
 	}
 	mutex_unlock(&mn->lock);
 	if (!err)
@@ -327,7 +334,7 @@ int myc_nl_handshake_send(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *frame;
 	int err = 0;
 
-	if (!myc_auth_is_daemon(mn, info))
+	if (!myc_is_daemon(mn, info))
 		return -EPERM;
 	if (!data) {
 		NL_SET_ERR_MSG(info->extack, "handshake data missing");
@@ -379,7 +386,7 @@ int myc_nl_auth_set(struct sk_buff *skb, struct genl_info *info)
 	int err = 0;
 	u8 state;
 
-	if (!myc_auth_is_daemon(mn, info))
+	if (!myc_is_daemon(mn, info))
 		return -EPERM;
 	if (!attrs[MYC_A_AUTH_STATE]) {
 		NL_SET_ERR_MSG(info->extack, "state missing (ok or failed)");

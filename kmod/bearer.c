@@ -275,6 +275,22 @@ int myc_bearer_xmit(struct myc_net *mn, struct myc_path *path,
 	return 0;
 }
 
+int myc_bearer_xmit_to(struct myc_net *mn, sa_family_t family,
+		       const union myc_ipaddr *local,
+		       const union myc_ipaddr *remote, __be16 port,
+		       int ifindex, struct sk_buff *skb)
+{
+	struct myc_flow f = {
+		.family = family,
+		.local = local,
+		.remote = remote,
+		.port = port,
+		.ifindex = ifindex,
+	};
+
+	return myc_xmit_flow(mn, &f, skb);
+}
+
 int myc_bearer_xmit_probe(struct myc_net *mn, struct myc_path *path,
 			  struct sk_buff *skb)
 {

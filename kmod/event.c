@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Events: every state change of a peer, a path or a backend, every
+ * Events: every state change of a peer, a path, a backend or a spore, every
  * failover and every configuration change of peers and paths is multicast
  * on the "events" group as MYC_CMD_EVENT_NTF, with a per-node sequence
  * number, a CLOCK_REALTIME timestamp and the reason.
@@ -39,10 +39,20 @@ static int myc_event_fill(struct sk_buff *skb, const struct myc_event *ev,
 		goto cancel;
 	if (ev->endpoint && nla_put_u32(skb, MYC_A_EVENT_BACKEND, ev->backend))
 		goto cancel;
+	if (ev->spore_id) {
+		char id[MYC_SPORE_ID_MAX + 1];
+		u8 n = min_t(u8, ev->spore_id_len, MYC_SPORE_ID_MAX);
+
+		memcpy(id, ev->spore_id, n);
+		id[n] = '\0';
+		if (nla_put_string(skb, MYC_A_EVENT_SPORE_ID, id))
+			goto cancel;
+	}
 	switch (ev->type) {
 	case MYC_EV_PEER_STATE:
 	case MYC_EV_PATH_STATE:
 	case MYC_EV_BACKEND_STATE:
+	case MYC_EV_SPORE:
 		if (nla_put_u8(skb, MYC_A_EVENT_STATE, ev->state))
 			goto cancel;
 		break;

@@ -113,6 +113,7 @@ void myc_peer_now_ready(struct myc_peer *peer)
 {
 	myc_sched_push(peer);
 	myc_health_wake(peer, myc_now_us());
+	myc_spore_peer_ready(peer);
 }
 
 void myc_peer_set_auth(struct myc_peer *peer, u8 auth)

@@ -27,7 +27,9 @@
 #include <linux/errqueue.h>
 #include <linux/in6.h>
 #include <linux/ktime.h>
+#include <linux/ratelimit.h>
 #include <linux/refcount.h>
+#include <linux/workqueue.h>
 #include <linux/ipv6.h>
 #include <linux/udp.h>
 #include <net/dst_cache.h>
@@ -69,6 +71,10 @@ enum myc_stat {
 	MYC_STAT_RX_REPLAY,
 	MYC_STAT_TX_COMPRESSED,
 	MYC_STAT_RX_COMPRESSED,
+	MYC_STAT_SPORES_TX,
+	MYC_STAT_SPORES_RX,
+	MYC_STAT_SPORES_DUP,
+	MYC_STAT_SPORES_DROPPED,
 	MYC_STAT_CNT
 };
 
@@ -98,6 +104,7 @@ static inline u64 myc_now_us(void)
 #define MYC_PEER_HASH_BITS	8
 #define MYC_PORT_HASH_BITS	8
 #define MYC_VE_HASH_BITS	6
+#define MYC_SPORE_HASH_BITS	8
 
 struct myc_net {
 	struct net *net;		/* not refcounted: we live in it */
@@ -138,6 +145,24 @@ struct myc_net {
 
 	/* auth.c: the registered myceliumd (netlink port id, 0: none) */
 	u32 daemon_portid;		/* under lock; READ_ONCE elsewhere */
+
+	/* spore.c: the spore table (its locking is stated there) */
+	spinlock_t spore_lock;
+	DECLARE_HASHTABLE(spores, MYC_SPORE_HASH_BITS);	/* held, by id */
+	unsigned int nr_spores;
+	u32 spore_limit;		/* READ_ONCE; set under lock */
+	struct list_head spore_pending;	/* waiting for a verdict */
+	unsigned int nr_pending;
+	struct list_head spore_rejected;	/* the last rejected ones */
+	unsigned int nr_rejected;
+	u64 spore_cookie;
+	u64 sync_peer;			/* became ready: gets a summary */
+	u64 next_sync_us;		/* work only */
+	struct sk_buff_head spore_rxq;	/* spore chunks for the work */
+	struct delayed_work spore_work;
+
+	/* contact.c: CONTACT and unknown HELLOs to the daemon, rate-limited */
+	struct ratelimit_state contact_rs;
 
 	atomic_t reorder_pending;	/* peers holding refused messages */
 	atomic_t overflow_bytes;	/* af.c: in all sockets' overflow */
@@ -518,6 +543,45 @@ int myc_nl_daemon_register(struct sk_buff *skb, struct genl_info *info);
 int myc_nl_handshake_send(struct sk_buff *skb, struct genl_info *info);
 int myc_nl_auth_set(struct sk_buff *skb, struct genl_info *info);
 extern const struct nla_policy myc_auth_policy[MYC_A_AUTH_MAX + 1];
+/*
+ * An extack message chosen at run time among static strings (msg must
+ * outlive the request, as NL_SET_ERR_MSG's literals do).
+ */
+static inline void myc_extack_attr(struct netlink_ext_ack *extack,
+				   const struct nlattr *attr, const char *msg)
+{
+	if (extack) {
+		extack->_msg = msg;
+		extack->bad_attr = attr;
+	}
+}
+
+/* Is the request from the registered daemon?  Says why not if it is not. */
+bool myc_is_daemon(struct myc_net *mn, struct genl_info *info);
+
+/* spore.c, spore_nl.c: spores (Documentation/spores.rst). */
+void myc_spore_init_net(struct myc_net *mn);
+void myc_spore_exit_net(struct myc_net *mn);
+/* A complete SPORE, SPORE_SUMMARY or SPORE_WANT chunk (any context). */
+void myc_spore_input(struct myc_net *mn, struct sk_buff *skb);
+/* peer became ready: it gets a summary of what we hold (any context). */
+void myc_spore_peer_ready(struct myc_peer *peer);
+int myc_nl_spore_get(struct sk_buff *skb, struct genl_info *info);
+int myc_nl_spore_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int myc_nl_spore_del(struct sk_buff *skb, struct genl_info *info);
+int myc_nl_spore_publish(struct sk_buff *skb, struct genl_info *info);
+int myc_nl_spore_verdict(struct sk_buff *skb, struct genl_info *info);
+int myc_nl_spore_add(struct sk_buff *skb, struct genl_info *info);
+extern const struct nla_policy myc_spore_policy[MYC_A_SPORE_MAX + 1];
+extern const struct nla_policy myc_spore_verdict_policy[MYC_A_SPORE_MAX + 1];
+
+/* contact.c: bootstrap (CONTACT frames, unknown nodes to the daemon). */
+void myc_contact_init_net(struct myc_net *mn);
+/* A CONTACT, or a HELLO from a node that is no peer (BH, RCU). */
+void myc_contact_rx(struct myc_net *mn, struct sk_buff *skb,
+		    const struct myc_hdr *h);
+int myc_nl_contact(struct sk_buff *skb, struct genl_info *info);
+extern const struct nla_policy myc_contact_policy[MYC_A_CONTACT_MAX + 1];
 extern const struct nla_policy myc_register_policy[MYC_A_AUTH_MAX + 1];
 
 /* policy.c: the profile table over netlink. */
@@ -539,6 +603,8 @@ struct myc_event {
 	u32 to_path;
 	u32 endpoint;
 	u32 backend;
+	const u8 *spore_id;		/* MYC_EV_SPORE: not 0-terminated */
+	u8 spore_id_len;
 };
 
 /* Any context: numbered and sent in order (GFP_ATOMIC). */
@@ -651,6 +717,14 @@ bool myc_bearer_is_open(struct myc_net *mn);
 /* Transmit one frame on a path; consumes skb. */
 int myc_bearer_xmit(struct myc_net *mn, struct myc_path *path,
 		    struct sk_buff *skb);
+/*
+ * Send a frame of no peer (CONTACT), unsealed, to remote:port from local
+ * (or the address the route gives, when local is all zeros).
+ */
+int myc_bearer_xmit_to(struct myc_net *mn, sa_family_t family,
+		       const union myc_ipaddr *local,
+		       const union myc_ipaddr *remote, __be16 port,
+		       int ifindex, struct sk_buff *skb);
 /* A probe or a check: counted as a probe, not as a frame. */
 int myc_bearer_xmit_probe(struct myc_net *mn, struct myc_path *path,
 			  struct sk_buff *skb);

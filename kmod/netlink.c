@@ -42,6 +42,8 @@ static const struct nla_policy myc_node_get_policy[MYC_A_NODE_MAX + 1] = {
 	[MYC_A_NODE_REKEY_TIME] = MYC_NO_ATTR,
 	[MYC_A_NODE_REKEY_FRAMES] = MYC_NO_ATTR,
 	[MYC_A_NODE_DAEMON] = MYC_NO_ATTR,
+	[MYC_A_NODE_SPORE_LIMIT] = MYC_NO_ATTR,
+	[MYC_A_NODE_SPORES] = MYC_NO_ATTR,
 };
 
 #define MYC_READ_ONLY { .type = NLA_REJECT, .reject_message = "attribute is read-only" }
@@ -49,6 +51,11 @@ static const struct nla_policy myc_node_get_policy[MYC_A_NODE_MAX + 1] = {
 static MYC_NL_RANGE myc_rekey_range = {
 	.min = 1,
 	.max = MYC_MAX_REKEY_TIME_S,
+};
+
+static MYC_NL_RANGE myc_spore_limit_range = {
+	.min = 1,
+	.max = MYC_MAX_SPORE_LIMIT,
 };
 
 static const struct nla_policy myc_node_set_policy[MYC_A_NODE_MAX + 1] = {
@@ -75,6 +82,9 @@ static const struct nla_policy myc_node_set_policy[MYC_A_NODE_MAX + 1] = {
 		.type = NLA_REJECT,
 		.reject_message = "the daemon registers itself (DAEMON_REGISTER)",
 	},
+	[MYC_A_NODE_SPORE_LIMIT] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							 &myc_spore_limit_range),
+	[MYC_A_NODE_SPORES] = MYC_READ_ONLY,
 };
 
 static const struct nla_policy myc_path_policy[MYC_A_PATH_MAX + 1] = {
@@ -229,6 +239,9 @@ static int myc_node_fill(struct sk_buff *skb, struct myc_net *mn, u32 portid,
 			READ_ONCE(mn->rekey_frames)) ||
 	    nla_put_u32(skb, MYC_A_NODE_DAEMON,
 			READ_ONCE(mn->daemon_portid)) ||
+	    nla_put_u32(skb, MYC_A_NODE_SPORE_LIMIT,
+			READ_ONCE(mn->spore_limit)) ||
+	    nla_put_u32(skb, MYC_A_NODE_SPORES, READ_ONCE(mn->nr_spores)) ||
 	    myc_put_stats(skb, MYC_A_NODE_STATS, &mn->stats)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -260,7 +273,7 @@ static int myc_nl_node_get(struct sk_buff *skb, struct genl_info *info)
 static const int myc_node_settable[] = {
 	MYC_A_NODE_ID, MYC_A_NODE_TYPE, MYC_A_NODE_PORT, MYC_A_NODE_INSECURE,
 	MYC_A_NODE_ENC_CAPS, MYC_A_NODE_COMP_CAPS, MYC_A_NODE_REKEY_TIME,
-	MYC_A_NODE_REKEY_FRAMES,
+	MYC_A_NODE_REKEY_FRAMES, MYC_A_NODE_SPORE_LIMIT,
 };
 
 static int myc_nl_node_set(struct sk_buff *skb, struct genl_info *info)
@@ -275,7 +288,7 @@ static int myc_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 			break;
 	if (i == ARRAY_SIZE(myc_node_settable)) {
 		NL_SET_ERR_MSG(info->extack,
-			       "nothing to set: give id, type, port, insecure, caps or rekey settings");
+			       "nothing to set: give id, type, port, insecure, caps, rekey settings or spore-limit");
 		return -EINVAL;
 	}
 	if (attrs[MYC_A_NODE_ENC_CAPS] &&
@@ -335,6 +348,13 @@ static int myc_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 
 		changed |= v != mn->rekey_frames;
 		WRITE_ONCE(mn->rekey_frames, v);
+	}
+	if (attrs[MYC_A_NODE_SPORE_LIMIT]) {
+		/* held spores above a lowered limit stay until they go */
+		u32 v = nla_get_u32(attrs[MYC_A_NODE_SPORE_LIMIT]);
+
+		changed |= v != mn->spore_limit;
+		WRITE_ONCE(mn->spore_limit, v);
 	}
 	if (attrs[MYC_A_NODE_PORT]) {
 		u16 port = nla_get_u16(attrs[MYC_A_NODE_PORT]);
@@ -1410,6 +1430,48 @@ static const struct genl_ops myc_genl_ops[] = {
 		.doit = myc_nl_auth_set,
 		.policy = myc_auth_policy,
 		.maxattr = MYC_A_AUTH_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MYC_CMD_SPORE_GET,
+		.doit = myc_nl_spore_get,
+		.dumpit = myc_nl_spore_dump,
+		.policy = myc_spore_policy,
+		.maxattr = MYC_A_SPORE_MAX,
+	},
+	{
+		.cmd = MYC_CMD_SPORE_DEL,
+		.doit = myc_nl_spore_del,
+		.policy = myc_spore_policy,
+		.maxattr = MYC_A_SPORE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MYC_CMD_SPORE_PUBLISH,
+		.doit = myc_nl_spore_publish,
+		.policy = myc_spore_policy,
+		.maxattr = MYC_A_SPORE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MYC_CMD_SPORE_VERDICT,
+		.doit = myc_nl_spore_verdict,
+		.policy = myc_spore_verdict_policy,
+		.maxattr = MYC_A_SPORE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MYC_CMD_SPORE_ADD,
+		.doit = myc_nl_spore_add,
+		.policy = myc_spore_verdict_policy,
+		.maxattr = MYC_A_SPORE_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MYC_CMD_CONTACT,
+		.doit = myc_nl_contact,
+		.policy = myc_contact_policy,
+		.maxattr = MYC_A_CONTACT_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

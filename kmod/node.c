@@ -55,6 +55,8 @@ static int __net_init myc_net_init(struct net *net)
 	hash_init(mn->ves);
 	mn->next_ephemeral = get_random_u32();
 	myc_policy_init(mn);
+	myc_spore_init_net(mn);
+	myc_contact_init_net(mn);
 	return myc_proc_init_net(net);
 }
 
@@ -69,6 +71,7 @@ static void __net_exit myc_net_exit(struct net *net)
 	myc_peer_remove_all(mn);
 	myc_bearer_close(mn);
 	mutex_unlock(&mn->lock);
+	myc_spore_exit_net(mn);
 	mutex_destroy(&mn->lock);
 }
 

@@ -130,6 +130,12 @@ static bool myc_rx_data(struct myc_net *mn, struct myc_peer *peer,
 		case MYC_CK_SKIP:
 			all &= myc_rel_rx_skip(mn, peer, &c);
 			break;
+		case MYC_CK_SPORE:
+		case MYC_CK_SPORE_SUMMARY:
+		case MYC_CK_SPORE_WANT:
+			/* messages for the spore table (myc_input()) */
+			all &= myc_rx_msg(mn, peer, &c);
+			break;
 		default:
 			break;
 		}
@@ -244,13 +250,21 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 		goto out;
 	}
 	myc_hdr_decode(skb->data, skb->len, &h);
-	if (h.dst_node != READ_ONCE(mn->node_id)) {
+	/* a CONTACT may not know our id yet */
+	if (h.dst_node != READ_ONCE(mn->node_id) &&
+	    !(h.type == MYC_FT_CONTACT && !h.dst_node)) {
 		myc_stat_inc(&mn->stats, MYC_STAT_RX_DROP);
 		goto out;
 	}
 
 	rcu_read_lock();
 	peer = myc_peer_lookup_rcu(mn, h.src_node);
+	if (h.type == MYC_FT_CONTACT || (!peer && h.type == MYC_FT_HELLO)) {
+		/* bootstrap: a node that is no peer (yet) says hello */
+		if (!peer)
+			myc_contact_rx(mn, skb, &h);
+		goto unlock;
+	}
 	if (!peer) {
 		myc_stat_inc(&mn->stats, MYC_STAT_RX_DROP);
 		goto unlock;

@@ -87,7 +87,8 @@ static void myc_sched_free_chunk(struct sk_buff *skb)
 /*
  * Queue a chunk built by tx.c: skb->data is the chunk header, with at
  * least MYC_HDR_LEN of headroom for the frame header.  sk's error sink gets
- * a reference.  Consumes skb.
+ * a reference; sk is NULL for the kernel's own messages (spores).
+ * Consumes skb.
  */
 void myc_sched_queue(struct myc_peer *peer, struct sock *sk,
 		     struct sk_buff *skb, const struct myc_chunk *c,
@@ -97,7 +98,7 @@ void myc_sched_queue(struct myc_peer *peer, struct sock *sk,
 	struct myc_tx_cb *cb = MYC_TX_CB(skb);
 
 	BUILD_BUG_ON(sizeof(*cb) > sizeof(skb->cb));
-	cb->sink = myc_errsink_get(sk);
+	cb->sink = sk ? myc_errsink_get(sk) : NULL;	/* NULL: spores */
 	cb->deadline_us = deadline_us;
 	cb->cls = c->cls;
 	cb->policy = meta->failover;
