@@ -42,6 +42,8 @@ key = $D/$name.key
 cert = $D/$name.cert
 [trust]
 authority = $D/$auth
+[spores]
+database = $D/$name.db
 [log]
 level = debug
 EOF

@@ -43,6 +43,12 @@ const char *myc_reliability_name(unsigned int r);
 int myc_reliability_parse(const char *s);
 const char *myc_auth_state_name(unsigned int a);
 const char *myc_auth_reason_name(unsigned int r);
+const char *myc_spore_type_name(unsigned int t);
+int myc_spore_type_parse(const char *s);
+const char *myc_spore_kind_name(unsigned int k);
+const char *myc_spore_state_name(unsigned int st);
+const char *myc_spore_check_name(unsigned int c);
+const char *myc_spore_rule_name(unsigned int r);
 
 /* addr.c */
 #define MYC_NODE_ID_STRLEN 17			/* 16 hex digits + NUL */

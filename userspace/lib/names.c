@@ -132,6 +132,41 @@ static const char *const auth_reasons[] = {
 	[MYC_AUTHR_RETRY] = "retry",
 };
 
+static const char *const spore_types[] = {
+	[MYC_SPORE_PRIMARY] = "primary",
+	[MYC_SPORE_SEED] = "seed",
+	[MYC_SPORE_LATENT] = "latent",
+};
+
+static const char *const spore_kinds[] = {
+	[MYC_SPORE_KIND_MEMBERSHIP] = "membership",
+	[MYC_SPORE_KIND_DATA] = "data",
+};
+
+static const char *const spore_states[] = {
+	[MYC_SPORE_PENDING] = "pending",
+	[MYC_SPORE_ACCEPTED] = "accepted",
+	[MYC_SPORE_REJECTED] = "rejected",
+	[MYC_SPORE_REPLACED] = "replaced",
+	[MYC_SPORE_EXPIRED] = "expired",
+	[MYC_SPORE_DELETED] = "deleted",
+};
+
+static const char *const spore_checks[] = {
+	[MYC_SPORE_CHECK_PASS] = "pass",
+	[MYC_SPORE_CHECK_FAIL] = "fail",
+	[MYC_SPORE_CHECK_SKIPPED] = "skipped",
+};
+
+static const char *const spore_rules[] = {
+	[MYC_SPORE_RULE_NONE] = "none",
+	[MYC_SPORE_RULE_AUTHORITY] = "authority",
+	[MYC_SPORE_RULE_TIME] = "time",
+	[MYC_SPORE_RULE_TRUST] = "trust",
+	[MYC_SPORE_RULE_CONSENSUS] = "consensus",
+	[MYC_SPORE_RULE_DIGEST] = "digest",
+};
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *name_of(const char *const *names, size_t n, unsigned int v)
@@ -294,4 +329,34 @@ const char *myc_auth_state_name(unsigned int a)
 const char *myc_auth_reason_name(unsigned int r)
 {
 	return name_of(auth_reasons, ARRAY_SIZE(auth_reasons), r);
+}
+
+const char *myc_spore_type_name(unsigned int t)
+{
+	return name_of(spore_types, ARRAY_SIZE(spore_types), t);
+}
+
+int myc_spore_type_parse(const char *s)
+{
+	return parse_name(spore_types, ARRAY_SIZE(spore_types), s);
+}
+
+const char *myc_spore_kind_name(unsigned int k)
+{
+	return name_of(spore_kinds, ARRAY_SIZE(spore_kinds), k);
+}
+
+const char *myc_spore_state_name(unsigned int st)
+{
+	return name_of(spore_states, ARRAY_SIZE(spore_states), st);
+}
+
+const char *myc_spore_check_name(unsigned int c)
+{
+	return name_of(spore_checks, ARRAY_SIZE(spore_checks), c);
+}
+
+const char *myc_spore_rule_name(unsigned int r)
+{
+	return name_of(spore_rules, ARRAY_SIZE(spore_rules), r);
 }

@@ -22,19 +22,22 @@ static void monitor_usage(FILE *f)
 	fprintf(f,
 		"Usage: myc monitor [ all | OBJECT... ] [ count N ]\n"
 		"       myc monitor help\n"
-		"where  OBJECT := { node | peer | path | endpoint }\n"
+		"where  OBJECT := { node | peer | path | endpoint | spore }\n"
 		"       N := stop after N events, 1..4294967295\n"
 		"Prints the node's events as they happen, with -j one JSON object a line.\n");
 }
 
 /* The objects an event is about, for the filter: bit i is objects[i]. */
-static const char *const objects[] = { "node", "peer", "path", "endpoint" };
+static const char *const objects[] = {
+	"node", "peer", "path", "endpoint", "spore",
+};
 enum {
 	MON_NODE = 1,
 	MON_PEER = 2,
 	MON_PATH = 4,
 	MON_ENDPOINT = 8,
-	MON_OTHER = 16,		/* events newer than this tool */
+	MON_SPORE = 16,
+	MON_OTHER = 32,		/* events newer than this tool */
 };
 
 static unsigned int event_object(unsigned int type)
@@ -51,6 +54,8 @@ static unsigned int event_object(unsigned int type)
 		return MON_PATH;
 	case MYC_EV_BACKEND_STATE:
 		return MON_ENDPOINT;
+	case MYC_EV_SPORE:
+		return MON_SPORE;
 	default:
 		return MON_OTHER;
 	}
@@ -66,6 +71,7 @@ struct monitor {
 struct event {
 	uint64_t v[MYC_A_EVENT_MAX + 1];
 	uint32_t has;
+	char spore_id[MYC_SPORE_ID_MAX + 1];	/* MYC_A_EVENT_SPORE_ID */
 };
 
 _Static_assert(MYC_A_EVENT_MAX < 32, "struct event: has is too small");
@@ -113,6 +119,11 @@ static int event_parse(const struct nlmsghdr *nlh, struct event *ev)
 			break;
 		}
 	}
+	if (myc_attr(tb, MYC_A_EVENT_SPORE_ID, MNL_TYPE_NUL_STRING)) {
+		snprintf(ev->spore_id, sizeof(ev->spore_id), "%s",
+			 mnl_attr_get_str(tb[MYC_A_EVENT_SPORE_ID]));
+		ev->has |= 1U << MYC_A_EVENT_SPORE_ID;
+	}
 	return ev->has & 1U << MYC_A_EVENT_TYPE ? 0 : -EBADMSG;
 }
 
@@ -131,6 +142,8 @@ static const char *state_name(const struct event *ev)
 		return myc_peer_state_name(s);
 	case MYC_EV_BACKEND_STATE:
 		return myc_backend_state_name(s);
+	case MYC_EV_SPORE:
+		return myc_spore_state_name(s);
 	default:
 		return myc_path_state_name(s);
 	}
@@ -188,6 +201,8 @@ static void print_event_json(const struct event *ev)
 			myc_event_reason_name((unsigned int)v[MYC_A_EVENT_REASON]));
 	if (has(ev, MYC_A_EVENT_PEER))
 		out_str("peer", NULL, myc_node_id_fmt(v[MYC_A_EVENT_PEER], id));
+	if (has(ev, MYC_A_EVENT_SPORE_ID))
+		out_str("spore-id", NULL, ev->spore_id);
 	if (has(ev, MYC_A_EVENT_PATH))
 		out_u64("path", NULL, v[MYC_A_EVENT_PATH]);
 	if (has(ev, MYC_A_EVENT_TO_PATH))
@@ -246,6 +261,9 @@ static void print_event_text(const struct event *ev)
 		printf("backend %" PRIu64 " of endpoint %" PRIu64 " %s",
 		       v[MYC_A_EVENT_BACKEND], v[MYC_A_EVENT_ENDPOINT],
 		       state_name(ev));
+		break;
+	case MYC_EV_SPORE:
+		printf("spore %s of %s %s", ev->spore_id, id, state_name(ev));
 		break;
 	default:
 		printf("event %u", type);

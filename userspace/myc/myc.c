@@ -100,7 +100,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: myc [OPTIONS] OBJECT {COMMAND | help}\n"
 		"       myc help\n"
-		"where  OBJECT := { node | peer | path | policy | endpoint | socket | monitor }\n"
+		"where  OBJECT := { node | peer | path | policy | endpoint | spore | socket | monitor }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] |\n"
 		"                    -n[etns] NAME | -V[ersion] | -h[elp] }\n");
 }
@@ -118,6 +118,7 @@ static const struct myc_handler objects[] = {
 	{ "peer", do_peer },
 	{ "path", do_path },
 	{ "policy", do_policy },
+	{ "spore", do_spore },
 	{ "endpoint", do_endpoint },
 	{ "socket", do_socket },
 	{ "monitor", do_monitor },

@@ -88,6 +88,7 @@ int do_endpoint(int argc, char **argv);
 int do_socket(int argc, char **argv);
 int do_monitor(int argc, char **argv);
 int do_policy(int argc, char **argv);
+int do_spore(int argc, char **argv);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The configuration file (config.h), parsed by inih. */
+#include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <ini.h>
 
@@ -13,6 +15,58 @@ static int bool_parse(const char *s)
 		return 1;
 	if (!strcmp(s, "no") || !strcmp(s, "false") || !strcmp(s, "0"))
 		return 0;
+	return -1;
+}
+
+/* An unsigned number in [min, max]; 0 or -1. */
+static int uint_parse(const char *s, unsigned long min, unsigned long max,
+		      unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*s || *s == '-')
+		return -1;
+	v = strtoul(s, &end, 10);
+	if (*end || v < min || v > max)
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+int config_addr_parse(const char *s, struct config_addr *a)
+{
+	char buf[128], *port = NULL, *host = buf;
+	unsigned int p = 0;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	memset(a, 0, sizeof(*a));
+	if (buf[0] == '[') {
+		char *close = strchr(buf, ']');
+
+		if (!close || (close[1] && close[1] != ':'))
+			return -1;
+		*close = '\0';
+		host = buf + 1;
+		port = close[1] ? close + 2 : NULL;
+	} else if (strchr(buf, '.')) {
+		port = strchr(buf, ':');
+		if (port)
+			*port++ = '\0';
+	}
+	if (port && uint_parse(port, 1, 65535, &p))
+		return -1;
+	a->port = (unsigned short)p;
+	if (inet_pton(AF_INET, host, a->addr) == 1) {
+		a->family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, a->addr) == 1) {
+		a->family = AF_INET6;
+		return 0;
+	}
 	return -1;
 }
 
@@ -43,6 +97,43 @@ static int handler(void *user, const char *section, const char *name,
 				 "more than %d authorities", MAX_AUTHORITIES);
 			return 0;
 		}
+	} else if (!strcmp(section, "network") && !strcmp(name, "port")) {
+		unsigned int p;
+
+		if (uint_parse(value, 1, 65535, &p))
+			goto bad;
+		c->port = (unsigned short)p;
+	} else if (!strcmp(section, "network") &&
+		   (!strcmp(name, "address") || !strcmp(name, "bootstrap"))) {
+		bool boot = !strcmp(name, "bootstrap");
+		struct config_addr *a = boot ? c->bootstrap : c->addrs;
+		int *n = boot ? &c->n_bootstrap : &c->n_addrs;
+
+		if (*n == CONFIG_ADDR_MAX) {
+			snprintf(c->err, sizeof(c->err),
+				 "more than %d [network] %s", CONFIG_ADDR_MAX,
+				 name);
+			return 0;
+		}
+		if (config_addr_parse(value, &a[*n]) ||
+		    (!boot && a[*n].port))
+			goto bad;
+		(*n)++;
+	} else if (!strcmp(section, "network") &&
+		   !strcmp(name, "accept-contacts")) {
+		v = bool_parse(value);
+		if (v < 0)
+			goto bad;
+		c->accept_contacts = v;
+	} else if (!strcmp(section, "spores") && !strcmp(name, "database")) {
+		snprintf(c->database, sizeof(c->database), "%s", value);
+	} else if (!strcmp(section, "spores") && !strcmp(name, "clock-skew")) {
+		if (uint_parse(value, 0, 86400, &c->clock_skew_s))
+			goto bad;
+	} else if (!strcmp(section, "spores") &&
+		   !strcmp(name, "trust-threshold")) {
+		if (uint_parse(value, 0, 1000, &c->trust_threshold))
+			goto bad;
 	} else if (!strcmp(section, "log") && !strcmp(name, "level")) {
 		v = log_level_parse(value);
 		if (v < 0)
@@ -67,6 +158,12 @@ int config_load(const char *path, struct config *c)
 	memset(c, 0, sizeof(*c));
 	c->set_node = true;
 	c->log_level = LOG_INFO;
+	c->port = 6920;
+	c->accept_contacts = true;
+	snprintf(c->database, sizeof(c->database), "%s",
+		 "/var/lib/myceliumd/state.db");
+	c->clock_skew_s = 30;
+	c->trust_threshold = 200;
 	line = ini_parse(path, handler, c);
 	if (line < 0) {
 		snprintf(c->err, sizeof(c->err), "%.400s: cannot read it",

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The generic netlink side of myceliumd (kernel.h), with libnl-genl-3. */
 #include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
@@ -39,6 +41,134 @@ static struct nla_policy auth_policy[MYC_A_AUTH_MAX + 1] = {
 	[MYC_A_AUTH_PHASE] = { .type = NLA_U8 },
 };
 
+static struct nla_policy spore_policy[MYC_A_SPORE_MAX + 1] = {
+	[MYC_A_SPORE_COOKIE] = { .type = NLA_U64 },
+	[MYC_A_SPORE_FROM] = { .type = NLA_U64 },
+	[MYC_A_SPORE_BLOB] = { .maxlen = MYC_SPORE_MAX },
+	[MYC_A_SPORE_ID] = { .maxlen = MYC_SPORE_ID_MAX + 1 },
+	[MYC_A_SPORE_TYPE] = { .type = NLA_U8 },
+	[MYC_A_SPORE_TTL] = { .type = NLA_U32 },
+	[MYC_A_SPORE_PAYLOAD] = { .maxlen = MYC_SPORE_PAYLOAD_MAX },
+};
+
+static struct nla_policy contact_policy[MYC_A_CONTACT_MAX + 1] = {
+	[MYC_A_CONTACT_NODE] = { .type = NLA_U64 },
+	[MYC_A_CONTACT_TYPE] = { .type = NLA_U8 },
+	[MYC_A_CONTACT_LOCAL] = { .minlen = 4, .maxlen = 16 },
+	[MYC_A_CONTACT_REMOTE] = { .minlen = 4, .maxlen = 16 },
+	[MYC_A_CONTACT_PORT] = { .type = NLA_U16 },
+	[MYC_A_CONTACT_IFINDEX] = { .type = NLA_U32 },
+};
+
+static struct nla_policy event_policy[MYC_A_EVENT_MAX + 1] = {
+	[MYC_A_EVENT_TYPE] = { .type = NLA_U8 },
+	[MYC_A_EVENT_STATE] = { .type = NLA_U8 },
+	[MYC_A_EVENT_SPORE_ID] = { .type = NLA_STRING,
+				   .maxlen = MYC_SPORE_ID_MAX + 1 },
+};
+
+static struct kern_msg *queue_slot(struct kern *k, uint8_t cmd)
+{
+	struct kern_msg *m;
+
+	if (k->n == QUEUE_MAX) {
+		logm(LOG_WARNING, "kernel: too many notifications, one dropped");
+		return NULL;
+	}
+	m = &k->q[(k->head + k->n++) % QUEUE_MAX];
+	/* all but the (large) data buffer */
+	memset(m, 0, offsetof(struct kern_msg, data));
+	memset((char *)m + offsetof(struct kern_msg, len), 0,
+	       sizeof(*m) - offsetof(struct kern_msg, len));
+	m->cmd = cmd;
+	return m;
+}
+
+static void spore_ntf(struct kern *k, struct nlmsghdr *nlh)
+{
+	struct nlattr *tb[MYC_A_SPORE_MAX + 1];
+	struct kern_msg *m;
+	struct nlattr *data;
+
+	if (genlmsg_parse(nlh, 0, tb, MYC_A_SPORE_MAX, spore_policy)) {
+		logm(LOG_WARNING, "kernel: malformed spore-ntf");
+		return;
+	}
+	data = tb[MYC_A_SPORE_BLOB] ?: tb[MYC_A_SPORE_PAYLOAD];
+	if (tb[MYC_A_SPORE_BLOB] ? !tb[MYC_A_SPORE_COOKIE] :
+	    !tb[MYC_A_SPORE_ID] || !tb[MYC_A_SPORE_TYPE] ||
+	    !tb[MYC_A_SPORE_TTL] || !data) {
+		logm(LOG_WARNING, "kernel: incomplete spore-ntf");
+		return;
+	}
+	m = queue_slot(k, MYC_CMD_SPORE_NTF);
+	if (!m)
+		return;
+	m->blob = tb[MYC_A_SPORE_BLOB];
+	m->len = (unsigned int)nla_len(data);
+	memcpy(m->data, nla_data(data), m->len);
+	if (m->blob) {
+		m->cookie = nla_get_u64(tb[MYC_A_SPORE_COOKIE]);
+		m->from = tb[MYC_A_SPORE_FROM] ?
+			  nla_get_u64(tb[MYC_A_SPORE_FROM]) : 0;
+		return;
+	}
+	/* the id comes as the kernel had it: not 0-terminated */
+	memcpy(m->id, nla_data(tb[MYC_A_SPORE_ID]),
+	       (size_t)nla_len(tb[MYC_A_SPORE_ID]));
+	m->id[nla_len(tb[MYC_A_SPORE_ID])] = '\0';
+	m->spore_type = nla_get_u8(tb[MYC_A_SPORE_TYPE]);
+	m->ttl = nla_get_u32(tb[MYC_A_SPORE_TTL]);
+}
+
+static void contact_ntf(struct kern *k, struct nlmsghdr *nlh)
+{
+	struct nlattr *tb[MYC_A_CONTACT_MAX + 1];
+	struct kern_contact *c;
+	struct kern_msg *m;
+	int len;
+
+	if (genlmsg_parse(nlh, 0, tb, MYC_A_CONTACT_MAX, contact_policy) ||
+	    !tb[MYC_A_CONTACT_NODE] || !tb[MYC_A_CONTACT_TYPE] ||
+	    !tb[MYC_A_CONTACT_LOCAL] || !tb[MYC_A_CONTACT_REMOTE] ||
+	    !tb[MYC_A_CONTACT_PORT])
+		return;
+	len = nla_len(tb[MYC_A_CONTACT_REMOTE]);
+	if ((len != 4 && len != 16) || nla_len(tb[MYC_A_CONTACT_LOCAL]) != len)
+		return;
+	m = queue_slot(k, MYC_CMD_CONTACT_NTF);
+	if (!m)
+		return;
+	c = &m->contact;
+	c->node = nla_get_u64(tb[MYC_A_CONTACT_NODE]);
+	c->type = nla_get_u8(tb[MYC_A_CONTACT_TYPE]);
+	c->family = len == 4 ? AF_INET : AF_INET6;
+	memcpy(c->local, nla_data(tb[MYC_A_CONTACT_LOCAL]), (size_t)len);
+	memcpy(c->remote, nla_data(tb[MYC_A_CONTACT_REMOTE]), (size_t)len);
+	c->port = nla_get_u16(tb[MYC_A_CONTACT_PORT]);
+	c->ifindex = tb[MYC_A_CONTACT_IFINDEX] ?
+		     nla_get_u32(tb[MYC_A_CONTACT_IFINDEX]) : 0;
+}
+
+/* Spore events: the daemon follows deletions. */
+static void event_ntf(struct kern *k, struct nlmsghdr *nlh)
+{
+	struct nlattr *tb[MYC_A_EVENT_MAX + 1];
+	struct kern_msg *m;
+
+	if (genlmsg_parse(nlh, 0, tb, MYC_A_EVENT_MAX, event_policy) ||
+	    !tb[MYC_A_EVENT_TYPE] ||
+	    nla_get_u8(tb[MYC_A_EVENT_TYPE]) != MYC_EV_SPORE ||
+	    !tb[MYC_A_EVENT_STATE] || !tb[MYC_A_EVENT_SPORE_ID])
+		return;
+	m = queue_slot(k, MYC_CMD_EVENT_NTF);
+	if (!m)
+		return;
+	m->state = nla_get_u8(tb[MYC_A_EVENT_STATE]);
+	snprintf(m->id, sizeof(m->id), "%s",
+		 nla_get_string(tb[MYC_A_EVENT_SPORE_ID]));
+}
+
 static int valid_cb(struct nl_msg *msg, void *arg)
 {
 	struct genlmsghdr *g = nlmsg_data(nlmsg_hdr(msg));
@@ -46,6 +176,17 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 	struct kern *k = arg;
 	struct kern_msg *m;
 
+	switch (g->cmd) {
+	case MYC_CMD_SPORE_NTF:
+		spore_ntf(k, nlmsg_hdr(msg));
+		return NL_OK;
+	case MYC_CMD_CONTACT_NTF:
+		contact_ntf(k, nlmsg_hdr(msg));
+		return NL_OK;
+	case MYC_CMD_EVENT_NTF:
+		event_ntf(k, nlmsg_hdr(msg));
+		return NL_OK;
+	}
 	if (g->cmd != MYC_CMD_AUTH_NTF && g->cmd != MYC_CMD_HANDSHAKE_NTF)
 		return NL_OK;
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, MYC_A_AUTH_MAX, auth_policy) ||
@@ -54,13 +195,9 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 		logm(LOG_WARNING, "kernel: malformed notification %u", g->cmd);
 		return NL_OK;
 	}
-	if (k->n == QUEUE_MAX) {
-		logm(LOG_WARNING, "kernel: too many notifications, one dropped");
+	m = queue_slot(k, g->cmd);
+	if (!m)
 		return NL_OK;
-	}
-	m = &k->q[(k->head + k->n++) % QUEUE_MAX];
-	memset(m, 0, sizeof(*m));
-	m->cmd = g->cmd;
 	m->reason = tb[MYC_A_AUTH_REASON] ? nla_get_u8(tb[MYC_A_AUTH_REASON]) :
 					    -1;
 	m->pair.peer = nla_get_u64(tb[MYC_A_AUTH_PEER]);
@@ -292,4 +429,127 @@ int kern_refuse(struct kern *k, uint64_t peer)
 		return -ENOMEM;
 	}
 	return send_msg(k, msg, false);
+}
+
+static int put_verdict(struct nl_msg *msg, const struct kern_verdict *kv)
+{
+	const struct spore_verdict *v = kv->v;
+
+	if (nla_put_u8(msg, MYC_A_SPORE_STATE, kv->state) ||
+	    nla_put_u8(msg, MYC_A_SPORE_FORWARD, kv->forward) ||
+	    nla_put_u8(msg, MYC_A_SPORE_RULE, kv->rule) ||
+	    nla_put_u32(msg, MYC_A_SPORE_TRUST, kv->trust) ||
+	    nla_put(msg, MYC_A_SPORE_DIGEST, MYC_SPORE_DIGEST_LEN, v->digest))
+		return -ENOMEM;
+	for (int i = 0; i < CHECK_CNT; i++)
+		if (v->checks[i] &&
+		    nla_put_u8(msg, MYC_A_SPORE_CHECK_CRYPTO + i, v->checks[i]))
+			return -ENOMEM;
+	if (v->reason[0] && nla_put_string(msg, MYC_A_SPORE_REASON, v->reason))
+		return -ENOMEM;
+	return 0;
+}
+
+int kern_spore_verdict(struct kern *k, uint64_t cookie,
+		       const struct kern_verdict *kv)
+{
+	struct nl_msg *msg = request(k, MYC_CMD_SPORE_VERDICT);
+
+	if (msg && (nla_put_u64(msg, MYC_A_SPORE_COOKIE, cookie) ||
+		    put_verdict(msg, kv))) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return send_msg(k, msg, true);
+}
+
+int kern_spore_add(struct kern *k, const uint8_t *blob, size_t len,
+		   const struct kern_verdict *kv)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(MYC_SPORE_MAX + 1024);
+
+	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, k->family, 0,
+				NLM_F_ACK, MYC_CMD_SPORE_ADD,
+				MYC_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	if (msg && (nla_put(msg, MYC_A_SPORE_BLOB, (int)len, blob) ||
+		    put_verdict(msg, kv))) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return send_msg(k, msg, true);
+}
+
+int kern_join_events(struct kern *k)
+{
+	int grp = genl_ctrl_resolve_grp(k->sk, MYC_GENL_NAME, MYC_MCGRP_EVENTS);
+
+	if (grp < 0)
+		return -ENOENT;
+	return nl_socket_add_membership(k->sk, grp) ? -EIO : 0;
+}
+
+int kern_contact(struct kern *k, int family, const uint8_t *addr,
+		 uint16_t port)
+{
+	struct nl_msg *msg = request(k, MYC_CMD_CONTACT);
+
+	if (msg && (nla_put(msg, MYC_A_CONTACT_REMOTE,
+			    family == AF_INET ? 4 : 16, addr) ||
+		    (port && nla_put_u16(msg, MYC_A_CONTACT_PORT, port)))) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return send_msg(k, msg, true);
+}
+
+static int put_path(struct nl_msg *msg, int family, const uint8_t *local,
+		    const uint8_t *remote, uint16_t port, uint32_t ifindex)
+{
+	int alen = family == AF_INET ? 4 : 16;
+
+	if (nla_put(msg, MYC_A_PATH_LOCAL, alen, local) ||
+	    nla_put(msg, MYC_A_PATH_REMOTE, alen, remote) ||
+	    (port && nla_put_u16(msg, MYC_A_PATH_REMOTE_PORT, port)) ||
+	    (ifindex && nla_put_u32(msg, MYC_A_PATH_IFINDEX, ifindex)))
+		return -ENOMEM;
+	return 0;
+}
+
+int kern_peer_add(struct kern *k, uint64_t id, uint8_t type, int family,
+		  const uint8_t *local, const uint8_t *remote, uint16_t port,
+		  uint32_t ifindex)
+{
+	struct nl_msg *msg = request(k, MYC_CMD_PEER_ADD);
+	struct nlattr *nest;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u64(msg, MYC_A_PEER_ID, id) ||
+	    nla_put_u8(msg, MYC_A_PEER_TYPE, type))
+		goto nomem;
+	nest = nla_nest_start(msg, MYC_A_PEER_PATH);
+	if (!nest || put_path(msg, family, local, remote, port, ifindex))
+		goto nomem;
+	nla_nest_end(msg, nest);
+	return send_msg(k, msg, true);
+nomem:
+	nlmsg_free(msg);
+	return -ENOMEM;
+}
+
+int kern_path_add(struct kern *k, uint64_t id, int family,
+		  const uint8_t *local, const uint8_t *remote, uint16_t port,
+		  uint32_t ifindex)
+{
+	struct nl_msg *msg = request(k, MYC_CMD_PATH_ADD);
+
+	if (msg && (nla_put_u64(msg, MYC_A_PATH_PEER, id) ||
+		    put_path(msg, family, local, remote, port, ifindex))) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return send_msg(k, msg, true);
 }

@@ -10,12 +10,16 @@
  *                        [-d DAYS] -o FILE   a certificate for a node
  *   myceliumd cert show FILE [-a AUTHORITY]  what it says, and whether it
  *                                            holds for the authority
+ *   myceliumd trust list [-c CONFIG] [-j]    the trust scores it keeps
+ *   myceliumd trust set NODE SCORE [-c CONFIG]
+ *   myceliumd spore list [-c CONFIG] [-j]    the spores it judged
  *
  * The daemon loads its identity and certificate, checks the certificate
  * against its trusted authorities, sets the kernel's node id (derived from
  * its key) and type (from its certificate), registers as the netns's
- * daemon and then runs the handshakes the kernel asks for (handshake.h),
- * until SIGINT or SIGTERM.  Its netlink socket closing ends the
+ * daemon and then runs the handshakes the kernel asks for (handshake.h)
+ * and judges, stores, issues and spreads spores (spores.h), until SIGINT
+ * or SIGTERM.  Its netlink socket closing ends the
  * registration; the keys stay in the kernel.
  */
 #include <errno.h>
@@ -36,6 +40,8 @@
 #include "kernel.h"
 #include "libmyc.h"
 #include "log.h"
+#include "spores.h"
+#include "store.h"
 
 #define DEFAULT_CONFIG	"/etc/mycelium/myceliumd.conf"
 #define TICK_MS		100
@@ -53,12 +59,16 @@ static void usage(FILE *f)
 		"       myceliumd cert issue -a AUTHORITY_KEY -k NODE_KEY -t TYPE\n"
 		"                            [ -d DAYS | -s SECONDS ] -o FILE\n"
 		"       myceliumd cert show FILE [ -a AUTHORITY ]...\n"
+		"       myceliumd trust list [ -c CONFIG ] [ -j ]\n"
+		"       myceliumd trust set NODE_ID SCORE [ -c CONFIG ]\n"
+		"       myceliumd spore list [ -c CONFIG ] [ -j ]\n"
 		"       myceliumd help\n"
 		"where  CONFIG := the configuration file (default %s)\n"
 		"       LEVEL := { error | warning | notice | info | debug }\n"
 		"       NODE_KEY, AUTHORITY := a key file or a base64 public key\n"
 		"       TYPE := { sclerotia | rhizomorph | hyphae }\n"
-		"       DAYS, SECONDS := how long the certificate holds (default 365 days)\n",
+		"       DAYS, SECONDS := how long the certificate holds (default 365 days)\n"
+		"       SCORE := 0..1000\n",
 		DEFAULT_CONFIG);
 }
 
@@ -214,6 +224,54 @@ static int cert_show_cmd(int argc, char **argv)
 	return why ? 1 : 0;
 }
 
+/* The database tools: trust list|set, spore list. */
+static int db_tool(int argc, char **argv, const char *what)
+{
+	const char *conf = DEFAULT_CONFIG;
+	bool json = false, set = !strcmp(what, "trust set");
+	unsigned long long node = 0;
+	unsigned long score = 0;
+	struct config cfg;
+	struct store *db;
+	char err[512], *end;
+	int o, rc;
+
+	while ((o = getopt(argc, argv, "c:j")) != -1) {
+		if (o == 'c')
+			conf = optarg;
+		else if (o == 'j' && !set)
+			json = true;
+		else
+			return fail("try \"myceliumd help\"");
+	}
+	if (set) {
+		if (optind != argc - 2)
+			return fail("trust set needs NODE_ID and SCORE");
+		node = strtoull(argv[optind], &end, 16);
+		if (*end || !*argv[optind] || !node)
+			return fail("invalid node id \"%s\"", argv[optind]);
+		score = strtoul(argv[optind + 1], &end, 10);
+		if (*end || !*argv[optind + 1] || score > MYC_TRUST_MAX)
+			return fail("invalid score \"%s\" (0..1000)",
+				    argv[optind + 1]);
+	} else if (optind != argc) {
+		return fail("unexpected argument \"%s\"", argv[optind]);
+	}
+	if (config_load(conf, &cfg))
+		return fail("%s", cfg.err);
+	db = store_open(cfg.database, err, sizeof(err));
+	if (!db)
+		return fail("%s", err);
+	if (set)
+		rc = store_trust_set(db, node, (uint32_t)score);
+	else if (!strcmp(what, "trust list"))
+		rc = store_print_trust(db, json);
+	else
+		rc = store_print_spores(db, json);
+	store_close(db);
+	return rc ? fail("the database refused it") : 0;
+}
+
 /* The daemon */
 
 struct peer_hs {
@@ -329,7 +387,9 @@ static int run(int argc, char **argv)
 	struct kern *k;
 	char msg[512];
 	const char *why;
-	struct kern_msg m;
+	static struct kern_msg m;
+	struct spores sp = {};
+	struct store *db;
 
 	while ((o = getopt(argc, argv, "c:l:")) != -1) {
 		switch (o) {
@@ -363,20 +423,29 @@ static int run(int argc, char **argv)
 	if (why)
 		return fail("own certificate: %s", why);
 
-	k = kern_open(msg, sizeof(msg));
-	if (!k)
+	db = store_open(cfg.database, msg, sizeof(msg));
+	if (!db)
 		return fail("%s", msg);
+	k = kern_open(msg, sizeof(msg));
+	if (!k) {
+		store_close(db);
+		return fail("%s", msg);
+	}
 	if (cfg.set_node) {
 		err = kern_node_set(k, self.id.id, self.cert.type);
 		if (err) {
 			kern_close(k);
+			store_close(db);
 			return fail("cannot set the node's id and type: %s",
 				    strerror(-err));
 		}
 	}
 	err = kern_register(k);
+	if (!err)
+		err = kern_join_events(k);
 	if (err) {
 		kern_close(k);
+		store_close(db);
 		return fail("cannot register with the kernel: %s%s",
 			    strerror(-err), err == -EBUSY ?
 			    " (another myceliumd runs in this netns)" : "");
@@ -387,18 +456,30 @@ static int run(int argc, char **argv)
 	logm(LOG_NOTICE, "node %016" PRIx64 " (%s) registered, %d authorit%s trusted",
 	     self.id.id, type_name(self.cert.type), self.trust.n,
 	     self.trust.n == 1 ? "y" : "ies");
+	sp.k = k;
+	sp.db = db;
+	sp.self = &self;
+	sp.cfg = &cfg;
+	spores_start(&sp);
 
 	while (!stop) {
 		struct pollfd pfd = { .fd = kern_fd(k), .events = POLLIN };
 
 		if (poll(&pfd, 1, TICK_MS) > 0 && kern_receive(k))
 			logm(LOG_WARNING, "kernel: receive failed");
-		while (kern_next(k, &m))
-			on_kernel(&self, k, &m);
+		while (kern_next(k, &m)) {
+			if (m.cmd == MYC_CMD_AUTH_NTF ||
+			    m.cmd == MYC_CMD_HANDSHAKE_NTF)
+				on_kernel(&self, k, &m);
+			else
+				spores_on_kernel(&sp, &m);
+		}
 		on_tick(&self, k);
+		spores_tick(&sp);
 	}
 	logm(LOG_NOTICE, "stopping");
 	kern_close(k);
+	store_close(db);
 	sodium_memzero(&self, sizeof(self));
 	for (unsigned int i = 0; i < n_peers; i++)
 		hs_wipe(&peers[i].hs);
@@ -430,6 +511,15 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[2], "show"))
 			return cert_show_cmd(argc - 2, argv + 2);
 	}
+	if (!strcmp(argv[1], "trust") && argc >= 3) {
+		if (!strcmp(argv[2], "list"))
+			return db_tool(argc - 2, argv + 2, "trust list");
+		if (!strcmp(argv[2], "set"))
+			return db_tool(argc - 2, argv + 2, "trust set");
+	}
+	if (!strcmp(argv[1], "spore") && argc >= 3 &&
+	    !strcmp(argv[2], "list"))
+		return db_tool(argc - 2, argv + 2, "spore list");
 	usage(stderr);
 	return fail("unknown command \"%s\"", argv[1]);
 }

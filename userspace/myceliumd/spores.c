@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The daemon's spore work (spores.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "spores.h"
+
+#define CONTACT_EVERY_MS	2000
+#define PRUNE_EVERY_MS		60000
+#define MEMBER_TTL_S		3600
+
+static const char *const rule_names[] = {
+	"none", "authority", "time", "trust", "consensus", "digest",
+};
+
+static uint64_t real_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void id_str(char out[MYC_SPORE_ID_MAX + 1], const struct myc_spore *sp)
+{
+	memcpy(out, sp->id, sp->id_len);
+	out[sp->id_len] = '\0';
+}
+
+static const char *addr_str(char *buf, size_t len, int family,
+			    const uint8_t *a)
+{
+	if (!inet_ntop(family, a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+/* Discovery */
+
+/* The local address the route to remote:port uses; 0 or -1. */
+static int route_source(int family, const uint8_t *remote, uint16_t port,
+			uint8_t local[16])
+{
+	struct sockaddr_storage ss = {}, me = {};
+	socklen_t len = sizeof(me);
+	int fd, err = -1;
+
+	fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons(port);
+		memcpy(&in->sin_addr, remote, 4);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		memcpy(&in6->sin6_addr, remote, 16);
+	}
+	if (!connect(fd, (struct sockaddr *)&ss, family == AF_INET ?
+		     sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) &&
+	    !getsockname(fd, (struct sockaddr *)&me, &len)) {
+		memset(local, 0, 16);
+		if (family == AF_INET)
+			memcpy(local, &((struct sockaddr_in *)&me)->sin_addr, 4);
+		else
+			memcpy(local, &((struct sockaddr_in6 *)&me)->sin6_addr,
+			       16);
+		err = 0;
+	}
+	close(fd);
+	return err;
+}
+
+/* The peer with this path, created or given the path; 0 or -errno. */
+static int add_path(struct spores *s, uint64_t node, uint8_t type,
+		    int family, const uint8_t *local, const uint8_t *remote,
+		    uint16_t port, uint32_t ifindex)
+{
+	int err = kern_peer_add(s->k, node, type, family, local, remote, port,
+				ifindex);
+
+	if (err == -EEXIST)
+		err = kern_path_add(s->k, node, family, local, remote, port,
+				    ifindex);
+	return err == -EEXIST ? 0 : err;
+}
+
+/* An accepted membership spore of another node: make it a peer. */
+static void discover(struct spores *s, const struct myc_spore *sp)
+{
+	struct myc_member m;
+	char a[64];
+	int added = 0;
+
+	if (sp->kind != MYC_SPORE_KIND_MEMBERSHIP || sp->origin == s->self->id.id ||
+	    myc_member_decode(sp->payload, sp->payload_len, &m, NULL))
+		return;
+	for (int i = 0; i < m.nr_addrs; i++) {
+		int family = m.addr[i].family == 4 ? AF_INET : AF_INET6;
+		uint8_t local[16];
+
+		if (route_source(family, m.addr[i].addr, m.port, local))
+			continue;
+		if (add_path(s, m.node, m.type, family, local, m.addr[i].addr,
+			     m.port, 0)) {
+			logm(LOG_DEBUG, "node %016" PRIx64 ": no path to %s",
+			     (uint64_t)m.node, addr_str(a, sizeof(a), family,
+					      m.addr[i].addr));
+			continue;
+		}
+		added++;
+	}
+	if (added)
+		logm(LOG_DEBUG, "node %016" PRIx64 " discovered (%d address%s)",
+		     (uint64_t)m.node, added, added == 1 ? "" : "es");
+}
+
+/* Verdicts */
+
+static void tell(struct spores *s, uint64_t cookie, const uint8_t *blob,
+		 size_t len, uint8_t state, bool forward,
+		 const struct spore_verdict *v, uint8_t rule, uint32_t trust)
+{
+	struct kern_verdict kv = {
+		.state = state, .forward = forward, .v = v, .rule = rule,
+		.trust = trust,
+	};
+	char id[MYC_SPORE_ID_MAX + 1];
+	int err;
+
+	err = cookie ? kern_spore_verdict(s->k, cookie, &kv) :
+		       kern_spore_add(s->k, blob, len, &kv);
+	if (err) {
+		id_str(id, &v->sp);
+		logm(LOG_WARNING, "spore %s: the kernel did not take it: %s",
+		     id, strerror(-err));
+	}
+}
+
+/*
+ * A spore that passed the checks, against the held version of its id:
+ * a new id or a newer version is taken; a conflict goes by the rules.
+ * Returns whether it wins; *rule says by what.
+ */
+static bool wins(struct spores *s, const struct spore_verdict *v,
+		 const uint8_t *held, size_t held_len, uint8_t *rule)
+{
+	struct myc_spore_cand a = {}, b = {};
+	struct myc_spore_key hk, in;
+	enum myc_spore_rule r;
+	struct myc_spore hs;
+
+	*rule = MYC_SPORE_RULE_NONE;
+	if (!held_len || myc_spore_decode(held, held_len, &hs, NULL))
+		return true;
+	hk.origin = hs.origin;
+	hk.version = hs.version;
+	spore_digest(hk.digest, held, held_len);
+	in.origin = v->sp.origin;
+	in.version = v->sp.version;
+	memcpy(in.digest, v->digest, sizeof(in.digest));
+	if (myc_spore_relate(&hk, &in) != MYC_SREL_CONFLICT)
+		return true;
+	a.type = hs.type;
+	a.timestamp_ms = hs.timestamp_ms;
+	a.trust = store_trust(s->db, hs.origin);
+	memcpy(a.digest, hk.digest, sizeof(a.digest));
+	b.type = v->sp.type;
+	b.timestamp_ms = v->sp.timestamp_ms;
+	b.trust = store_trust(s->db, v->sp.origin);
+	memcpy(b.digest, v->digest, sizeof(b.digest));
+	/*
+	 * Consensus votes are not gathered yet: both count none and the
+	 * smaller digest decides, the same on every node.
+	 */
+	myc_spore_order(&b, &a, &r);
+	*rule = (uint8_t)r;
+	return myc_spore_order(&b, &a, NULL) < 0;
+}
+
+static void judge(struct spores *s, const struct kern_msg *m)
+{
+	uint8_t held[MYC_SPORE_MAX];
+	char id[MYC_SPORE_ID_MAX + 1];
+	struct myc_spore_key hk;
+	struct spore_verdict v;
+	struct spore_ctx ctx = {
+		.trust = &s->self->trust,
+		.now_ms = real_ms(),
+		.skew_ms = (uint64_t)s->cfg->clock_skew_s * 1000,
+		.threshold = s->cfg->trust_threshold,
+	};
+	struct myc_spore sp;
+	size_t held_len = 0;
+	uint32_t trust;
+	uint8_t rule;
+
+	if (!myc_spore_decode(m->data, m->len, &sp, NULL)) {
+		id_str(id, &sp);
+		held_len = store_held(s->db, id, held, sizeof(held));
+		if (held_len && !myc_spore_decode(held, held_len, &sp, NULL)) {
+			hk.origin = sp.origin;
+			hk.version = sp.version;
+			spore_digest(hk.digest, held, held_len);
+			ctx.held = &hk;
+		}
+		myc_spore_decode(m->data, m->len, &sp, NULL);
+		ctx.origin_trust = store_trust(s->db, sp.origin);
+	} else {
+		snprintf(id, sizeof(id), "?");
+	}
+	if (spore_check(m->data, m->len, &ctx, &v)) {
+		if (!v.duplicate) {
+			store_trust_add(s->db, v.sp.origin, -TRUST_INVALID,
+					false);
+			/* an honest relay checks before it forwards */
+			if (v.failed == CHECK_CRYPTO && m->from &&
+			    m->from != v.sp.origin)
+				store_trust_add(s->db, m->from, -TRUST_INVALID,
+						false);
+		}
+		trust = store_trust(s->db, v.sp.origin);
+		if (v.sp.id)
+			store_put(s->db, &v, m->data, m->len,
+				  MYC_SPORE_REJECTED, false, 0, trust, m->from,
+				  ctx.now_ms);
+		logm(v.duplicate ? LOG_DEBUG : LOG_NOTICE,
+		     "spore %s from %016" PRIx64 " (origin %016" PRIx64
+		     ") rejected: %s", id, m->from, (uint64_t)v.sp.origin,
+		     v.reason);
+		tell(s, m->cookie, NULL, 0, MYC_SPORE_REJECTED, false, &v, 0,
+		     trust);
+		return;
+	}
+	if (!wins(s, &v, held, held_len, &rule)) {
+		snprintf(v.reason, sizeof(v.reason),
+			 "conflict: lost to the held version by %s",
+			 rule_names[rule]);
+		trust = store_trust(s->db, v.sp.origin);
+		store_put(s->db, &v, m->data, m->len, MYC_SPORE_REJECTED, false,
+			  rule, trust, m->from, ctx.now_ms);
+		logm(LOG_INFO, "spore %s (origin %016" PRIx64 "): %s", id,
+		     (uint64_t)v.sp.origin, v.reason);
+		tell(s, m->cookie, NULL, 0, MYC_SPORE_REJECTED, false, &v, rule,
+		     trust);
+		return;
+	}
+	if (rule)
+		snprintf(v.reason, sizeof(v.reason),
+			 "conflict: won over the held version by %s",
+			 rule_names[rule]);
+	store_trust_add(s->db, v.sp.origin, TRUST_VALID, true);
+	trust = store_trust(s->db, v.sp.origin);
+	/* committed before the kernel hears of it: a crash loses nothing */
+	if (store_put(s->db, &v, m->data, m->len, MYC_SPORE_ACCEPTED, true,
+		      rule, trust, m->from, ctx.now_ms)) {
+		logm(LOG_ERR, "spore %s: not stored, so not accepted", id);
+		return;	/* the kernel drops it when no verdict comes */
+	}
+	logm(LOG_DEBUG, "spore %s (origin %016" PRIx64 ", %s) accepted", id,
+	     (uint64_t)v.sp.origin, spore_type_name(v.sp.type));
+	tell(s, m->cookie, NULL, 0, MYC_SPORE_ACCEPTED, true, &v, rule, trust);
+	discover(s, &v.sp);
+}
+
+/* Issuing */
+
+/* Sign, check, store and add one of ours; 0 or -1. */
+static int issue(struct spores *s, const struct spore_spec *spec)
+{
+	uint8_t blob[MYC_SPORE_MAX];
+	struct spore_verdict v;
+	struct spore_ctx ctx = {
+		.trust = &s->self->trust,
+		.now_ms = real_ms(),
+		.skew_ms = (uint64_t)s->cfg->clock_skew_s * 1000,
+		.origin_trust = MYC_TRUST_MAX,
+	};
+	size_t len;
+
+	len = spore_build(blob, sizeof(blob), &s->self->id, &s->self->cert,
+			  spec);
+	if (!len) {
+		logm(LOG_WARNING, "spore %s: cannot be encoded", spec->id);
+		return -1;
+	}
+	if (spore_check(blob, len, &ctx, &v)) {
+		logm(LOG_WARNING, "spore %s: %s", spec->id, v.reason);
+		/* myc spore publish hears of it as a rejected spore */
+		tell(s, 0, blob, len, MYC_SPORE_REJECTED, false, &v, 0,
+		     MYC_TRUST_MAX);
+		return -1;
+	}
+	if (store_put(s->db, &v, blob, len, MYC_SPORE_ACCEPTED, true, 0,
+		      MYC_TRUST_MAX, 0, ctx.now_ms))
+		return -1;
+	tell(s, 0, blob, len, MYC_SPORE_ACCEPTED, true, &v, 0, MYC_TRUST_MAX);
+	return 0;
+}
+
+/* A version above the held one of ours, and above any before (clock). */
+static uint64_t next_version(struct spores *s, const char *id)
+{
+	uint8_t held[MYC_SPORE_MAX];
+	uint64_t v = real_ms();
+	struct myc_spore sp;
+	size_t n = store_held(s->db, id, held, sizeof(held));
+
+	if (n && !myc_spore_decode(held, n, &sp, NULL) &&
+	    sp.origin == s->self->id.id && sp.version >= v)
+		v = sp.version + 1;
+	return v;
+}
+
+static void publish(struct spores *s, const struct kern_msg *m)
+{
+	struct spore_spec spec = {
+		.type = m->spore_type,
+		.kind = MYC_SPORE_KIND_DATA,
+		.id = m->id,
+		.payload = m->data,
+		.payload_len = (uint16_t)m->len,
+		.timestamp_ms = real_ms(),
+		.ttl_s = m->ttl,
+	};
+
+	spec.version = next_version(s, m->id);
+	if (!issue(s, &spec))
+		logm(LOG_INFO, "spore %s published (%s, version %" PRIu64 ")",
+		     m->id, spore_type_name(spec.type), spec.version);
+}
+
+/* The addresses to announce: the configured ones, else the interfaces'. */
+static int own_addrs(struct spores *s, struct myc_member *mb)
+{
+	struct ifaddrs *ifa, *i;
+
+	for (int n = 0; n < s->cfg->n_addrs && mb->nr_addrs < MYC_MEMBER_ADDR_MAX; n++) {
+		struct myc_member_addr *a = &mb->addr[mb->nr_addrs++];
+
+		a->family = s->cfg->addrs[n].family == AF_INET ? 4 : 6;
+		memcpy(a->addr, s->cfg->addrs[n].addr,
+		       a->family == 4 ? 4 : 16);
+	}
+	if (mb->nr_addrs || getifaddrs(&ifa))
+		return mb->nr_addrs;
+	for (i = ifa; i && mb->nr_addrs < MYC_MEMBER_ADDR_MAX; i = i->ifa_next) {
+		struct myc_member_addr *a = &mb->addr[mb->nr_addrs];
+
+		if (!i->ifa_addr || (i->ifa_flags & IFF_LOOPBACK) ||
+		    !(i->ifa_flags & IFF_UP))
+			continue;
+		memset(a, 0, sizeof(*a));
+		if (i->ifa_addr->sa_family == AF_INET) {
+			a->family = 4;
+			memcpy(a->addr, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, 4);
+		} else if (i->ifa_addr->sa_family == AF_INET6) {
+			const struct in6_addr *v6 =
+				&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
+
+			if (IN6_IS_ADDR_LINKLOCAL(v6))
+				continue;
+			a->family = 6;
+			memcpy(a->addr, v6, 16);
+		} else {
+			continue;
+		}
+		mb->nr_addrs++;
+	}
+	freeifaddrs(ifa);
+	return mb->nr_addrs;
+}
+
+static void issue_membership(struct spores *s)
+{
+	uint8_t payload[MYC_MEMBER_HDR_LEN + MYC_MEMBER_ADDR_MAX * MYC_MEMBER_ADDR_LEN];
+	char id[MYC_SPORE_MEMBER_ID_LEN + 1];
+	struct myc_member mb = {
+		.node = s->self->id.id,
+		.type = s->self->cert.type,
+		.port = s->cfg->port,
+	};
+	struct spore_spec spec = {
+		.type = spore_type_for(s->self->cert.type),
+		.kind = MYC_SPORE_KIND_MEMBERSHIP,
+		.id = id,
+		.payload = payload,
+		.timestamp_ms = real_ms(),
+	};
+
+	memcpy(mb.pk, s->self->id.pk, ID_PK_LEN);
+	myc_spore_member_id((uint8_t *)id, mb.node);
+	id[MYC_SPORE_MEMBER_ID_LEN] = '\0';
+	spec.ttl_s = spec.type == MYC_SPORE_LATENT ? MYC_SPORE_LATENT_TTL_MAX :
+						       MEMBER_TTL_S;
+	/* again before half the TTL has passed */
+	s->next_member_ms = real_ms() + (uint64_t)spec.ttl_s * 1000 / 2;
+	if (!own_addrs(s, &mb)) {
+		logm(LOG_WARNING, "no address to announce: no membership spore");
+		return;
+	}
+	spec.payload_len = (uint16_t)myc_member_encode(payload, sizeof(payload),
+						       &mb);
+	spec.version = next_version(s, id);
+	if (!spec.payload_len || issue(s, &spec))
+		return;
+	logm(LOG_INFO, "membership issued (%s, %d address%s, version %" PRIu64 ")",
+	     spore_type_name(spec.type), mb.nr_addrs,
+	     mb.nr_addrs == 1 ? "" : "es", spec.version);
+}
+
+/* Bootstrap */
+
+static int boot_index(struct spores *s, int family, const uint8_t *addr)
+{
+	for (int i = 0; i < s->cfg->n_bootstrap; i++) {
+		const struct config_addr *b = &s->cfg->bootstrap[i];
+
+		if (b->family == family &&
+		    !memcmp(b->addr, addr, family == AF_INET ? 4 : 16))
+			return i;
+	}
+	return -1;
+}
+
+static void on_contact(struct spores *s, const struct kern_contact *c)
+{
+	int boot = boot_index(s, c->family, c->remote), err;
+	char a[64];
+
+	if (c->node == s->self->id.id)
+		return;
+	addr_str(a, sizeof(a), c->family, c->remote);
+	if (!s->cfg->accept_contacts && boot < 0) {
+		logm(LOG_DEBUG, "contact from %016" PRIx64 " at %s ignored",
+		     c->node, a);
+		return;
+	}
+	err = add_path(s, c->node, c->type, c->family, c->local, c->remote,
+		       c->port, c->ifindex);
+	if (err) {
+		logm(LOG_WARNING, "contact from %016" PRIx64 " at %s: %s",
+		     c->node, a, strerror(-err));
+		return;
+	}
+	if (boot >= 0)
+		s->boot_done[boot] = true;
+	logm(LOG_INFO, "node %016" PRIx64 " made contact from %s%s", c->node,
+	     a, boot >= 0 ? " (bootstrap)" : "");
+}
+
+static void contacts(struct spores *s)
+{
+	for (int i = 0; i < s->cfg->n_bootstrap; i++) {
+		const struct config_addr *b = &s->cfg->bootstrap[i];
+		char a[64];
+		int err;
+
+		if (s->boot_done[i])
+			continue;
+		err = kern_contact(s->k, b->family, b->addr, b->port);
+		if (err)
+			logm(LOG_WARNING, "bootstrap %s: %s",
+			     addr_str(a, sizeof(a), b->family, b->addr),
+			     strerror(-err));
+	}
+}
+
+/* Start */
+
+static int reinstall(void *arg, const uint8_t *blob, size_t len)
+{
+	struct spores *s = arg;
+	struct spore_verdict v = { .failed = -1 };
+
+	if (myc_spore_decode(blob, len, &v.sp, NULL))
+		return 0;
+	spore_digest(v.digest, blob, len);
+	for (int i = 0; i < CHECK_CNT; i++)
+		v.checks[i] = MYC_SPORE_CHECK_PASS;
+	tell(s, 0, blob, len, MYC_SPORE_ACCEPTED, false, &v, 0,
+	     store_trust(s->db, v.sp.origin));
+	discover(s, &v.sp);
+	return 0;
+}
+
+void spores_start(struct spores *s)
+{
+	store_prune(s->db, real_ms());
+	store_each_held(s->db, real_ms(), reinstall, s);
+	issue_membership(s);
+	contacts(s);
+	s->next_contact_ms = real_ms() + CONTACT_EVERY_MS;
+	s->next_prune_ms = real_ms() + PRUNE_EVERY_MS;
+}
+
+void spores_on_kernel(struct spores *s, const struct kern_msg *m)
+{
+	switch (m->cmd) {
+	case MYC_CMD_SPORE_NTF:
+		if (m->blob)
+			judge(s, m);
+		else
+			publish(s, m);
+		break;
+	case MYC_CMD_CONTACT_NTF:
+		on_contact(s, &m->contact);
+		break;
+	case MYC_CMD_EVENT_NTF:
+		if (m->state == MYC_SPORE_DELETED && !store_unhold(s->db, m->id))
+			logm(LOG_INFO, "spore %s deleted", m->id);
+		break;
+	}
+}
+
+void spores_tick(struct spores *s)
+{
+	uint64_t now = real_ms();
+
+	if (now >= s->next_member_ms)
+		issue_membership(s);
+	if (now >= s->next_contact_ms) {
+		contacts(s);
+		s->next_contact_ms = now + CONTACT_EVERY_MS;
+	}
+	if (now >= s->next_prune_ms) {
+		store_prune(s->db, now);
+		s->next_prune_ms = now + PRUNE_EVERY_MS;
+	}
+}
