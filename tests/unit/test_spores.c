@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * myceliumd's spores, on the host with libsodium and SQLite: the four
+ * checks (spore.c) pass on a good spore and each fails on its own kind of
+ * bad one, with the later checks skipped and the reason given; and the
+ * store (store.c) keeps the held spore of each id and trust scores within
+ * their bounds, across a close and reopen.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "kselftest_harness.h"
+#include "ident.h"
+#include "spore.h"
+#include "store.h"
+
+#define NOW	1795000000000ULL	/* ms: "now" for every check */
+
+static struct ident authority, rogue_auth, sclerotia, hyphae, rogue;
+static struct cert c_scl, c_hyp, c_rogue_auth, c_expired;
+static struct trust trust;
+
+static void setup_keys(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	ident_init();
+	ident_generate(&authority);
+	ident_generate(&rogue_auth);
+	ident_generate(&sclerotia);
+	ident_generate(&hyphae);
+	ident_generate(&rogue);
+	cert_issue(&c_scl, &authority, sclerotia.pk, MYC_NODE_SCLEROTIA,
+		   NOW / 1000 + 86400);
+	cert_issue(&c_hyp, &authority, hyphae.pk, MYC_NODE_HYPHAE,
+		   NOW / 1000 + 86400);
+	cert_issue(&c_rogue_auth, &rogue_auth, sclerotia.pk, MYC_NODE_SCLEROTIA,
+		   NOW / 1000 + 86400);
+	cert_issue(&c_expired, &authority, sclerotia.pk, MYC_NODE_SCLEROTIA,
+		   NOW / 1000 - 1);
+	trust_add(&trust, authority.pk);
+}
+
+static struct spore_spec spec(const char *id, uint8_t type)
+{
+	static const uint8_t data[] = "some data";
+	struct spore_spec s = {
+		.type = type, .kind = MYC_SPORE_KIND_DATA, .id = id,
+		.payload = data, .payload_len = sizeof(data) - 1,
+		.version = 5, .timestamp_ms = NOW - 1000, .ttl_s = 300,
+	};
+
+	return s;
+}
+
+static struct spore_ctx ctx(void)
+{
+	struct spore_ctx c = {
+		.trust = &trust, .now_ms = NOW, .skew_ms = 30000,
+		.origin_trust = 500, .threshold = 200,
+	};
+
+	return c;
+}
+
+/* Which check failed, all before it passing and all after skipped. */
+static int failed(const struct spore_verdict *v)
+{
+	for (int i = 0; i < CHECK_CNT; i++) {
+		if (i < v->failed && v->checks[i] != MYC_SPORE_CHECK_PASS)
+			return -2;
+		if (i > v->failed && v->checks[i] != MYC_SPORE_CHECK_SKIPPED)
+			return -3;
+	}
+	return v->checks[v->failed] == MYC_SPORE_CHECK_FAIL ? v->failed : -4;
+}
+
+TEST(good_spore_passes_all_four)
+{
+	uint8_t blob[MYC_SPORE_MAX], again[MYC_SPORE_MAX], d[32];
+	struct spore_spec s;
+	struct spore_ctx c;
+	struct spore_verdict v;
+	size_t n;
+
+	setup_keys();
+	s = spec("app/x", MYC_SPORE_PRIMARY);
+	c = ctx();
+	n = spore_build(blob, sizeof(blob), &sclerotia, &c_scl, &s);
+	ASSERT_LT(0U, n);
+	ASSERT_EQ(0, spore_check(blob, n, &c, &v)) TH_LOG("%s", v.reason);
+	EXPECT_EQ(-1, v.failed);
+	for (int i = 0; i < CHECK_CNT; i++) {
+		EXPECT_EQ(MYC_SPORE_CHECK_PASS, v.checks[i]);
+	}
+	crypto_generichash(d, sizeof(d), blob, n, NULL, 0);
+	EXPECT_EQ(0, memcmp(d, v.digest, 32));
+	EXPECT_EQ(sclerotia.id, v.sp.origin);
+	EXPECT_STREQ("", v.reason);
+	/* the same spec signs to the same bytes (Ed25519 is deterministic) */
+	EXPECT_EQ(n, spore_build(again, sizeof(again), &sclerotia, &c_scl, &s));
+	EXPECT_EQ(0, memcmp(again, blob, n));
+}
+
+TEST(forged_signature)
+{
+	uint8_t blob[MYC_SPORE_MAX];
+	struct spore_spec s;
+	struct spore_ctx c;
+	struct spore_verdict v;
+	size_t n;
+
+	setup_keys();
+	s = spec("app/x", MYC_SPORE_SEED);
+	c = ctx();
+	n = spore_build(blob, sizeof(blob), &sclerotia, &c_scl, &s);
+	/* every byte of the signature, and a byte of the payload */
+	for (size_t i = n - MYC_SPORE_SIG_LEN; i < n; i += 7) {
+		blob[i] ^= 1;
+		ASSERT_EQ(-1, spore_check(blob, n, &c, &v));
+		EXPECT_EQ(CHECK_CRYPTO, failed(&v));
+		EXPECT_STREQ("cryptographic: the signature does not verify",
+			     v.reason);
+		blob[i] ^= 1;
+	}
+	blob[MYC_SPORE_HDR_LEN + 6] ^= 1;
+	EXPECT_EQ(-1, spore_check(blob, n, &c, &v));
+	EXPECT_EQ(CHECK_CRYPTO, failed(&v));
+}
+
+TEST(certificates)
+{
+	uint8_t blob[MYC_SPORE_MAX];
+	struct spore_spec s;
+	struct spore_ctx c;
+	struct spore_verdict v;
+	size_t n;
+
+	setup_keys();
+	s = spec("app/x", MYC_SPORE_SEED);
+	c = ctx();
+	/* an authority we do not trust */
+	n = spore_build(blob, sizeof(blob), &sclerotia, &c_rogue_auth, &s);
+	EXPECT_EQ(-1, spore_check(blob, n, &c, &v));
+	EXPECT_EQ(CHECK_CRYPTO, failed(&v));
+	EXPECT_NE(NULL, strstr(v.reason, "unknown authority")) TH_LOG("%s", v.reason);
+	/* expired */
+	n = spore_build(blob, sizeof(blob), &sclerotia, &c_expired, &s);
+	EXPECT_EQ(-1, spore_check(blob, n, &c, &v));
+	EXPECT_EQ(CHECK_CRYPTO, failed(&v));
+	EXPECT_NE(NULL, strstr(v.reason, "expired")) TH_LOG("%s", v.reason);
+	/* a rogue key signs with the sclerotia's certificate: not its node */
+	n = spore_build(blob, sizeof(blob), &rogue, &c_scl, &s);
+	EXPECT_EQ(-1, spore_check(blob, n, &c, &v));
+	EXPECT_EQ(CHECK_CRYPTO, failed(&v));
+	EXPECT_STREQ("cryptographic: the certificate is for another node than the origin",
+		     v.reason);
+}
+
+TEST(temporal)
+{
+	uint8_t blob[MYC_SPORE_MAX];
+	struct myc_spore_key held = { .origin = 0 };
+	struct spore_spec s;
+	struct spore_ctx c;
+	struct spore_verdict v;
+	size_t n;
+
+	setup_keys();
+	c = ctx();
+	/* from the future: beyond the skew fails, within it passes */
+	s = spec("app/t", MYC_SPORE_SEED);
+	s.timestamp_ms = NOW + 31000;
+	n = spore_build(blob, sizeof(blob), &sclerotia, &c_scl, &s);
+	EXPECT_EQ(-1, spore_check(blob, n, &c, &v));
+	EXPECT_EQ(CHECK_TEMPORAL, failed(&v));
+	EXPECT_STREQ("temporal: timestamp 31000 ms ahead of this node's clock",
+		     v.reason);
+	s.timestamp_ms = NOW + 29000;
+	n = spore_build(blob, sizeof(blob), &sclerotia, &c_scl, &s);
+	EXPECT_EQ(0, spore_check(blob, n, &c, &v));
+	/* expired: timestamp + TTL is past */
+	s.timestamp_ms = NOW - 300000;
+	n = spore_build(blob, sizeof(blob), &sclerotia, &c_scl, &s);
+	EXPECT_EQ(-1, spore_check(blob, n, &c, &v));
+	EXPECT_EQ(CHECK_TEMPORAL, failed(&v));
+	EXPECT_STREQ("temporal: expired 0 s ago", v.reason);
+	/* replayed: a higher version of ours is held */
+	s = spec("app/t", MYC_SPORE_SEED);
+	n = spore_build(blob, sizeof(blob), &sclerotia, &c_scl, &s);
+	held.origin = sclerotia.id;
+	held.version = 6;
+	c.held = &held;
+	EXPECT_EQ(-1, spore_check(blob, n, &c, &v));
+	EXPECT_EQ(CHECK_TEMPORAL, failed(&v));
+	EXPECT_STREQ("temporal: version 5 does not move forward (version 6 is held)",
+		     v.reason);
+	/* a lower version held: this one is newer */
+	held.version = 4;
+	EXPECT_EQ(0, spore_check(blob, n, &c, &v));
+	/* the same version, other bytes: a conflict, for the rules */
+	held.version = 5;
+	EXPECT_EQ(0, spore_check(blob, n, &c, &v));
+}
+
+TEST(consistency)
+{
+	uint8_t blob[MYC_SPORE_MAX];
+	struct myc_spore_key held;
+	struct spore_spec s;
+	struct spore_ctx c;
+	struct spore_verdict v;
+	size_t n;
+
+	setup_keys();
+	c = ctx();
+	/* a hyphae may issue latent spores only */
+	s = spec("app/h", MYC_SPORE_PRIMARY);
+	n = spore_build(blob, sizeof(blob), &hyphae, &c_hyp, &s);
+	EXPECT_EQ(-1, spore_check(blob, n, &c, &v));
+	EXPECT_EQ(CHECK_CONSISTENCY, failed(&v));
+	EXPECT_STREQ("consistency: a hyphae node may not issue primary spores",
+		     v.reason);
+	s.type = MYC_SPORE_SEED;
+	n = spore_build(blob, sizeof(blob), &hyphae, &c_hyp, &s);
+	EXPECT_EQ(-1, spore_check(blob, n, &c, &v));
+	s.type = MYC_SPORE_LATENT;
+	n = spore_build(blob, sizeof(blob), &hyphae, &c_hyp, &s);
+	EXPECT_EQ(0, spore_check(blob, n, &c, &v));
+	/* the very bytes held: a duplicate */
+	held.origin = hyphae.id;
+	held.version = 5;
+	memcpy(held.digest, v.digest, 32);
+	c.held = &held;
+	EXPECT_EQ(-1, spore_check(blob, n, &c, &v));
+	EXPECT_EQ(CHECK_CONSISTENCY, failed(&v));
+	EXPECT_TRUE(v.duplicate);
+	EXPECT_STREQ("consistency: a duplicate of the held spore", v.reason);
+	/* garbage: nothing but consistency can say anything */
+	EXPECT_EQ(-1, spore_check(blob, 10, &c, &v));
+	EXPECT_EQ(MYC_SPORE_CHECK_SKIPPED, v.checks[CHECK_CRYPTO]);
+	EXPECT_EQ(MYC_SPORE_CHECK_FAIL, v.checks[CHECK_CONSISTENCY]);
+	EXPECT_STREQ("consistency: malformed: shorter than a header", v.reason);
+}
+
+/* A membership spore of node n (cert c) as built, with one field off. */
+static size_t member_spore(uint8_t *blob, const struct ident *n,
+			   const struct cert *c, int off, uint64_t origin)
+{
+	uint8_t payload[256];
+	char id[MYC_SPORE_MEMBER_ID_LEN + 1];
+	struct myc_member m = {
+		.node = n->id, .type = c->type, .nr_addrs = 1, .port = 6920,
+		.addr = { { 4, { 10, 0, 0, 1 } } },
+	};
+	struct spore_spec s = spec(id, MYC_SPORE_LATENT);
+
+	memcpy(m.pk, n->pk, 32);
+	myc_spore_member_id((uint8_t *)id, origin);
+	id[MYC_SPORE_MEMBER_ID_LEN] = '\0';
+	if (off == 1)
+		m.node ^= 1;
+	if (off == 2)
+		m.pk[0] ^= 1;
+	if (off == 3)
+		m.type = MYC_NODE_RHIZOMORPH;
+	s.kind = MYC_SPORE_KIND_MEMBERSHIP;
+	s.payload = payload;
+	s.payload_len = (uint16_t)myc_member_encode(payload, sizeof(payload), &m);
+	return spore_build(blob, MYC_SPORE_MAX, n, c, &s);
+}
+
+TEST(membership)
+{
+	static const char *const why[] = {
+		NULL,
+		"consistency: the membership is of another node than the origin",
+		"consistency: the membership's key is not the node's certified key",
+		"consistency: the membership claims type rhizomorph, the certificate gives hyphae",
+	};
+	uint8_t blob[MYC_SPORE_MAX];
+	struct spore_ctx c;
+	struct spore_verdict v;
+	size_t n;
+
+	setup_keys();
+	c = ctx();
+	n = member_spore(blob, &hyphae, &c_hyp, 0, hyphae.id);
+	EXPECT_EQ(0, spore_check(blob, n, &c, &v)) TH_LOG("%s", v.reason);
+	for (int off = 1; off <= 3; off++) {
+		n = member_spore(blob, &hyphae, &c_hyp, off, hyphae.id);
+		EXPECT_EQ(-1, spore_check(blob, n, &c, &v));
+		EXPECT_EQ(CHECK_CONSISTENCY, failed(&v));
+		EXPECT_STREQ(why[off], v.reason);
+	}
+	/* the id of another node's membership */
+	n = member_spore(blob, &hyphae, &c_hyp, 0, sclerotia.id);
+	EXPECT_EQ(-1, spore_check(blob, n, &c, &v));
+	EXPECT_STREQ("consistency: a membership spore's id is member/ and its origin's id",
+		     v.reason);
+}
+
+TEST(trust_threshold)
+{
+	uint8_t blob[MYC_SPORE_MAX];
+	struct spore_spec s;
+	struct spore_ctx c;
+	struct spore_verdict v;
+	size_t n;
+
+	setup_keys();
+	c = ctx();
+	s = spec("app/x", MYC_SPORE_PRIMARY);
+	n = spore_build(blob, sizeof(blob), &sclerotia, &c_scl, &s);
+	c.origin_trust = 199;
+	EXPECT_EQ(-1, spore_check(blob, n, &c, &v));
+	EXPECT_EQ(CHECK_TRUST, failed(&v));
+	EXPECT_STREQ("trust: the origin's trust 199 is below 200", v.reason);
+	c.origin_trust = 200;
+	EXPECT_EQ(0, spore_check(blob, n, &c, &v));
+}
+
+/*
+ * The store
+ */
+
+static char dbpath[64];
+
+static struct store *fresh_store(void)
+{
+	char err[256];
+	struct store *s;
+
+	snprintf(dbpath, sizeof(dbpath), "/tmp/test_spores.%d/state.db",
+		 (int)getpid());
+	unlink(dbpath);
+	s = store_open(dbpath, err, sizeof(err));
+	if (!s)
+		fprintf(stderr, "%s\n", err);
+	return s;
+}
+
+static int count_cb(void *arg, const uint8_t *blob, size_t len)
+{
+	(void)blob;
+	(void)len;
+	(*(int *)arg)++;
+	return 0;
+}
+
+TEST(store_held_and_reopen)
+{
+	uint8_t a[MYC_SPORE_MAX], b[MYC_SPORE_MAX], got[MYC_SPORE_MAX];
+	struct spore_verdict va, vb;
+	struct spore_spec s;
+	struct spore_ctx c;
+	struct store *st;
+	char err[256];
+	size_t na, nb;
+	int n = 0;
+
+	setup_keys();
+	c = ctx();
+	s = spec("app/s", MYC_SPORE_PRIMARY);
+	na = spore_build(a, sizeof(a), &sclerotia, &c_scl, &s);
+	ASSERT_EQ(0, spore_check(a, na, &c, &va));
+	s.version = 6;
+	nb = spore_build(b, sizeof(b), &sclerotia, &c_scl, &s);
+	ASSERT_EQ(0, spore_check(b, nb, &c, &vb));
+	st = fresh_store();
+	ASSERT_NE(NULL, st);
+	EXPECT_EQ(0U, store_held(st, "app/s", got, sizeof(got)));
+	ASSERT_EQ(0, store_put(st, &va, a, na, MYC_SPORE_ACCEPTED, true, 0,
+			       500, 0, NOW));
+	EXPECT_EQ(na, store_held(st, "app/s", got, sizeof(got)));
+	ASSERT_EQ(0, store_put(st, &vb, b, nb, MYC_SPORE_ACCEPTED, true, 0,
+			       500, 0, NOW));
+	/* one held per id: the newer */
+	ASSERT_EQ(nb, store_held(st, "app/s", got, sizeof(got)));
+	EXPECT_EQ(0, memcmp(got, b, nb));
+	store_close(st);
+	/* what was committed is there after a reopen */
+	st = store_open(dbpath, err, sizeof(err));
+	ASSERT_NE(NULL, st);
+	ASSERT_EQ(nb, store_held(st, "app/s", got, sizeof(got)));
+	EXPECT_EQ(0, memcmp(got, b, nb));
+	EXPECT_EQ(0, store_each_held(st, NOW, count_cb, &n));
+	EXPECT_EQ(1, n);
+	/* expired ones are not put back */
+	n = 0;
+	EXPECT_EQ(0, store_each_held(st, NOW + 301000, count_cb, &n));
+	EXPECT_EQ(0, n);
+	EXPECT_EQ(0, store_unhold(st, "app/s"));
+	EXPECT_EQ(0U, store_held(st, "app/s", got, sizeof(got)));
+	store_close(st);
+}
+
+TEST(trust_bounds)
+{
+	struct store *st = fresh_store();
+
+	ASSERT_NE(NULL, st);
+	EXPECT_EQ((uint32_t)TRUST_START, store_trust(st, 7));
+	EXPECT_EQ(0, store_trust_add(st, 7, TRUST_VALID, true));
+	EXPECT_EQ(510U, store_trust(st, 7));
+	for (int i = 0; i < 100; i++)
+		store_trust_add(st, 7, TRUST_VALID, true);
+	EXPECT_EQ(1000U, store_trust(st, 7));
+	store_trust_add(st, 8, -TRUST_INVALID, false);
+	EXPECT_EQ(400U, store_trust(st, 8));
+	for (int i = 0; i < 10; i++)
+		store_trust_add(st, 8, -TRUST_INVALID, false);
+	EXPECT_EQ(0U, store_trust(st, 8));
+	EXPECT_EQ(0, store_trust_set(st, 8, 250));
+	EXPECT_EQ(250U, store_trust(st, 8));
+	/* node ids with the top bit set survive SQLite's signed integers */
+	store_trust_set(st, 0xfedcba9876543210ULL, 42);
+	EXPECT_EQ(42U, store_trust(st, 0xfedcba9876543210ULL));
+	store_close(st);
+}
+
+TEST_HARNESS_MAIN
