@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * Spore conflict ordering (see spore_order.h): authority, then time, then
- * trust, then consensus, and a consensus tie to the smaller digest.  Each
- * rule compares one field; the first that differs decides.
+ * trust (by band), then consensus, and a consensus tie to the smaller
+ * digest.  Each rule compares one field; the first that differs decides.
  */
 #include "spore_order.h"
 
@@ -32,7 +32,7 @@ int myc_spore_order(const struct myc_spore_cand *a,
 	const int d[] = {
 		myc_more(b->type, a->type),
 		myc_more(a->timestamp_ms, b->timestamp_ms),
-		myc_more(a->trust, b->trust),
+		myc_more(a->trust / MYC_TRUST_BAND, b->trust / MYC_TRUST_BAND),
 		myc_more(a->votes, b->votes),
 		dig < 0 ? -1 : dig > 0 ? 1 : 0,
 	};
@@ -54,6 +54,6 @@ bool myc_spore_needs_votes(const struct myc_spore_cand *a,
 			   const struct myc_spore_cand *b)
 {
 	return a->type == b->type && a->timestamp_ms == b->timestamp_ms &&
-	       a->trust == b->trust &&
+	       a->trust / MYC_TRUST_BAND == b->trust / MYC_TRUST_BAND &&
 	       memcmp(a->digest, b->digest, MYC_SPORE_DIGEST_LEN);
 }

@@ -34,11 +34,19 @@ struct myc_spore_key {
 enum myc_spore_rel myc_spore_relate(const struct myc_spore_key *held,
 				    const struct myc_spore_key *in);
 
+/*
+ * Trust compares in bands of this many points (0-99, 100-199, ...): each
+ * node's scores move a little with every spore it judges, and a few
+ * points of difference between two nodes' views must not turn a conflict
+ * one way on one node and the other way on another.
+ */
+#define MYC_TRUST_BAND		100
+
 /* One version of a spore as the rules see it. */
 struct myc_spore_cand {
 	u8 type;		/* enum myc_spore_type */
 	u64 timestamp_ms;
-	u32 trust;		/* of its origin, 0..1000 */
+	u32 trust;		/* of its origin, 0..1000 (compared by band) */
 	u32 votes;		/* sclerotia that hold its digest */
 	u8 digest[MYC_SPORE_DIGEST_LEN];
 };

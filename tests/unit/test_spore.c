@@ -468,6 +468,11 @@ TEST(each_rule_decides_a_tie_of_the_earlier)
 	WINS(cand(L, 200, 500, 0, 2), cand(L, 100, 500, 0, 1), MYC_SPORE_RULE_TIME);
 	WINS(cand(L, 100, 600, 0, 2), cand(L, 100, 500, 0, 1),
 	     MYC_SPORE_RULE_TRUST);
+	/* within one band of 100 points, trust ties */
+	WINS(cand(L, 100, 599, 0, 1), cand(L, 100, 500, 0, 2),
+	     MYC_SPORE_RULE_DIGEST);
+	WINS(cand(L, 100, 600, 0, 2), cand(L, 100, 599, 0, 1),
+	     MYC_SPORE_RULE_TRUST);
 	WINS(cand(L, 100, 500, 2, 2), cand(L, 100, 500, 1, 1),
 	     MYC_SPORE_RULE_CONSENSUS);
 	WINS(cand(L, 100, 500, 1, 1), cand(L, 100, 500, 1, 2),
@@ -487,7 +492,7 @@ TEST(earlier_rules_come_first)
 	/* time over trust and votes */
 	WINS(cand(L, 2, 0, 0, 9), cand(L, 1, 1000, 50, 1), MYC_SPORE_RULE_TIME);
 	/* trust over votes */
-	WINS(cand(L, 1, 501, 0, 9), cand(L, 1, 500, 50, 1), MYC_SPORE_RULE_TRUST);
+	WINS(cand(L, 1, 600, 0, 9), cand(L, 1, 500, 50, 1), MYC_SPORE_RULE_TRUST);
 	/* votes over the digest */
 	WINS(cand(L, 1, 500, 3, 9), cand(L, 1, 500, 2, 1),
 	     MYC_SPORE_RULE_CONSENSUS);
@@ -510,7 +515,9 @@ TEST(needs_votes)
 			      b = cand(2, 5, 500, 0, 2);
 
 	EXPECT_TRUE(myc_spore_needs_votes(&a, &b));
-	b.trust = 501;
+	b.trust = 599;	/* the same band */
+	EXPECT_TRUE(myc_spore_needs_votes(&a, &b));
+	b.trust = 600;
 	EXPECT_FALSE(myc_spore_needs_votes(&a, &b));
 	b = cand(2, 6, 500, 0, 2);
 	EXPECT_FALSE(myc_spore_needs_votes(&a, &b));
@@ -533,10 +540,10 @@ TEST(a_total_order)
 		/* a digest that is the same exactly when all else is */
 		for (j = 0; j < 3; j++) {
 			c[j] = cand((u8)(1 + rand() % 3), rand() % 3,
-				    rand() % 3, rand() % 3, 0);
+				    rand() % 3 * 100, rand() % 3, 0);
 			c[j].digest[0] = c[j].type;
 			c[j].digest[1] = (u8)c[j].timestamp_ms;
-			c[j].digest[2] = (u8)c[j].trust;
+			c[j].digest[2] = (u8)(c[j].trust / 100);
 			c[j].digest[3] = (u8)c[j].votes;
 			c[j].digest[4] = (u8)(rand() % 2);
 		}

@@ -486,6 +486,8 @@ static void contacts(struct spores *s)
 static int reinstall(void *arg, const uint8_t *blob, size_t len)
 {
 	struct spores *s = arg;
+
+	s->reinstalled++;
 	struct spore_verdict v = { .failed = -1 };
 
 	if (myc_spore_decode(blob, len, &v.sp, NULL))
@@ -503,6 +505,9 @@ void spores_start(struct spores *s)
 {
 	store_prune(s->db, real_ms());
 	store_each_held(s->db, real_ms(), reinstall, s);
+	if (s->reinstalled)
+		logm(LOG_INFO, "%u stored spores put back into the kernel",
+		     s->reinstalled);
 	issue_membership(s);
 	contacts(s);
 	s->next_contact_ms = real_ms() + CONTACT_EVERY_MS;

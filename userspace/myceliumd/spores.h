@@ -26,6 +26,7 @@ struct spores {
 	uint64_t next_contact_ms;
 	uint64_t next_prune_ms;
 	bool boot_done[CONFIG_ADDR_MAX];
+	unsigned int reinstalled;	/* at start, from the database */
 };
 
 /* Put the stored spores back into the kernel, issue the membership. */
