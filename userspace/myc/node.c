@@ -15,7 +15,7 @@ static void node_usage(FILE *f)
 		"       myc node set [ id NODE_ID ] [ type TYPE ] [ port PORT ]\n"
 		"                    [ insecure { on | off } ] [ encryption-caps LEVELS ]\n"
 		"                    [ compression-caps LEVELS ] [ rekey-time SECONDS ]\n"
-		"                    [ rekey-frames N ]\n"
+		"                    [ rekey-frames N ] [ spore-limit SPORES ]\n"
 		"       myc node help\n"
 		"where  NODE_ID := 1 to 16 hex digits, not 0\n"
 		"       TYPE := { sclerotia | rhizomorph | hyphae }\n"
@@ -23,9 +23,11 @@ static void node_usage(FILE *f)
 		"       LEVELS := LEVEL[,LEVEL]... | all: the levels the node offers\n"
 		"                 (encryption: minimal, standard, high; minimal always;\n"
 		"                  compression: low, medium, high; none always)\n"
-		"       SECONDS := 1..%d (default %d); N := frames, %d.. (default %u)\n",
+		"       SECONDS := 1..%d (default %d); N := frames, %d.. (default %u)\n"
+		"       SPORES := spores the node holds at most, 1..%d (default %d)\n",
 		MYC_MAX_REKEY_TIME_S, MYC_DEFAULT_REKEY_TIME_S,
-		MYC_MIN_REKEY_FRAMES, MYC_DEFAULT_REKEY_FRAMES);
+		MYC_MIN_REKEY_FRAMES, MYC_DEFAULT_REKEY_FRAMES,
+		MYC_MAX_SPORE_LIMIT, MYC_DEFAULT_SPORE_LIMIT);
 }
 
 static int node_help(int argc, char **argv)
@@ -108,6 +110,13 @@ void myc_node_print_trust(const struct nlattr *const tb[])
 		out_text(mnl_attr_get_u32(a) ? " daemon registered" :
 					       " daemon none");
 	}
+	a = myc_attr(tb, MYC_A_NODE_SPORES, MNL_TYPE_U32);
+	if (a)
+		out_u64("spores", " spores %" PRIu64, mnl_attr_get_u32(a));
+	a = myc_attr(tb, MYC_A_NODE_SPORE_LIMIT, MNL_TYPE_U32);
+	if (a)
+		out_u64("spore-limit", " spore-limit %" PRIu64,
+			mnl_attr_get_u32(a));
 }
 
 /* "LEVEL[,LEVEL]..." or "all" into a bitmask; -1 after an error. */
@@ -186,7 +195,7 @@ static int node_set(int argc, char **argv)
 {
 	bool has_id = false, has_type = false, has_port = false;
 	int insecure = -1, enc_caps = -1, comp_caps = -1;
-	int64_t rekey_time = -1, rekey_frames = -1;
+	int64_t rekey_time = -1, rekey_frames = -1, spore_limit = -1;
 	struct nlmsghdr *nlh;
 	uint32_t port = 0, v;
 	uint64_t id = 0;
@@ -261,6 +270,14 @@ static int node_set(int argc, char **argv)
 				return 1;
 			}
 			rekey_frames = v;
+		} else if (matches(*argv, "spore-limit")) {
+			NEXT_ARG("spore-limit");
+			if (myc_u32_parse(*argv, MYC_MAX_SPORE_LIMIT, &v) || !v) {
+				myc_error("invalid spore-limit \"%s\" (1..%d)",
+					  *argv, MYC_MAX_SPORE_LIMIT);
+				return 1;
+			}
+			spore_limit = v;
 		} else if (matches(*argv, "help")) {
 			node_usage(stdout);
 			return 0;
@@ -273,7 +290,7 @@ static int node_set(int argc, char **argv)
 	}
 	if (!has_id && !has_type && !has_port && insecure < 0 &&
 	    enc_caps < 0 && comp_caps < 0 && rekey_time < 0 &&
-	    rekey_frames < 0) {
+	    rekey_frames < 0 && spore_limit < 0) {
 		myc_error("nothing to set, try \"myc node help\"");
 		return 1;
 	}
@@ -299,6 +316,9 @@ static int node_set(int argc, char **argv)
 	if (rekey_frames >= 0)
 		mnl_attr_put_u32(nlh, MYC_A_NODE_REKEY_FRAMES,
 				 (uint32_t)rekey_frames);
+	if (spore_limit >= 0)
+		mnl_attr_put_u32(nlh, MYC_A_NODE_SPORE_LIMIT,
+				 (uint32_t)spore_limit);
 	return myc_talk_close(&h, nlh, NULL, NULL);
 }
 
