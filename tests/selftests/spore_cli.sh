@@ -210,6 +210,26 @@ for rule in authority:n1 time:n5 trust:n7 digest:$want_digest; do
 	fi
 done
 
+# consensus: every sclerotia holds X when Y, tied with it on authority,
+# time and trust band, comes; X has the larger digest, so without the
+# votes Y would win (rule 4's tie-break)
+spore_forge make $(k n2) -i c/consensus -A $now -d "first" -o k1.sp
+spore_forge make $(k n3) -i c/consensus -A $now -d "second" -o k2.sp
+if [ "$(spore_forge digest k1.sp)" \> "$(spore_forge digest k2.sp)" ]; then
+	first=k1 firstnode=n2 second=k2
+else
+	first=k2 firstnode=n3 second=k1
+fi
+check "consensus: inject the version with the larger digest" ip netns exec x spore_forge inject $first.sp
+want=$(id_of $firstnode)
+until_ok 30 all_nodes origin_is c/consensus "$want"
+check "consensus: then the one with the smaller digest" ip netns exec x spore_forge inject $second.sp
+sleep 4
+if all_nodes origin_is c/consensus "$want"; then ok "consensus: every node keeps the sclerotia's version"
+else not_ok "consensus: every node keeps the sclerotia's version"
+	for m in $NODES; do echo "# $m: $(origin_of $m c/consensus)"; done; fi
+has "consensus: decided by the votes" "c/consensus .*lost to the held version by consensus" n9.log
+
 # --- myc spore del, and the daemon hears of it
 check "del" myc -n n5 spore del app/seed
 eq "del: gone from the node" none "$(state_of n5 app/seed)"

@@ -463,9 +463,13 @@ static int run(int argc, char **argv)
 	spores_start(&sp);
 
 	while (!stop) {
-		struct pollfd pfd = { .fd = kern_fd(k), .events = POLLIN };
+		struct pollfd pfd[2] = {
+			{ .fd = kern_fd(k), .events = POLLIN },
+			{ .fd = spores_fd(&sp), .events = POLLIN },
+		};
 
-		if (poll(&pfd, 1, TICK_MS) > 0 && kern_receive(k))
+		if (poll(pfd, pfd[1].fd >= 0 ? 2 : 1, TICK_MS) > 0 &&
+		    (pfd[0].revents & POLLIN) && kern_receive(k))
 			logm(LOG_WARNING, "kernel: receive failed");
 		while (kern_next(k, &m)) {
 			if (m.cmd == MYC_CMD_AUTH_NTF ||
@@ -478,6 +482,7 @@ static int run(int argc, char **argv)
 		spores_tick(&sp);
 	}
 	logm(LOG_NOTICE, "stopping");
+	spores_stop(&sp);
 	kern_close(k);
 	store_close(db);
 	sodium_memzero(&self, sizeof(self));

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <stdlib.h>
+
 #include "log.h"
 #include "spores.h"
 
@@ -152,13 +154,35 @@ static void tell(struct spores *s, uint64_t cookie, const uint8_t *blob,
 	}
 }
 
+/* Votes gathered for two digests (consensus.h). */
+struct votes {
+	uint8_t a[MYC_SPORE_DIGEST_LEN], b[MYC_SPORE_DIGEST_LEN];
+	uint32_t va, vb;
+};
+
+static uint32_t votes_for(const struct votes *vt, const uint8_t *d)
+{
+	if (!vt)
+		return 0;
+	if (!memcmp(vt->a, d, MYC_SPORE_DIGEST_LEN))
+		return vt->va;
+	if (!memcmp(vt->b, d, MYC_SPORE_DIGEST_LEN))
+		return vt->vb;
+	return 0;
+}
+
+enum { LOSES, WINS, ASK };
+
 /*
  * A spore that passed the checks, against the held version of its id:
- * a new id or a newer version is taken; a conflict goes by the rules.
- * Returns whether it wins; *rule says by what.
+ * a new id or a newer version is taken; a conflict goes by the rules,
+ * and when authority, time and trust tie and no votes were gathered yet
+ * (vt NULL), the sclerotia are to be asked (ASK).  *rule says what
+ * decided.
  */
-static bool wins(struct spores *s, const struct spore_verdict *v,
-		 const uint8_t *held, size_t held_len, uint8_t *rule)
+static int wins(struct spores *s, const struct spore_verdict *v,
+		const uint8_t *held, size_t held_len, const struct votes *vt,
+		uint8_t *rule)
 {
 	struct myc_spore_cand a = {}, b = {};
 	struct myc_spore_key hk, in;
@@ -167,7 +191,7 @@ static bool wins(struct spores *s, const struct spore_verdict *v,
 
 	*rule = MYC_SPORE_RULE_NONE;
 	if (!held_len || myc_spore_decode(held, held_len, &hs, NULL))
-		return true;
+		return WINS;
 	hk.origin = hs.origin;
 	hk.version = hs.version;
 	spore_digest(hk.digest, held, held_len);
@@ -175,7 +199,7 @@ static bool wins(struct spores *s, const struct spore_verdict *v,
 	in.version = v->sp.version;
 	memcpy(in.digest, v->digest, sizeof(in.digest));
 	if (myc_spore_relate(&hk, &in) != MYC_SREL_CONFLICT)
-		return true;
+		return WINS;
 	a.type = hs.type;
 	a.timestamp_ms = hs.timestamp_ms;
 	a.trust = store_trust(s->db, hs.origin);
@@ -184,16 +208,47 @@ static bool wins(struct spores *s, const struct spore_verdict *v,
 	b.timestamp_ms = v->sp.timestamp_ms;
 	b.trust = store_trust(s->db, v->sp.origin);
 	memcpy(b.digest, v->digest, sizeof(b.digest));
-	/*
-	 * Consensus votes are not gathered yet: both count none and the
-	 * smaller digest decides, the same on every node.
-	 */
+	if (!vt && s->cons && myc_spore_needs_votes(&a, &b))
+		return ASK;
+	a.votes = votes_for(vt, a.digest);
+	b.votes = votes_for(vt, b.digest);
 	myc_spore_order(&b, &a, &r);
 	*rule = (uint8_t)r;
-	return myc_spore_order(&b, &a, NULL) < 0;
+	return myc_spore_order(&b, &a, NULL) < 0 ? WINS : LOSES;
 }
 
-static void judge(struct spores *s, const struct kern_msg *m)
+/* Ask the sclerotia about a conflict; the decision comes in a tick. */
+static bool ask(struct spores *s, const char *id, uint64_t cookie,
+		uint64_t from, const uint8_t *blob, size_t len,
+		const uint8_t *held, size_t held_len)
+{
+	uint64_t nodes[CONS_MAX_ASKED];
+	struct pending_vote *p = NULL;
+	int n;
+
+	for (int i = 0; i < VOTES_PENDING && !p; i++)
+		if (!s->votes[i].q)
+			p = &s->votes[i];
+	if (!p)
+		return false;
+	n = store_sclerotia(s->db, nodes, CONS_MAX_ASKED, real_ms());
+	p->q = n > 0 ? cons_ask(s->cons, id, nodes, n) : 0;
+	if (!p->q)
+		return false;
+	p->cookie = cookie;
+	p->from = from;
+	p->len = len;
+	memcpy(p->blob, blob, len);
+	spore_digest(p->held_digest, held, held_len);
+	spore_digest(p->digest, blob, len);
+	logm(LOG_DEBUG, "spore %s: a conflict for the sclerotia (%d asked)",
+	     id, n);
+	return true;
+}
+
+/* Judge a spore that came (cookie), with votes once they were gathered. */
+static void decide(struct spores *s, uint64_t cookie, uint64_t from,
+		   const uint8_t *blob, size_t len, const struct votes *vt)
 {
 	uint8_t held[MYC_SPORE_MAX];
 	char id[MYC_SPORE_ID_MAX + 1];
@@ -209,8 +264,9 @@ static void judge(struct spores *s, const struct kern_msg *m)
 	size_t held_len = 0;
 	uint32_t trust;
 	uint8_t rule;
+	int w;
 
-	if (!myc_spore_decode(m->data, m->len, &sp, NULL)) {
+	if (!myc_spore_decode(blob, len, &sp, NULL)) {
 		id_str(id, &sp);
 		held_len = store_held(s->db, id, held, sizeof(held));
 		if (held_len && !myc_spore_decode(held, held_len, &sp, NULL)) {
@@ -219,44 +275,49 @@ static void judge(struct spores *s, const struct kern_msg *m)
 			spore_digest(hk.digest, held, held_len);
 			ctx.held = &hk;
 		}
-		myc_spore_decode(m->data, m->len, &sp, NULL);
+		myc_spore_decode(blob, len, &sp, NULL);
 		ctx.origin_trust = store_trust(s->db, sp.origin);
 	} else {
 		snprintf(id, sizeof(id), "?");
 	}
-	if (spore_check(m->data, m->len, &ctx, &v)) {
+	if (spore_check(blob, len, &ctx, &v)) {
 		if (!v.duplicate) {
 			store_trust_add(s->db, v.sp.origin, -TRUST_INVALID,
 					false);
 			/* an honest relay checks before it forwards */
-			if (v.failed == CHECK_CRYPTO && m->from &&
-			    m->from != v.sp.origin)
-				store_trust_add(s->db, m->from, -TRUST_INVALID,
+			if (v.failed == CHECK_CRYPTO && from &&
+			    from != v.sp.origin)
+				store_trust_add(s->db, from, -TRUST_INVALID,
 						false);
 		}
 		trust = store_trust(s->db, v.sp.origin);
 		if (v.sp.id)
-			store_put(s->db, &v, m->data, m->len,
-				  MYC_SPORE_REJECTED, false, 0, trust, m->from,
+			store_put(s->db, &v, blob, len,
+				  MYC_SPORE_REJECTED, false, 0, trust, from,
 				  ctx.now_ms);
 		logm(v.duplicate ? LOG_DEBUG : LOG_NOTICE,
 		     "spore %s from %016" PRIx64 " (origin %016" PRIx64
-		     ") rejected: %s", id, m->from, (uint64_t)v.sp.origin,
+		     ") rejected: %s", id, from, (uint64_t)v.sp.origin,
 		     v.reason);
-		tell(s, m->cookie, NULL, 0, MYC_SPORE_REJECTED, false, &v, 0,
+		tell(s, cookie, NULL, 0, MYC_SPORE_REJECTED, false, &v, 0,
 		     trust);
 		return;
 	}
-	if (!wins(s, &v, held, held_len, &rule)) {
+	w = wins(s, &v, held, held_len, vt, &rule);
+	if (w == ASK && ask(s, id, cookie, from, blob, len, held, held_len))
+		return;	/* the verdict waits for the votes */
+	if (w == ASK)	/* nobody to ask: no votes on either side */
+		w = wins(s, &v, held, held_len, &(struct votes){}, &rule);
+	if (w == LOSES) {
 		snprintf(v.reason, sizeof(v.reason),
 			 "conflict: lost to the held version by %s",
 			 rule_names[rule]);
 		trust = store_trust(s->db, v.sp.origin);
-		store_put(s->db, &v, m->data, m->len, MYC_SPORE_REJECTED, false,
-			  rule, trust, m->from, ctx.now_ms);
+		store_put(s->db, &v, blob, len, MYC_SPORE_REJECTED, false,
+			  rule, trust, from, ctx.now_ms);
 		logm(LOG_INFO, "spore %s (origin %016" PRIx64 "): %s", id,
 		     (uint64_t)v.sp.origin, v.reason);
-		tell(s, m->cookie, NULL, 0, MYC_SPORE_REJECTED, false, &v, rule,
+		tell(s, cookie, NULL, 0, MYC_SPORE_REJECTED, false, &v, rule,
 		     trust);
 		return;
 	}
@@ -267,15 +328,53 @@ static void judge(struct spores *s, const struct kern_msg *m)
 	store_trust_add(s->db, v.sp.origin, TRUST_VALID, true);
 	trust = store_trust(s->db, v.sp.origin);
 	/* committed before the kernel hears of it: a crash loses nothing */
-	if (store_put(s->db, &v, m->data, m->len, MYC_SPORE_ACCEPTED, true,
-		      rule, trust, m->from, ctx.now_ms)) {
+	if (store_put(s->db, &v, blob, len, MYC_SPORE_ACCEPTED, true,
+		      rule, trust, from, ctx.now_ms)) {
 		logm(LOG_ERR, "spore %s: not stored, so not accepted", id);
 		return;	/* the kernel drops it when no verdict comes */
 	}
 	logm(LOG_DEBUG, "spore %s (origin %016" PRIx64 ", %s) accepted", id,
 	     (uint64_t)v.sp.origin, spore_type_name(v.sp.type));
-	tell(s, m->cookie, NULL, 0, MYC_SPORE_ACCEPTED, true, &v, rule, trust);
+	tell(s, cookie, NULL, 0, MYC_SPORE_ACCEPTED, true, &v, rule, trust);
 	discover(s, &v.sp);
+}
+
+static void judge(struct spores *s, const struct kern_msg *m)
+{
+	decide(s, m->cookie, m->from, m->data, m->len, NULL);
+}
+
+/* Conflicts whose votes are in (or overdue): decide them. */
+static void votes_tick(struct spores *s)
+{
+	for (int i = 0; i < VOTES_PENDING; i++) {
+		struct pending_vote *p = &s->votes[i];
+		struct votes vt;
+
+		if (!p->q)
+			continue;
+		memcpy(vt.a, p->held_digest, sizeof(vt.a));
+		memcpy(vt.b, p->digest, sizeof(vt.b));
+		if (cons_votes(s->cons, p->q, 0, vt.a, &vt.va, vt.b, &vt.vb))
+			continue;
+		p->q = 0;
+		logm(LOG_DEBUG, "votes: held %u, new %u", vt.va, vt.vb);
+		decide(s, p->cookie, p->from, p->blob, p->len, &vt);
+	}
+}
+
+static bool held_digest(void *arg, const char *id,
+			uint8_t digest[MYC_SPORE_DIGEST_LEN])
+{
+	struct spores *s = arg;
+	uint8_t held[MYC_SPORE_MAX];
+	size_t n = store_held(s->db, id, held, sizeof(held));
+
+	memset(digest, 0, MYC_SPORE_DIGEST_LEN);
+	if (!n)
+		return false;
+	spore_digest(digest, held, n);
+	return true;
 }
 
 /* Issuing */
@@ -503,6 +602,13 @@ static int reinstall(void *arg, const uint8_t *blob, size_t len)
 
 void spores_start(struct spores *s)
 {
+	char err[256];
+
+	s->votes = calloc(VOTES_PENDING, sizeof(*s->votes));
+	s->cons = s->votes ? cons_open(held_digest, s, err, sizeof(err)) : NULL;
+	if (!s->cons)
+		logm(LOG_WARNING, "no consensus votes: %s", s->votes ? err :
+		     "no memory");
 	store_prune(s->db, real_ms());
 	store_each_held(s->db, real_ms(), reinstall, s);
 	if (s->reinstalled)
@@ -537,6 +643,10 @@ void spores_tick(struct spores *s)
 {
 	uint64_t now = real_ms();
 
+	if (s->cons) {
+		cons_receive(s->cons);
+		votes_tick(s);
+	}
 	if (now >= s->next_member_ms)
 		issue_membership(s);
 	if (now >= s->next_contact_ms) {
@@ -547,4 +657,17 @@ void spores_tick(struct spores *s)
 		store_prune(s->db, now);
 		s->next_prune_ms = now + PRUNE_EVERY_MS;
 	}
+}
+
+int spores_fd(struct spores *s)
+{
+	return s->cons ? cons_fd(s->cons) : -1;
+}
+
+void spores_stop(struct spores *s)
+{
+	cons_close(s->cons);
+	free(s->votes);
+	s->cons = NULL;
+	s->votes = NULL;
 }

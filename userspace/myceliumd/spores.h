@@ -13,9 +13,21 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "consensus.h"
 #include "handshake.h"
 #include "kernel.h"
 #include "store.h"
+
+#define VOTES_PENDING	16
+
+/* A conflict waiting for the sclerotia's votes. */
+struct pending_vote {
+	uint32_t q;			/* the question, 0: free */
+	uint64_t cookie, from;
+	uint8_t held_digest[MYC_SPORE_DIGEST_LEN], digest[MYC_SPORE_DIGEST_LEN];
+	uint8_t blob[MYC_SPORE_MAX];
+	size_t len;
+};
 
 struct spores {
 	struct kern *k;
@@ -27,13 +39,19 @@ struct spores {
 	uint64_t next_prune_ms;
 	bool boot_done[CONFIG_ADDR_MAX];
 	unsigned int reinstalled;	/* at start, from the database */
+	struct cons *cons;		/* consensus votes, or NULL */
+	struct pending_vote *votes;	/* VOTES_PENDING of them */
 };
 
 /* Put the stored spores back into the kernel, issue the membership. */
 void spores_start(struct spores *s);
 /* spore-ntf, contact-ntf and spore events. */
 void spores_on_kernel(struct spores *s, const struct kern_msg *m);
-/* Now and then: membership renewal, bootstrap contacts, pruning. */
+/* Now and then (and when spores_fd() is readable): votes, membership
+ * renewal, bootstrap contacts, pruning. */
 void spores_tick(struct spores *s);
+/* The consensus socket, to poll (-1: none). */
+int spores_fd(struct spores *s);
+void spores_stop(struct spores *s);
 
 #endif /* MYCD_SPORES_H */

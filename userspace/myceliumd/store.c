@@ -232,6 +232,23 @@ int store_each_held(struct store *s, uint64_t now_ms,
 	return err;
 }
 
+int store_sclerotia(struct store *s, uint64_t *out, int max, uint64_t now_ms)
+{
+	sqlite3_stmt *st = prep(s, "SELECT origin FROM spores WHERE held AND"
+				" kind = ?1 AND type = ?2 AND expires > ?3");
+	int n = 0;
+
+	if (!st)
+		return 0;
+	sqlite3_bind_int(st, 1, MYC_SPORE_KIND_MEMBERSHIP);
+	sqlite3_bind_int(st, 2, MYC_SPORE_PRIMARY);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now_ms);
+	while (n < max && sqlite3_step(st) == SQLITE_ROW)
+		out[n++] = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 int store_prune(struct store *s, uint64_t now_ms)
 {
 	sqlite3_stmt *st = prep(s, "UPDATE spores SET held = 0 WHERE held AND"

@@ -40,6 +40,8 @@ int store_unhold(struct store *s, const char *id);
 int store_each_held(struct store *s, uint64_t now_ms,
 		    int (*cb)(void *arg, const uint8_t *blob, size_t len),
 		    void *arg);
+/* The sclerotia: origins of held primary membership spores; how many. */
+int store_sclerotia(struct store *s, uint64_t *out, int max, uint64_t now_ms);
 /* Drop expired held spores and all but the last 1000 rejected ones. */
 int store_prune(struct store *s, uint64_t now_ms);
 

@@ -128,6 +128,8 @@ enum myc_spore_rule {
 #define MYC_SPORE_REASON_MAX	128	/* bytes of a verdict's reason */
 #define MYC_SPORE_DIGEST_LEN	32	/* BLAKE2b-256 */
 #define MYC_TRUST_MAX		1000	/* trust scores are 0..1000 */
+/* The service myceliumd's ask each other on (spore consensus votes). */
+#define MYC_SERVICE_SPORED	0xffff5350
 
 /* Message classes, highest scheduling precedence first. */
 enum myc_class {

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Consensus votes between the daemons (consensus.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "consensus.h"
+#include "libmyc.h"
+#include "log.h"
+
+#define Q_HDR		10	/* magic 4, version, id length, question id 4 */
+#define A_LEN		(10 + MYC_SPORE_DIGEST_LEN)
+#define OPEN_MAX	32
+
+struct question {
+	uint32_t id;			/* 0: free */
+	uint64_t deadline_ms;
+	int asked, answered;
+	uint64_t nodes[CONS_MAX_ASKED];
+	bool done[CONS_MAX_ASKED];
+	struct {
+		uint8_t digest[MYC_SPORE_DIGEST_LEN];
+		bool held;
+	} votes[CONS_MAX_ASKED];
+};
+
+struct cons {
+	int fd;
+	uint32_t next_id;
+	cons_lookup_fn lookup;
+	void *arg;
+	struct question q[OPEN_MAX];
+};
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+struct cons *cons_open(cons_lookup_fn lookup, void *arg, char *err,
+		       size_t len)
+{
+	struct sockaddr_myc a = {
+		.smyc_kind = MYC_ADDR_SERVICE,
+		.smyc_id = MYC_SERVICE_SPORED,
+	};
+	struct cons *c = calloc(1, sizeof(*c));
+	int v = MYC_CLASS_CONSENSUS;
+
+	if (!c) {
+		snprintf(err, len, "no memory");
+		return NULL;
+	}
+	a.smyc_family = (unsigned short)myc_family();
+	c->fd = socket(myc_family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0 ||
+	    setsockopt(c->fd, SOL_MYCELIUM, MYC_SO_CLASS, &v, sizeof(v)) ||
+	    (v = MYC_GUARANTEE_HIGH,
+	     setsockopt(c->fd, SOL_MYCELIUM, MYC_SO_GUARANTEE, &v, sizeof(v))) ||
+	    bind(c->fd, (struct sockaddr *)&a, sizeof(a))) {
+		snprintf(err, len, "consensus socket (service %#x): %s",
+			 MYC_SERVICE_SPORED, strerror(errno));
+		if (c->fd >= 0)
+			close(c->fd);
+		free(c);
+		return NULL;
+	}
+	c->lookup = lookup;
+	c->arg = arg;
+	c->next_id = (uint32_t)mono_ms() | 1;
+	return c;
+}
+
+void cons_close(struct cons *c)
+{
+	if (!c)
+		return;
+	close(c->fd);
+	free(c);
+}
+
+int cons_fd(struct cons *c)
+{
+	return c->fd;
+}
+
+static int send_to(struct cons *c, uint64_t node, const uint8_t *buf,
+		   size_t len)
+{
+	struct sockaddr_myc to = {
+		.smyc_family = (unsigned short)myc_family(),
+		.smyc_kind = MYC_ADDR_SERVICE,
+		.smyc_id = MYC_SERVICE_SPORED,
+		.smyc_node = node,
+	};
+
+	return sendto(c->fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&to,
+		      sizeof(to)) == (ssize_t)len ? 0 : -errno;
+}
+
+uint32_t cons_ask(struct cons *c, const char *id, const uint64_t *nodes,
+		  int n)
+{
+	uint8_t msg[Q_HDR + MYC_SPORE_ID_MAX];
+	size_t idlen = strlen(id);
+	struct question *q = NULL;
+
+	for (int i = 0; i < OPEN_MAX && !q; i++)
+		if (!c->q[i].id)
+			q = &c->q[i];
+	if (!q || !n || idlen > MYC_SPORE_ID_MAX)
+		return 0;
+	memset(q, 0, sizeof(*q));
+	q->id = c->next_id++ ?: c->next_id++;
+	q->deadline_ms = mono_ms() + CONS_WAIT_MS;
+	memcpy(msg, "MYCQ", 4);
+	msg[4] = 1;
+	msg[5] = (uint8_t)idlen;
+	put32(msg + 6, q->id);
+	memcpy(msg + Q_HDR, id, idlen);
+	for (int i = 0; i < n && q->asked < CONS_MAX_ASKED; i++) {
+		if (send_to(c, nodes[i], msg, Q_HDR + idlen))
+			continue;	/* not reachable: no vote */
+		q->nodes[q->asked++] = nodes[i];
+	}
+	if (!q->asked) {
+		q->id = 0;
+		return 0;
+	}
+	return q->id;
+}
+
+static void answer(struct cons *c, uint64_t node, const uint8_t *buf,
+		   size_t len)
+{
+	uint8_t out[A_LEN] = "MYCA";
+	char id[MYC_SPORE_ID_MAX + 1];
+	size_t idlen = buf[5];
+
+	if (len != Q_HDR + idlen || !idlen)
+		return;
+	memcpy(id, buf + Q_HDR, idlen);
+	id[idlen] = '\0';
+	out[4] = 1;
+	out[5] = c->lookup(c->arg, id, out + 10);
+	memcpy(out + 6, buf + 6, 4);
+	send_to(c, node, out, sizeof(out));
+}
+
+static void count(struct cons *c, uint64_t node, const uint8_t *buf,
+		  size_t len)
+{
+	uint32_t qid = get32(buf + 6);
+
+	if (len != A_LEN)
+		return;
+	for (int i = 0; i < OPEN_MAX; i++) {
+		struct question *q = &c->q[i];
+
+		if (!q->id || q->id != qid)
+			continue;
+		for (int j = 0; j < q->asked; j++) {
+			if (q->nodes[j] != node || q->done[j])
+				continue;
+			q->done[j] = true;
+			q->answered++;
+			q->votes[j].held = buf[5];
+			memcpy(q->votes[j].digest, buf + 10,
+			       MYC_SPORE_DIGEST_LEN);
+		}
+	}
+}
+
+void cons_receive(struct cons *c)
+{
+	uint8_t buf[256];
+	struct sockaddr_myc from;
+	socklen_t alen;
+	ssize_t n;
+
+	for (;;) {
+		alen = sizeof(from);
+		n = recvfrom(c->fd, buf, sizeof(buf), MSG_DONTWAIT,
+			     (struct sockaddr *)&from, &alen);
+		if (n < 0)
+			return;
+		if (n < Q_HDR || buf[4] != 1)
+			continue;
+		if (!memcmp(buf, "MYCQ", 4))
+			answer(c, from.smyc_node, buf, (size_t)n);
+		else if (!memcmp(buf, "MYCA", 4))
+			count(c, from.smyc_node, buf, (size_t)n);
+	}
+}
+
+int cons_votes(struct cons *c, uint32_t qid, uint64_t now_ms,
+	       const uint8_t a[MYC_SPORE_DIGEST_LEN], uint32_t *va,
+	       const uint8_t b[MYC_SPORE_DIGEST_LEN], uint32_t *vb)
+{
+	(void)now_ms;
+	for (int i = 0; i < OPEN_MAX; i++) {
+		struct question *q = &c->q[i];
+
+		if (!qid || q->id != qid)
+			continue;
+		if (q->answered < q->asked && mono_ms() < q->deadline_ms)
+			return -1;
+		*va = *vb = 0;
+		for (int j = 0; j < q->asked; j++) {
+			if (!q->done[j] || !q->votes[j].held)
+				continue;
+			if (!memcmp(q->votes[j].digest, a, MYC_SPORE_DIGEST_LEN))
+				(*va)++;
+			else if (!memcmp(q->votes[j].digest, b,
+					 MYC_SPORE_DIGEST_LEN))
+				(*vb)++;
+		}
+		q->id = 0;
+		return 0;
+	}
+	return -1;
+}
