@@ -215,7 +215,8 @@ done
 # votes Y would win (rule 4's tie-break)
 spore_forge make $(k n2) -i c/consensus -A $now -d "first" -o k1.sp
 spore_forge make $(k n3) -i c/consensus -A $now -d "second" -o k2.sp
-if [ "$(spore_forge digest k1.sp)" \> "$(spore_forge digest k2.sp)" ]; then
+d1=$(spore_forge digest k1.sp) d2=$(spore_forge digest k2.sp)
+if [ "$(printf '%s\n%s\n' "$d1" "$d2" | sort | tail -n 1)" = "$d1" ]; then
 	first=k1 firstnode=n2 second=k2
 else
 	first=k2 firstnode=n3 second=k1
