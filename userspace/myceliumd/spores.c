@@ -20,6 +20,7 @@
 #define CONTACT_EVERY_MS	2000
 #define PRUNE_EVERY_MS		60000
 #define MEMBER_TTL_S		3600
+#define ADDR_CHECK_MS		5000
 
 static const char *const rule_names[] = {
 	"none", "authority", "time", "trust", "consensus", "digest",
@@ -485,6 +486,22 @@ static int own_addrs(struct spores *s, struct myc_member *mb)
 	return mb->nr_addrs;
 }
 
+/* Every 5 s: do the addresses to announce differ from those announced? */
+static bool addrs_changed(struct spores *s, uint64_t now)
+{
+	struct myc_member mb = {};
+
+	if (now < s->next_addr_check_ms)
+		return false;
+	s->next_addr_check_ms = now + ADDR_CHECK_MS;
+	own_addrs(s, &mb);
+	if (mb.nr_addrs == s->announced_n &&
+	    !memcmp(mb.addr, s->announced, sizeof(mb.addr)))
+		return false;
+	logm(LOG_INFO, "the node's addresses changed: membership again");
+	return true;
+}
+
 static void issue_membership(struct spores *s)
 {
 	uint8_t payload[MYC_MEMBER_HDR_LEN + MYC_MEMBER_ADDR_MAX * MYC_MEMBER_ADDR_LEN];
@@ -513,6 +530,9 @@ static void issue_membership(struct spores *s)
 		logm(LOG_WARNING, "no address to announce: no membership spore");
 		return;
 	}
+	/* what we announce, to notice when it changes */
+	s->announced_n = mb.nr_addrs;
+	memcpy(s->announced, mb.addr, sizeof(mb.addr));
 	spec.payload_len = (uint16_t)myc_member_encode(payload, sizeof(payload),
 						       &mb);
 	spec.version = next_version(s, id);
@@ -647,7 +667,7 @@ void spores_tick(struct spores *s)
 		cons_receive(s->cons);
 		votes_tick(s);
 	}
-	if (now >= s->next_member_ms)
+	if (now >= s->next_member_ms || addrs_changed(s, now))
 		issue_membership(s);
 	if (now >= s->next_contact_ms) {
 		contacts(s);

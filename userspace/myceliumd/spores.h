@@ -39,6 +39,10 @@ struct spores {
 	uint64_t next_prune_ms;
 	bool boot_done[CONFIG_ADDR_MAX];
 	unsigned int reinstalled;	/* at start, from the database */
+	/* the addresses the last membership spore announced */
+	struct myc_member_addr announced[MYC_MEMBER_ADDR_MAX];
+	int announced_n;
+	uint64_t next_addr_check_ms;
 	struct cons *cons;		/* consensus votes, or NULL */
 	struct pending_vote *votes;	/* VOTES_PENDING of them */
 };
