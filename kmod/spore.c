@@ -414,39 +414,43 @@ void myc_spore_input(struct myc_net *mn, struct sk_buff *skb)
 	mod_delayed_work(myc_wq, &mn->spore_work, 0);
 }
 
-/* To the daemon: a spore that came (cookie) or one to publish. */
-static void myc_spore_ntf(struct myc_net *mn, const struct myc_spore_ent *e)
+/*
+ * To the daemon: a spore that came, with its cookie.  The message is made
+ * before the entry is (GFP_KERNEL: no lock held), filled under spore_lock
+ * and sent after it, so that nothing touches the entry unlocked: a
+ * verdict may free it as soon as the lock is dropped.
+ */
+static struct sk_buff *myc_spore_ntf_new(u32 len)
 {
-	u32 portid = READ_ONCE(mn->daemon_portid);
-	struct sk_buff *msg;
+	return genlmsg_new(nla_total_size(len) + 128, GFP_KERNEL);
+}
+
+static int myc_spore_ntf_fill(struct sk_buff *msg,
+			      const struct myc_spore_ent *e)
+{
 	void *hdr;
 
-	if (!portid || READ_ONCE(myc_genl_gone))
-		return;
-	msg = genlmsg_new(nla_total_size(e->len) + 128, GFP_KERNEL);
-	if (!msg)
-		return;
 	hdr = genlmsg_put(msg, 0, 0, &myc_genl_family, 0, MYC_CMD_SPORE_NTF);
 	if (!hdr ||
 	    nla_put_u64_64bit(msg, MYC_A_SPORE_COOKIE, e->cookie,
 			      MYC_A_SPORE_PAD) ||
 	    nla_put_u64_64bit(msg, MYC_A_SPORE_FROM, e->from,
 			      MYC_A_SPORE_PAD) ||
-	    nla_put(msg, MYC_A_SPORE_BLOB, e->len, e->data)) {
-		nlmsg_free(msg);
-		return;
-	}
+	    nla_put(msg, MYC_A_SPORE_BLOB, e->len, e->data))
+		return -EMSGSIZE;
 	genlmsg_end(msg, hdr);
-	genlmsg_unicast(mn->net, msg, portid);
+	return 0;
 }
 
 static void myc_spore_rx_one(struct myc_net *mn, u64 from, const u8 *data,
 			     u32 len)
 {
 	struct myc_peer *peer = myc_peer_lookup(mn, from);
+	struct sk_buff *msg = NULL;
 	struct myc_spore_ent *e;
 	struct myc_spore sp;
 	enum myc_stat drop;
+	u32 portid;
 
 	if (myc_spore_decode(data, len, &sp, NULL)) {
 		myc_stat_inc(&mn->stats, MYC_STAT_RX_MALFORMED);
@@ -455,14 +459,15 @@ static void myc_spore_rx_one(struct myc_net *mn, u64 from, const u8 *data,
 		goto out;
 	}
 	myc_stat_inc(&mn->stats, MYC_STAT_SPORES_RX);
+	msg = myc_spore_ntf_new(len);
 	spin_lock_bh(&mn->spore_lock);
 	if (myc_spore_seen(mn, &sp, data, len)) {
 		drop = MYC_STAT_SPORES_DUP;
 		goto unlock_drop;
 	}
 	drop = MYC_STAT_SPORES_DROPPED;
-	if (!READ_ONCE(mn->daemon_portid) ||
-	    mn->nr_pending >= MYC_SPORE_PENDING_MAX)
+	portid = READ_ONCE(mn->daemon_portid);
+	if (!msg || !portid || mn->nr_pending >= MYC_SPORE_PENDING_MAX)
 		goto unlock_drop;
 	e = myc_spore_ent_new(data, len, GFP_ATOMIC);
 	if (!e)
@@ -473,35 +478,26 @@ static void myc_spore_rx_one(struct myc_net *mn, u64 from, const u8 *data,
 	e->deadline_us = myc_now_us() + MYC_SPORE_VERDICT_US;
 	list_add_tail(&e->list, &mn->spore_pending);
 	mn->nr_pending++;
-	/* the entry stays on the list; only the work and verdicts free it */
-	myc_spore_ntf(mn, e);
+	if (myc_spore_ntf_fill(msg, e)) {
+		/* no verdict will come: the deadline drops the entry */
+		nlmsg_free(msg);
+		msg = NULL;
+	}
 	spin_unlock_bh(&mn->spore_lock);
+	if (msg && !READ_ONCE(myc_genl_gone))
+		genlmsg_unicast(mn->net, msg, portid);
+	else
+		nlmsg_free(msg);
 	goto out;
 unlock_drop:
 	spin_unlock_bh(&mn->spore_lock);
+	nlmsg_free(msg);
 	myc_stat_inc(&mn->stats, drop);
 	if (peer)
 		myc_stat_inc(&peer->stats, drop);
 out:
 	if (peer)
 		myc_peer_put(peer);
-}
-
-struct myc_spore_ent *myc_spore_take_pending(struct myc_net *mn, u64 cookie)
-{
-	struct myc_spore_ent *e;
-
-	spin_lock_bh(&mn->spore_lock);
-	list_for_each_entry(e, &mn->spore_pending, list) {
-		if (e->cookie == cookie) {
-			list_del_init(&e->list);
-			mn->nr_pending--;
-			spin_unlock_bh(&mn->spore_lock);
-			return e;
-		}
-	}
-	spin_unlock_bh(&mn->spore_lock);
-	return NULL;
 }
 
 /* Anti-entropy */
