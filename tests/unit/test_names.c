@@ -155,8 +155,9 @@ TEST(events)
 		    [MYC_EV_PEER_DEL] = "peer-del",
 		    [MYC_EV_PATH_ADD] = "path-add",
 		    [MYC_EV_PATH_DEL] = "path-del",
-		    [MYC_EV_BACKEND_STATE] = "backend-state");
-	ASSERT_EQ(MYC_EV_MAX, MYC_EV_BACKEND_STATE);
+		    [MYC_EV_BACKEND_STATE] = "backend-state",
+		    [MYC_EV_SPORE] = "spore");
+	ASSERT_EQ(MYC_EV_MAX, MYC_EV_SPORE);
 	EXPECT_STREQ("unknown", myc_event_type_name(0));
 	CHECK_NAMES(myc_event_reason_name, NULL,
 		    [MYC_EVR_NONE] = "none",
@@ -166,8 +167,46 @@ TEST(events)
 		    [MYC_EVR_RTO] = "rto",
 		    [MYC_EVR_PATHS] = "paths",
 		    [MYC_EVR_RETRY_TIMEOUT] = "retry-timeout",
-		    [MYC_EVR_SERVICE] = "service");
-	ASSERT_EQ(MYC_EVR_MAX, MYC_EVR_SERVICE);
+		    [MYC_EVR_SERVICE] = "service",
+		    [MYC_EVR_VERDICT] = "verdict",
+		    [MYC_EVR_TTL] = "ttl");
+	ASSERT_EQ(MYC_EVR_MAX, MYC_EVR_TTL);
+}
+
+TEST(spores)
+{
+	CHECK_NAMES(myc_spore_type_name, myc_spore_type_parse,
+		    [MYC_SPORE_PRIMARY] = "primary",
+		    [MYC_SPORE_SEED] = "seed",
+		    [MYC_SPORE_LATENT] = "latent");
+	ASSERT_EQ(MYC_SPORE_TYPE_MAX, MYC_SPORE_LATENT);
+	EXPECT_EQ(MYC_SPORE_PRIMARY, myc_spore_type_parse("pri"));
+	EXPECT_EQ(-1, myc_spore_type_parse("seeds"));
+	CHECK_NAMES(myc_spore_kind_name, NULL,
+		    [MYC_SPORE_KIND_MEMBERSHIP] = "membership",
+		    [MYC_SPORE_KIND_DATA] = "data");
+	ASSERT_EQ(MYC_SPORE_KIND_MAX, MYC_SPORE_KIND_DATA);
+	CHECK_NAMES(myc_spore_state_name, NULL,
+		    [MYC_SPORE_PENDING] = "pending",
+		    [MYC_SPORE_ACCEPTED] = "accepted",
+		    [MYC_SPORE_REJECTED] = "rejected",
+		    [MYC_SPORE_REPLACED] = "replaced",
+		    [MYC_SPORE_EXPIRED] = "expired",
+		    [MYC_SPORE_DELETED] = "deleted");
+	ASSERT_EQ(MYC_SPORE_STATE_MAX, MYC_SPORE_DELETED);
+	CHECK_NAMES(myc_spore_check_name, NULL,
+		    [MYC_SPORE_CHECK_PASS] = "pass",
+		    [MYC_SPORE_CHECK_FAIL] = "fail",
+		    [MYC_SPORE_CHECK_SKIPPED] = "skipped");
+	ASSERT_EQ(MYC_SPORE_CHECK_MAX, MYC_SPORE_CHECK_SKIPPED);
+	CHECK_NAMES(myc_spore_rule_name, NULL,
+		    [MYC_SPORE_RULE_NONE] = "none",
+		    [MYC_SPORE_RULE_AUTHORITY] = "authority",
+		    [MYC_SPORE_RULE_TIME] = "time",
+		    [MYC_SPORE_RULE_TRUST] = "trust",
+		    [MYC_SPORE_RULE_CONSENSUS] = "consensus",
+		    [MYC_SPORE_RULE_DIGEST] = "digest");
+	ASSERT_EQ(MYC_SPORE_RULE_MAX, MYC_SPORE_RULE_DIGEST);
 }
 
 TEST_HARNESS_MAIN
