@@ -500,6 +500,23 @@ out:
 		myc_peer_put(peer);
 }
 
+struct myc_spore_ent *myc_spore_take_pending(struct myc_net *mn, u64 cookie)
+{
+	struct myc_spore_ent *e;
+
+	spin_lock_bh(&mn->spore_lock);
+	list_for_each_entry(e, &mn->spore_pending, list) {
+		if (e->cookie == cookie) {
+			list_del_init(&e->list);
+			mn->nr_pending--;
+			spin_unlock_bh(&mn->spore_lock);
+			return e;
+		}
+	}
+	spin_unlock_bh(&mn->spore_lock);
+	return NULL;
+}
+
 /* Anti-entropy */
 
 /* The digests (first bytes) of what we hold, in a new buffer; *len. */
