@@ -97,12 +97,6 @@ static int handler(void *user, const char *section, const char *name,
 				 "more than %d authorities", MAX_AUTHORITIES);
 			return 0;
 		}
-	} else if (!strcmp(section, "network") && !strcmp(name, "port")) {
-		unsigned int p;
-
-		if (uint_parse(value, 1, 65535, &p))
-			goto bad;
-		c->port = (unsigned short)p;
 	} else if (!strcmp(section, "network") &&
 		   (!strcmp(name, "address") || !strcmp(name, "bootstrap"))) {
 		bool boot = !strcmp(name, "bootstrap");
@@ -158,7 +152,6 @@ int config_load(const char *path, struct config *c)
 	memset(c, 0, sizeof(*c));
 	c->set_node = true;
 	c->log_level = LOG_INFO;
-	c->port = 6920;
 	c->accept_contacts = true;
 	snprintf(c->database, sizeof(c->database), "%s",
 		 "/var/lib/myceliumd/state.db");

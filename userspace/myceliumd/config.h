@@ -11,7 +11,6 @@
  *   authority = BASE64 | FILE           ; repeatable: trusted authorities
  *
  *   [network]
- *   port = 6920                         ; the node's UDP port (membership)
  *   address = 10.0.0.1                  ; repeatable: addresses to announce
  *                                       ; (default: the interfaces' own)
  *   bootstrap = 10.0.0.2[:6920]         ; repeatable: where to join from
@@ -46,7 +45,6 @@ struct config {
 	char key[PATH_MAX];
 	char cert[PATH_MAX];
 	bool set_node;
-	unsigned short port;
 	struct config_addr addrs[CONFIG_ADDR_MAX];
 	int n_addrs;
 	struct config_addr bootstrap[CONFIG_ADDR_MAX];

@@ -24,6 +24,7 @@ struct kern {
 	struct kern_msg q[QUEUE_MAX];
 	unsigned int head, n;
 	bool sync;			/* a request waits for its answer */
+	uint16_t node_port;		/* from the last NODE_GET reply */
 	uint32_t sync_seq;		/* its sequence number */
 	int sync_err;
 };
@@ -177,6 +178,14 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 	struct kern_msg *m;
 
 	switch (g->cmd) {
+	case MYC_CMD_NODE_GET: {
+		struct nlattr *nt[MYC_A_NODE_MAX + 1];
+
+		if (!genlmsg_parse(nlmsg_hdr(msg), 0, nt, MYC_A_NODE_MAX, NULL) &&
+		    nt[MYC_A_NODE_PORT])
+			k->node_port = nla_get_u16(nt[MYC_A_NODE_PORT]);
+		return NL_OK;
+	}
 	case MYC_CMD_SPORE_NTF:
 		spore_ntf(k, nlmsg_hdr(msg));
 		return NL_OK;
@@ -552,4 +561,15 @@ int kern_path_add(struct kern *k, uint64_t id, int family,
 		return -ENOMEM;
 	}
 	return send_msg(k, msg, true);
+}
+
+int kern_node_port(struct kern *k)
+{
+	int err;
+
+	k->node_port = 0;
+	err = send_msg(k, request(k, MYC_CMD_NODE_GET), true);
+	if (err)
+		return err;
+	return k->node_port ? k->node_port : -EIO;
 }

@@ -54,6 +54,8 @@ void kern_close(struct kern *k);
 int kern_fd(struct kern *k);
 int kern_register(struct kern *k);		/* 0 or -errno */
 int kern_node_set(struct kern *k, uint64_t id, uint8_t type);
+/* The node's UDP port as the kernel has it, or -errno. */
+int kern_node_port(struct kern *k);
 /* Read what the socket has; then kern_next() until it returns false. */
 int kern_receive(struct kern *k);
 bool kern_next(struct kern *k, struct kern_msg *m);

@@ -509,8 +509,8 @@ static void issue_membership(struct spores *s)
 	struct myc_member mb = {
 		.node = s->self->id.id,
 		.type = s->self->cert.type,
-		.port = s->cfg->port,
 	};
+	int port = kern_node_port(s->k);
 	struct spore_spec spec = {
 		.type = spore_type_for(s->self->cert.type),
 		.kind = MYC_SPORE_KIND_MEMBERSHIP,
@@ -519,6 +519,8 @@ static void issue_membership(struct spores *s)
 		.timestamp_ms = real_ms(),
 	};
 
+	/* the port others reach the node on: the kernel's, now */
+	mb.port = port > 0 ? (uint16_t)port : MYC_DEFAULT_UDP_PORT;
 	memcpy(mb.pk, s->self->id.pk, ID_PK_LEN);
 	myc_spore_member_id((uint8_t *)id, mb.node);
 	id[MYC_SPORE_MEMBER_ID_LEN] = '\0';
