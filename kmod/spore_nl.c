@@ -218,6 +218,20 @@ int myc_nl_spore_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* Dump e as the i-th entry unless an earlier part did; false: full. */
+static bool myc_spore_dump_ent(struct sk_buff *skb,
+			       struct netlink_callback *cb,
+			       const struct myc_spore_ent *e, long *i)
+{
+	if ((*i)++ < cb->args[0])
+		return true;
+	if (!myc_spore_fill(skb, e, NETLINK_CB(cb->skb).portid,
+			    cb->nlh->nlmsg_seq, NLM_F_MULTI, false))
+		return true;
+	(*i)--;		/* the first of the next part */
+	return false;
+}
+
 /*
  * Dump: the held spores, then the rejected, then the pending ones (without
  * their payloads); cb->args[0] counts those already dumped.  An entry that
@@ -227,39 +241,23 @@ int myc_nl_spore_get(struct sk_buff *skb, struct genl_info *info)
 int myc_nl_spore_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct myc_net *mn = myc_net(sock_net(skb->sk));
-	long start = cb->args[0], i = 0;
 	struct myc_spore_ent *e;
-	int bkt, err = 0;
+	long i = 0;
+	int bkt;
 
 	spin_lock_bh(&mn->spore_lock);
-	hash_for_each(mn->spores, bkt, e, hnode) {
-		if (i++ < start)
-			continue;
-		err = myc_spore_fill(skb, e, NETLINK_CB(cb->skb).portid,
-				     cb->nlh->nlmsg_seq, NLM_F_MULTI, false);
-		if (err)
+	hash_for_each(mn->spores, bkt, e, hnode)
+		if (!myc_spore_dump_ent(skb, cb, e, &i))
 			goto out;
-	}
-	list_for_each_entry(e, &mn->spore_rejected, list) {
-		if (i++ < start)
-			continue;
-		err = myc_spore_fill(skb, e, NETLINK_CB(cb->skb).portid,
-				     cb->nlh->nlmsg_seq, NLM_F_MULTI, false);
-		if (err)
+	list_for_each_entry(e, &mn->spore_rejected, list)
+		if (!myc_spore_dump_ent(skb, cb, e, &i))
 			goto out;
-	}
-	list_for_each_entry(e, &mn->spore_pending, list) {
-		if (i++ < start)
-			continue;
-		err = myc_spore_fill(skb, e, NETLINK_CB(cb->skb).portid,
-				     cb->nlh->nlmsg_seq, NLM_F_MULTI, false);
-		if (err)
+	list_for_each_entry(e, &mn->spore_pending, list)
+		if (!myc_spore_dump_ent(skb, cb, e, &i))
 			goto out;
-	}
 out:
 	spin_unlock_bh(&mn->spore_lock);
-	/* the entry that did not fit is the first of the next part */
-	cb->args[0] = err ? i - 1 : i;
+	cb->args[0] = i;
 	return skb->len;
 }
 
