@@ -364,6 +364,8 @@ int myc_spore_apply(struct myc_net *mn, struct myc_spore_ent *e,
 		    struct netlink_ext_ack *extack)
 {
 	struct myc_spore_ent *old = NULL;
+	u64 from = e->from;
+	u32 len = e->len;
 	u8 *copy = NULL;
 	int err = 0;
 
@@ -388,8 +390,9 @@ int myc_spore_apply(struct myc_net *mn, struct myc_spore_ent *e,
 		kfree(e);
 		return err;
 	}
+	/* e belongs to the table now: it may be gone already */
 	if (copy)
-		myc_spore_spread_copy(mn, copy, e->len, e->from);
+		myc_spore_spread_copy(mn, copy, len, from);
 	return 0;
 }
 

@@ -88,6 +88,8 @@ for i in 2 3; do node n$i sclerotia $i 10.9.0.1; done
 for i in 4 5 6 7; do node n$i rhizomorph $i 10.9.0.1; done
 for i in 8 9 10 11 12; do node n$i hyphae $i 10.9.0.1; done
 node x sclerotia 20 10.9.0.1
+# x's daemon stops halfway: keys must outlive the test without it
+for m in $NODES x; do myc -n $m node set rekey-time 3600; done
 start n1
 for m in n2 n3 n4 n5 n6 n7 n8 n9 n10 n11 n12 x; do start $m; done
 t0=$(date +%s)
@@ -180,22 +182,23 @@ eq "no node holds a bad spore" 0 $spread
 # --- conflicts: the same winner everywhere, by each rule
 now=$(($(date +%s) * 1000))
 spore_forge make $(k n12) -t latent -i c/authority -A $now -d "latent" -o a1.sp
-spore_forge make $(k n1) -t primary -i c/authority -A $((now - 10000)) -d "primary" -o a2.sp
-spore_forge make $(k n4) -i c/time -A $((now - 5000)) -d "older" -o t1.sp
-spore_forge make $(k n5) -i c/time -A $now -d "newer" -o t2.sp
+# (an hour to live: a slow VM must not see them expire on the way)
+spore_forge make $(k n1) -t primary -i c/authority -A $((now - 10000)) -l 3600 -d "primary" -o a2.sp
+spore_forge make $(k n4) -i c/time -A $((now - 5000)) -l 3600 -d "older" -o t1.sp
+spore_forge make $(k n5) -i c/time -A $now -l 3600 -d "newer" -o t2.sp
 for m in $NODES; do
 	myceliumd trust set "$(id_of n6)" 300 -c $m.conf
 	myceliumd trust set "$(id_of n7)" 700 -c $m.conf
 done
-spore_forge make $(k n6) -i c/trust -A $now -d "less trusted" -o r1.sp
-spore_forge make $(k n7) -i c/trust -A $now -d "more trusted" -o r2.sp
+spore_forge make $(k n6) -i c/trust -A $now -l 3600 -d "less trusted" -o r1.sp
+spore_forge make $(k n7) -i c/trust -A $now -l 3600 -d "more trusted" -o r2.sp
 for m in $NODES; do
 	# one band (600-699): a few points more for either changes nothing
 	myceliumd trust set "$(id_of n2)" 640 -c $m.conf
 	myceliumd trust set "$(id_of n3)" 640 -c $m.conf
 done
-spore_forge make $(k n2) -i c/digest -A $now -d "two" -o d1.sp
-spore_forge make $(k n3) -i c/digest -A $now -d "three" -o d2.sp
+spore_forge make $(k n2) -i c/digest -A $now -l 3600 -d "two" -o d1.sp
+spore_forge make $(k n3) -i c/digest -A $now -l 3600 -d "three" -o d2.sp
 check "inject conflicting versions" ip netns exec x spore_forge inject a1.sp a2.sp t2.sp t1.sp r1.sp r2.sp d2.sp d1.sp
 # the smaller digest wins a full tie
 small=$(for f in d1 d2; do printf '%s %s\n' "$(spore_forge digest $f.sp)" $f; done | sort | head -1 | cut -d' ' -f2)
@@ -213,8 +216,9 @@ done
 # consensus: every sclerotia holds X when Y, tied with it on authority,
 # time and trust band, comes; X has the larger digest, so without the
 # votes Y would win (rule 4's tie-break)
-spore_forge make $(k n2) -i c/consensus -A $now -d "first" -o k1.sp
-spore_forge make $(k n3) -i c/consensus -A $now -d "second" -o k2.sp
+now=$(($(date +%s) * 1000))
+spore_forge make $(k n2) -i c/consensus -A $now -l 3600 -d "first" -o k1.sp
+spore_forge make $(k n3) -i c/consensus -A $now -l 3600 -d "second" -o k2.sp
 d1=$(spore_forge digest k1.sp) d2=$(spore_forge digest k2.sp)
 if [ "$(printf '%s\n%s\n' "$d1" "$d2" | sort | tail -n 1)" = "$d1" ]; then
 	first=k1 firstnode=n2 second=k2
