@@ -58,8 +58,7 @@ static u32 myc_spore_hash(const u8 *id, u8 len)
 	return jhash(id, len, 0);
 }
 
-static bool myc_spore_id_is(const struct myc_spore_ent *e, const u8 *id,
-			    u8 len)
+bool myc_spore_id_is(const struct myc_spore_ent *e, const u8 *id, u8 len)
 {
 	return e->sp.id_len == len && !memcmp(e->sp.id, id, len);
 }

@@ -41,6 +41,8 @@ struct myc_spore_ent {
 u64 myc_real_ms(void);
 /* A new entry holding a copy of a spore that decodes, or NULL. */
 struct myc_spore_ent *myc_spore_ent_new(const u8 *data, u32 len, gfp_t gfp);
+/* Is e the spore of this id? */
+bool myc_spore_id_is(const struct myc_spore_ent *e, const u8 *id, u8 len);
 /* Under mn->spore_lock. */
 struct myc_spore_ent *myc_spore_held(struct myc_net *mn, const u8 *id, u8 len);
 void myc_spore_unhold(struct myc_net *mn, struct myc_spore_ent *e);

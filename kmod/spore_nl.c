@@ -157,10 +157,10 @@ static struct myc_spore_ent *myc_spore_find(struct myc_net *mn, const u8 *id,
 	if (e)
 		return e;
 	list_for_each_entry_reverse(e, &mn->spore_rejected, list)
-		if (e->sp.id_len == len && !memcmp(e->sp.id, id, len))
+		if (myc_spore_id_is(e, id, len))
 			return e;
 	list_for_each_entry(e, &mn->spore_pending, list)
-		if (e->sp.id_len == len && !memcmp(e->sp.id, id, len))
+		if (myc_spore_id_is(e, id, len))
 			return e;
 	return NULL;
 }

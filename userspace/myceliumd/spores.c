@@ -189,6 +189,7 @@ static int wins(struct spores *s, const struct spore_verdict *v,
 	struct myc_spore_key hk, in;
 	enum myc_spore_rule r;
 	struct myc_spore hs;
+	int w;
 
 	*rule = MYC_SPORE_RULE_NONE;
 	if (!held_len || myc_spore_decode(held, held_len, &hs, NULL))
@@ -213,9 +214,9 @@ static int wins(struct spores *s, const struct spore_verdict *v,
 		return ASK;
 	a.votes = votes_for(vt, a.digest);
 	b.votes = votes_for(vt, b.digest);
-	myc_spore_order(&b, &a, &r);
+	w = myc_spore_order(&b, &a, &r);
 	*rule = (uint8_t)r;
-	return myc_spore_order(&b, &a, NULL) < 0 ? WINS : LOSES;
+	return w < 0 ? WINS : LOSES;
 }
 
 /* Ask the sclerotia about a conflict; the decision comes in a tick. */
