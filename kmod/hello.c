@@ -143,8 +143,7 @@ static int myc_hello_decide(struct myc_peer *peer, bool *now_ready)
 	} else if (myc_keys_tx_ok(peer)) {
 		auth = MYC_AUTH_OK;
 	} else {
-		auth = READ_ONCE(peer->mn->daemon_portid) ? MYC_AUTH_PENDING :
-							    MYC_AUTH_NO_DAEMON;
+		auth = myc_auth_waiting(peer->mn);
 	}
 	*now_ready = myc_peer_auth_locked(peer, auth);
 	if (auth != MYC_AUTH_PENDING)
@@ -290,10 +289,7 @@ u64 myc_hello_tick(struct myc_peer *peer, u64 now, bool *send_hello,
 		switch (myc_keys_need_rekey(peer, now)) {
 		case MYC_REKEY_EXPIRED:
 			myc_keys_clear(peer);
-			myc_peer_auth_locked(peer,
-					     READ_ONCE(peer->mn->daemon_portid) ?
-					     MYC_AUTH_PENDING :
-					     MYC_AUTH_NO_DAEMON);
+			myc_peer_auth_locked(peer, myc_auth_waiting(peer->mn));
 			peer->next_ask_us = now + MYC_ASK_AGAIN_US;
 			*ask = MYC_AUTHR_NEW;
 			break;

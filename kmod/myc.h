@@ -156,7 +156,6 @@ struct myc_net {
 	struct list_head spore_rejected;	/* the last rejected ones */
 	unsigned int nr_rejected;
 	u64 spore_cookie;
-	u64 sync_peer;			/* became ready: gets a summary */
 	u64 next_sync_us;		/* work only */
 	struct sk_buff_head spore_rxq;	/* spore chunks for the work */
 	struct delayed_work spore_work;
@@ -223,6 +222,7 @@ struct myc_peer {
 	u8 type;			/* enum myc_node_type */
 	refcount_t refcnt;
 	bool dead;			/* unhashed; under mn->lock */
+	unsigned long spore_sync;	/* bit 0: became ready, owed a summary */
 
 	/* settings, written under mn->lock and peer->lock, read under either */
 	u8 strategy;			/* enum myc_strategy */
@@ -558,6 +558,13 @@ static inline void myc_extack_attr(struct netlink_ext_ack *extack,
 
 /* Is the request from the registered daemon?  Says why not if it is not. */
 bool myc_is_daemon(struct myc_net *mn, struct genl_info *info);
+
+/* The auth state of a peer that waits for keys: can a daemon give them? */
+static inline u8 myc_auth_waiting(const struct myc_net *mn)
+{
+	return READ_ONCE(mn->daemon_portid) ? MYC_AUTH_PENDING :
+					      MYC_AUTH_NO_DAEMON;
+}
 
 /* spore.c, spore_nl.c: spores (Documentation/spores.rst). */
 void myc_spore_init_net(struct myc_net *mn);

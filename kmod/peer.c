@@ -46,6 +46,13 @@ static void myc_peer_free_rcu(struct rcu_head *rcu)
 {
 	struct myc_peer *peer = container_of(rcu, struct myc_peer, rcu);
 
+	/*
+	 * myc_peer_remove() stopped the timer, but a wake that saw the peer
+	 * alive just before may have started it again since.  Nobody can
+	 * now (the peer is out of every table for a grace period), and no
+	 * health softirq runs on this CPU while RCU's does.
+	 */
+	hrtimer_cancel(&peer->health_timer);
 	myc_reasm_purge(peer);
 	myc_rel_destroy(peer);
 	myc_keys_free(peer);

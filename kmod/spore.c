@@ -623,9 +623,7 @@ void myc_spore_peer_ready(struct myc_peer *peer)
 {
 	struct myc_net *mn = peer->mn;
 
-	spin_lock_bh(&mn->spore_lock);
-	mn->sync_peer = peer->id;
-	spin_unlock_bh(&mn->spore_lock);
+	set_bit(0, &peer->spore_sync);
 	mod_delayed_work(myc_wq, &mn->spore_work, 0);
 }
 
@@ -639,6 +637,12 @@ static void myc_spore_rx_queue(struct myc_net *mn)
 		struct myc_skb_cb *cb = MYC_SKB_CB(skb);
 		struct myc_peer *peer;
 
+		/* a reassembled message is all in page fragments */
+		if (skb_linearize(skb)) {
+			myc_stat_inc(&mn->stats, MYC_STAT_SPORES_DROPPED);
+			kfree_skb(skb);
+			continue;
+		}
 		if (cb->kind == MYC_CK_SPORE) {
 			myc_spore_rx_one(mn, cb->src.smyc_node, skb->data,
 					 skb->len);
@@ -703,32 +707,29 @@ static bool myc_spore_timers(struct myc_net *mn, struct list_head *gossip)
 	return mn->nr_spores || mn->nr_pending;
 }
 
+/*
+ * A summary to each peer that became ready since (many may at once, as a
+ * node joins), and every MYC_SPORE_SYNC_US to one ready peer at random.
+ */
 static void myc_spore_sync(struct myc_net *mn)
 {
-	struct myc_peer **v, *peer = NULL;
-	unsigned int n;
-	u64 id, now = myc_now_us();
+	u64 now = myc_now_us();
+	struct myc_peer **v;
+	unsigned int n, i;
+	bool random;
 
-	spin_lock_bh(&mn->spore_lock);
-	id = mn->sync_peer;
-	mn->sync_peer = 0;
-	spin_unlock_bh(&mn->spore_lock);
-	if (id) {
-		peer = myc_peer_lookup(mn, id);
-	} else if (now >= mn->next_sync_us) {
-		mn->next_sync_us = now + MYC_SPORE_SYNC_US;
-		v = myc_spore_peers(mn, 0, 0, &n);
-		if (v) {
-			peer = v[get_random_u32() % n];
-			refcount_inc(&peer->refcnt);
-			myc_spore_peers_put(v, n);
-		}
-	}
-	if (!peer)
+	random = now >= mn->next_sync_us;
+	v = myc_spore_peers(mn, 0, 0, &n);
+	if (!v)
 		return;
-	if (myc_peer_ready(peer))
-		myc_spore_send_summary(mn, peer);
-	myc_peer_put(peer);
+	if (random)
+		mn->next_sync_us = now + MYC_SPORE_SYNC_US;
+	for (i = 0; i < n; i++)
+		if (test_and_clear_bit(0, &v[i]->spore_sync))
+			myc_spore_send_summary(mn, v[i]);
+	if (random)
+		myc_spore_send_summary(mn, v[get_random_u32_below(n)]);
+	myc_spore_peers_put(v, n);
 }
 
 static void myc_spore_work(struct work_struct *work)

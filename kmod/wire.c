@@ -462,6 +462,7 @@ int myc_hello_decode(const u8 *payload, size_t len, struct myc_hello *h)
 		return -MYC_WERR_SHORT;
 	if (len > MYC_HELLO_LEN)
 		return -MYC_WERR_TRAILING;
+	memset(h, 0, sizeof(*h));	/* the padding too: HELLOs are memcmp'd */
 	h->version = payload[0];
 	h->flags = payload[1];
 	h->type = payload[2];

@@ -11,6 +11,8 @@ here=$(cd "$(dirname "$0")" && pwd)	# the test changes directory
 PATH=$here:$PATH
 # shellcheck source-path=SCRIPTDIR source=cli_lib
 . "$here/cli_lib"
+# shellcheck source=daemon_lib
+. "$here/daemon_lib"
 
 echo "TAP version 13"
 modprobe mycelium
@@ -18,48 +20,13 @@ D=/tmp/mycd
 rm -rf $D
 mkdir -p $D
 cd $D || exit 1
-ip netns add sw
-ip -n sw link add br0 type bridge
-ip -n sw link set br0 up
-pids=""
-
+bridge_up
 # node NAME TYPE N [AUTHORITY_KEY [ISSUE_ARGS...]]: netns, key, cert, config
 node() {
 	name=$1 type=$2 num=$3 auth=${4:-auth.key}
 	shift 3
 	[ $# -gt 0 ] && shift
-	ip netns add "$name"
-	ip -n "$name" link set lo up
-	# ("vf" would be ip's keyword for a virtual function)
-	ip link add "v-$name" netns "$name" type veth peer name "s-$name" netns sw
-	ip -n sw link set "s-$name" master br0 up
-	ip -n "$name" addr add "10.9.0.$num/24" dev "v-$name"
-	ip -n "$name" link set "v-$name" up
-	myceliumd key generate -o "$name.key" >/dev/null
-	myceliumd cert issue -a "$auth" -k "$name.key" -t "$type" "$@" \
-		-o "$name.cert" >/dev/null
-	cat >"$name.conf" <<EOF
-[node]
-key = $D/$name.key
-cert = $D/$name.cert
-[trust]
-authority = $D/$auth
-[network]
-accept-contacts = no
-[spores]
-database = $D/$name.db
-[log]
-level = debug
-EOF
-}
-id_of() { myceliumd key show "$1.key" | sed -n 's/^node-id //p'; }
-start() {
-	ip netns exec "$1" myceliumd -c "$1.conf" >>"$1.log" 2>&1 &
-	eval "pid_$1=$!"
-	pids="$pids $!"
-	i=0
-	while [ "$(myc -n "$1" -j node show | json_get 0.daemon)" = 0 ] && [ $i -lt 50 ]; do
-		sleep 0.1; i=$((i + 1)); done
+	mk_node "$name" "$type" "$num" "$auth" '[network]\naccept-contacts = no' "$@"
 }
 # peer A B TYPE_OF_B: A knows B over the bridge
 peer() {

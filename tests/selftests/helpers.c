@@ -317,3 +317,13 @@ int myc_setopt(int fd, int opt, int val)
 {
 	return setsockopt(fd, SOL_MYCELIUM, opt, &val, sizeof(val));
 }
+
+static int do_nl_open(void *h)
+{
+	return myc_nl_open(h);
+}
+
+int myc_nl_open_in(const char *ns, struct myc_nl *h)
+{
+	return in_netns(ns, do_nl_open, h);
+}

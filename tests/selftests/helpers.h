@@ -79,6 +79,8 @@ long long path_stat(int id, const char *key);
 int socket_in(const char *ns, int type);
 /* Run fn(arg) with the calling thread in netns ns; returns fn's result. */
 int in_netns(const char *ns, int (*fn)(void *), void *arg);
+/* myc_nl_open() in netns ns (the socket stays in it). */
+int myc_nl_open_in(const char *ns, struct myc_nl *h);
 
 /* sockaddr_myc helpers */
 struct sockaddr_myc myc_addr(uint64_t node, uint16_t kind, uint32_t id);

@@ -14,6 +14,8 @@ here=$(cd "$(dirname "$0")" && pwd)	# the test changes directory
 PATH=$here:$PATH
 # shellcheck source-path=SCRIPTDIR source=cli_lib
 . "$here/cli_lib"
+# shellcheck source=daemon_lib
+. "$here/daemon_lib"
 
 echo "TAP version 13"
 modprobe mycelium
@@ -21,44 +23,11 @@ D=/tmp/spores
 rm -rf $D
 mkdir -p $D
 cd $D || exit 1
-ip netns add sw
-ip -n sw link add br0 type bridge
-ip -n sw link set br0 up
+bridge_up
 myceliumd key generate -o auth.key >/dev/null
-pids=""
 NODES="n1 n2 n3 n4 n5 n6 n7 n8 n9 n10 n11 n12"
-
 # node NAME TYPE N [BOOTSTRAP]: netns, key, certificate, configuration
-node() {
-	name=$1 type=$2 num=$3 boot=$4
-	ip netns add "$name"
-	ip -n "$name" link set lo up
-	ip link add "v-$name" netns "$name" type veth peer name "s-$name" netns sw
-	ip -n sw link set "s-$name" master br0 up
-	ip -n "$name" addr add "10.9.0.$num/24" dev "v-$name"
-	ip -n "$name" link set "v-$name" up
-	myceliumd key generate -o "$name.key" >/dev/null
-	myceliumd cert issue -a auth.key -k "$name.key" -t "$type" \
-		-o "$name.cert" >/dev/null
-	cat >"$name.conf" <<EOF
-[node]
-key = $D/$name.key
-cert = $D/$name.cert
-[trust]
-authority = $D/auth.key
-[spores]
-database = $D/$name.db
-[log]
-level = debug
-EOF
-	[ -n "$boot" ] && printf '[network]\nbootstrap = %s\n' "$boot" >>"$name.conf"
-}
-start() {
-	ip netns exec "$1" myceliumd -c "$1.conf" >>"$1.log" 2>&1 &
-	eval "pid_$1=$!"
-	pids="$pids $!"
-}
-id_of() { myceliumd key show "$1.key" | sed -n 's/^node-id //p'; }
+node() { mk_node "$1" "$2" "$3" auth.key "${4:+[network]\nbootstrap = $4}"; }
 peers_ok() { myc -n "$1" peer show | grep -c 'auth ok'; }
 holds() { myc -n "$1" spore list | grep -c "^$2 .* accepted"; }
 # state_of NODE ID: the spore's state on NODE (or "none")

@@ -120,17 +120,12 @@ static int q_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int open_fn(void *arg)
-{
-	return myc_nl_open(arg);
-}
-
 static int d_open(const char *ns, struct fake_daemon *d)
 {
 	int err;
 
 	memset(d, 0, sizeof(*d));
-	err = in_netns(ns, open_fn, &d->h);
+	err = myc_nl_open_in(ns, &d->h);
 	d->open = !err;
 	return err;
 }

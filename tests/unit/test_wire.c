@@ -330,7 +330,7 @@ static int reencode_cmp(const u8 *buf, size_t len)
 
 TEST(golden_hello)
 {
-	struct myc_hello h = {
+	static const struct myc_hello h = {	/* static: padding zeroed */
 		.version = MYC_HELLO_VERSION,
 		.flags = MYC_HELLO_REPLY,
 		.type = MYC_NODE_RHIZOMORPH,
@@ -349,6 +349,8 @@ TEST(golden_hello)
 
 	ASSERT_EQ((size_t)MYC_HELLO_LEN, myc_hello_encode(buf, sizeof(buf), &h));
 	EXPECT_EQ(0, memcmp(gv_hello, buf, MYC_HELLO_LEN));
+	/* the kernel compares HELLOs whole: decode leaves no stale byte */
+	memset(&d, 0xa5, sizeof(d));
 	ASSERT_EQ(0, myc_hello_decode(gv_hello, sizeof(gv_hello), &d));
 	EXPECT_EQ(0, memcmp(&h, &d, sizeof(h)));
 	EXPECT_EQ(-MYC_WERR_TRAILING, myc_hello_decode(buf, MYC_HELLO_LEN + 1, &d));

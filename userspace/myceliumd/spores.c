@@ -174,6 +174,14 @@ static uint32_t votes_for(const struct votes *vt, const uint8_t *d)
 
 enum { LOSES, WINS, ASK };
 
+/* The version of an id this node holds (len 0: none), decoded once. */
+struct held {
+	uint8_t blob[MYC_SPORE_MAX];
+	size_t len;
+	struct myc_spore sp;
+	struct myc_spore_key key;
+};
+
 /*
  * A spore that passed the checks, against the held version of its id:
  * a new id or a newer version is taken; a conflict goes by the rules,
@@ -182,30 +190,25 @@ enum { LOSES, WINS, ASK };
  * decided.
  */
 static int wins(struct spores *s, const struct spore_verdict *v,
-		const uint8_t *held, size_t held_len, const struct votes *vt,
-		uint8_t *rule)
+		const struct held *h, const struct votes *vt, uint8_t *rule)
 {
 	struct myc_spore_cand a = {}, b = {};
-	struct myc_spore_key hk, in;
+	struct myc_spore_key in;
 	enum myc_spore_rule r;
-	struct myc_spore hs;
 	int w;
 
 	*rule = MYC_SPORE_RULE_NONE;
-	if (!held_len || myc_spore_decode(held, held_len, &hs, NULL))
+	if (!h->len)
 		return WINS;
-	hk.origin = hs.origin;
-	hk.version = hs.version;
-	spore_digest(hk.digest, held, held_len);
 	in.origin = v->sp.origin;
 	in.version = v->sp.version;
 	memcpy(in.digest, v->digest, sizeof(in.digest));
-	if (myc_spore_relate(&hk, &in) != MYC_SREL_CONFLICT)
+	if (myc_spore_relate(&h->key, &in) != MYC_SREL_CONFLICT)
 		return WINS;
-	a.type = hs.type;
-	a.timestamp_ms = hs.timestamp_ms;
-	a.trust = store_trust(s->db, hs.origin);
-	memcpy(a.digest, hk.digest, sizeof(a.digest));
+	a.type = h->sp.type;
+	a.timestamp_ms = h->sp.timestamp_ms;
+	a.trust = store_trust(s->db, h->sp.origin);
+	memcpy(a.digest, h->key.digest, sizeof(a.digest));
 	b.type = v->sp.type;
 	b.timestamp_ms = v->sp.timestamp_ms;
 	b.trust = store_trust(s->db, v->sp.origin);
@@ -222,7 +225,7 @@ static int wins(struct spores *s, const struct spore_verdict *v,
 /* Ask the sclerotia about a conflict; the decision comes in a tick. */
 static bool ask(struct spores *s, const char *id, uint64_t cookie,
 		uint64_t from, const uint8_t *blob, size_t len,
-		const uint8_t *held, size_t held_len)
+		const struct held *h)
 {
 	uint64_t nodes[CONS_MAX_ASKED];
 	struct pending_vote *p = NULL;
@@ -241,7 +244,7 @@ static bool ask(struct spores *s, const char *id, uint64_t cookie,
 	p->from = from;
 	p->len = len;
 	memcpy(p->blob, blob, len);
-	spore_digest(p->held_digest, held, held_len);
+	memcpy(p->held_digest, h->key.digest, sizeof(p->held_digest));
 	spore_digest(p->digest, blob, len);
 	logm(LOG_DEBUG, "spore %s: a conflict for the sclerotia (%d asked)",
 	     id, n);
@@ -252,9 +255,7 @@ static bool ask(struct spores *s, const char *id, uint64_t cookie,
 static void decide(struct spores *s, uint64_t cookie, uint64_t from,
 		   const uint8_t *blob, size_t len, const struct votes *vt)
 {
-	uint8_t held[MYC_SPORE_MAX];
 	char id[MYC_SPORE_ID_MAX + 1];
-	struct myc_spore_key hk;
 	struct spore_verdict v;
 	struct spore_ctx ctx = {
 		.trust = &s->self->trust,
@@ -262,22 +263,24 @@ static void decide(struct spores *s, uint64_t cookie, uint64_t from,
 		.skew_ms = (uint64_t)s->cfg->clock_skew_s * 1000,
 		.threshold = s->cfg->trust_threshold,
 	};
+	struct held h;
 	struct myc_spore sp;
-	size_t held_len = 0;
 	uint32_t trust;
 	uint8_t rule;
 	int w;
 
+	h.len = 0;
 	if (!myc_spore_decode(blob, len, &sp, NULL)) {
 		id_str(id, &sp);
-		held_len = store_held(s->db, id, held, sizeof(held));
-		if (held_len && !myc_spore_decode(held, held_len, &sp, NULL)) {
-			hk.origin = sp.origin;
-			hk.version = sp.version;
-			spore_digest(hk.digest, held, held_len);
-			ctx.held = &hk;
+		h.len = store_held(s->db, id, h.blob, sizeof(h.blob));
+		if (h.len && myc_spore_decode(h.blob, h.len, &h.sp, NULL))
+			h.len = 0;	/* unreadable: as if none were held */
+		if (h.len) {
+			h.key.origin = h.sp.origin;
+			h.key.version = h.sp.version;
+			spore_digest(h.key.digest, h.blob, h.len);
+			ctx.held = &h.key;
 		}
-		myc_spore_decode(blob, len, &sp, NULL);
 		ctx.origin_trust = store_trust(s->db, sp.origin);
 	} else {
 		snprintf(id, sizeof(id), "?");
@@ -305,11 +308,11 @@ static void decide(struct spores *s, uint64_t cookie, uint64_t from,
 		     trust);
 		return;
 	}
-	w = wins(s, &v, held, held_len, vt, &rule);
-	if (w == ASK && ask(s, id, cookie, from, blob, len, held, held_len))
+	w = wins(s, &v, &h, vt, &rule);
+	if (w == ASK && ask(s, id, cookie, from, blob, len, &h))
 		return;	/* the verdict waits for the votes */
 	if (w == ASK)	/* nobody to ask: no votes on either side */
-		w = wins(s, &v, held, held_len, &(struct votes){}, &rule);
+		w = wins(s, &v, &h, &(struct votes){}, &rule);
 	if (w == LOSES) {
 		snprintf(v.reason, sizeof(v.reason),
 			 "conflict: lost to the held version by %s",
