@@ -413,7 +413,7 @@ TEST_F(sp, large_spores)
 {
 	static const uint8_t types[] = { MYC_SPORE_PRIMARY, MYC_SPORE_SEED,
 					 MYC_SPORE_LATENT };
-	static char text[3900];
+	static char text[3600];	/* with the id, certificate and signature */
 	uint8_t blob[MYC_SPORE_MAX];
 	struct spore_ntf ntf;
 	char id[16];

@@ -191,6 +191,7 @@ TEST(temporal)
 	EXPECT_EQ(-1, spore_check(blob, n, &c, &v));
 	EXPECT_EQ(CHECK_TEMPORAL, failed(&v));
 	EXPECT_STREQ("temporal: expired 0 s ago", v.reason);
+	EXPECT_FALSE(v.stale);
 	/* replayed: a higher version of ours is held */
 	s = spec("app/t", MYC_SPORE_SEED);
 	n = spore_build(blob, sizeof(blob), &sclerotia, &c_scl, &s);
@@ -201,6 +202,7 @@ TEST(temporal)
 	EXPECT_EQ(CHECK_TEMPORAL, failed(&v));
 	EXPECT_STREQ("temporal: version 5 does not move forward (version 6 is held)",
 		     v.reason);
+	EXPECT_TRUE(v.stale);	/* rejected, without a penalty */
 	/* a lower version held: this one is newer */
 	held.version = 4;
 	EXPECT_EQ(0, spore_check(blob, n, &c, &v));

@@ -150,6 +150,12 @@ static int check_temporal(const struct spore_ctx *ctx, struct spore_verdict *v,
 		return -1;
 	}
 	if (myc_spore_relate(ctx->held, in) == MYC_SREL_REPLAY) {
+		/*
+		 * Signed by its origin, so anyone may send it again, and
+		 * gossip and anti-entropy bring older versions honestly
+		 * after a newer one: rejected, but nobody is to blame.
+		 */
+		v->stale = true;
 		fail(v, CHECK_TEMPORAL,
 		     "version %llu does not move forward (version %llu is held)",
 		     (unsigned long long)sp->version,

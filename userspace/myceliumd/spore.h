@@ -32,6 +32,7 @@ struct spore_verdict {
 	uint8_t checks[CHECK_CNT];	/* enum myc_spore_check */
 	int failed;			/* the failing check, or -1 */
 	bool duplicate;			/* the very bytes are held: no penalty */
+	bool stale;			/* an older version: no penalty either */
 	char reason[MYC_SPORE_REASON_MAX];
 	uint8_t digest[MYC_SPORE_DIGEST_LEN];
 	struct myc_spore sp;		/* decoded (points into the blob) */

@@ -286,7 +286,7 @@ static void decide(struct spores *s, uint64_t cookie, uint64_t from,
 		snprintf(id, sizeof(id), "?");
 	}
 	if (spore_check(blob, len, &ctx, &v)) {
-		if (!v.duplicate) {
+		if (!v.duplicate && !v.stale) {
 			store_trust_add(s->db, v.sp.origin, -TRUST_INVALID,
 					false);
 			/* an honest relay checks before it forwards */
