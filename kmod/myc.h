@@ -157,6 +157,7 @@ struct myc_net {
 	unsigned int nr_rejected;
 	u64 spore_cookie;
 	u64 next_sync_us;		/* work only */
+	unsigned long spore_sync;	/* bit 0: a peer's spore_sync is set */
 	struct sk_buff_head spore_rxq;	/* spore chunks for the work */
 	struct delayed_work spore_work;
 

@@ -624,6 +624,7 @@ void myc_spore_peer_ready(struct myc_peer *peer)
 	struct myc_net *mn = peer->mn;
 
 	set_bit(0, &peer->spore_sync);
+	set_bit(0, &mn->spore_sync);
 	mod_delayed_work(myc_wq, &mn->spore_work, 0);
 }
 
@@ -719,6 +720,9 @@ static void myc_spore_sync(struct myc_net *mn)
 	bool random;
 
 	random = now >= mn->next_sync_us;
+	/* (a peer that sets its bit after the walk sets this one again) */
+	if (!test_and_clear_bit(0, &mn->spore_sync) && !random)
+		return;
 	v = myc_spore_peers(mn, 0, 0, &n);
 	if (!v)
 		return;
