@@ -35,6 +35,7 @@ static int __init myc_init(void)
 	if (!myc_wq)
 		return -ENOMEM;
 
+	myc_spore_key_init();
 	err = myc_node_init();
 	if (err)
 		goto err_wq;

@@ -155,6 +155,11 @@ struct myc_net {
 	unsigned int nr_pending;
 	struct list_head spore_rejected;	/* the last rejected ones */
 	unsigned int nr_rejected;
+	/* spore_gone.c: spores not to take again */
+	DECLARE_HASHTABLE(spore_gone_b, MYC_SPORE_HASH_BITS);
+	DECLARE_HASHTABLE(spore_gone_d, MYC_SPORE_HASH_BITS);
+	struct list_head spore_gone_list;
+	unsigned int nr_gone;
 	u64 spore_cookie;
 	u64 next_sync_us;		/* work only */
 	unsigned long spore_sync;	/* bit 0: a peer's spore_sync is set */
@@ -569,6 +574,7 @@ static inline u8 myc_auth_waiting(const struct myc_net *mn)
 
 /* spore.c, spore_nl.c: spores (Documentation/spores.rst). */
 void myc_spore_init_net(struct myc_net *mn);
+void myc_spore_key_init(void);
 void myc_spore_exit_net(struct myc_net *mn);
 /* A complete SPORE, SPORE_SUMMARY or SPORE_WANT chunk (any context). */
 void myc_spore_input(struct myc_net *mn, struct sk_buff *skb);

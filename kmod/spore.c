@@ -12,7 +12,8 @@
  * takes it from there in process context:
  *
  *   - a spore whose bytes equal the held one of its id, one waiting for a
- *     verdict or a recently rejected one is a duplicate: counted, dropped;
+ *     verdict or one the node refuses (spore_gone.c: rejected, deleted,
+ *     replaced) is a duplicate: counted, dropped;
  *   - otherwise it waits in mn->spore_pending (at most MYC_SPORE_PENDING_MAX,
  *     MYC_SPORE_VERDICT_US each) and goes to the daemon as SPORE_NTF with
  *     a cookie; SPORE_VERDICT holds it (replacing the held version of its
@@ -22,7 +23,7 @@
  *     for MYC_GOSSIP_ROUNDS rounds, one a second;
  *   - SPORE_SUMMARY and SPORE_WANT: a peer that became ready, and a random
  *     peer every MYC_SPORE_SYNC_US, get the digests of what we hold and ask
- *     for what they lack.
+ *     for what they lack and do not refuse.
  *
  * The work also drops verdicts that did not come, and held spores that
  * expired.  Everything above is under mn->spore_lock (spin_lock_bh); the
@@ -80,21 +81,21 @@ static bool myc_spore_same(const struct myc_spore_ent *e, const u8 *data,
 	return e->len == len && !memcmp(e->data, data, len);
 }
 
-/* Do we hold, wait for or recently refuse these very bytes? spore_lock. */
+/*
+ * Do we hold, wait for or refuse (spore_gone.c) these very bytes?  bhash
+ * is their myc_spore_bhash().  spore_lock.
+ */
 static bool myc_spore_seen(struct myc_net *mn, const struct myc_spore *sp,
-			   const u8 *data, u32 len)
+			   const u8 *data, u32 len, u64 bhash)
 {
 	struct myc_spore_ent *e = myc_spore_held(mn, sp->id, sp->id_len);
 
 	if (e && myc_spore_same(e, data, len))
 		return true;
 	list_for_each_entry(e, &mn->spore_pending, list)
-		if (myc_spore_same(e, data, len))
+		if (e->bhash == bhash && myc_spore_same(e, data, len))
 			return true;
-	list_for_each_entry(e, &mn->spore_rejected, list)
-		if (myc_spore_same(e, data, len))
-			return true;
-	return false;
+	return myc_spore_gone_bytes(mn, bhash);
 }
 
 struct myc_spore_ent *myc_spore_ent_new(const u8 *data, u32 len, gfp_t gfp)
@@ -108,6 +109,7 @@ struct myc_spore_ent *myc_spore_ent_new(const u8 *data, u32 len, gfp_t gfp)
 		return NULL;
 	memcpy(e->data, data, len);
 	e->len = len;
+	e->bhash = myc_spore_bhash(data, len);
 	INIT_HLIST_NODE(&e->hnode);
 	INIT_LIST_HEAD(&e->list);
 	if (myc_spore_decode(e->data, len, &e->sp, NULL)) {
@@ -319,6 +321,7 @@ static void myc_spore_add_rejected(struct myc_net *mn,
 	struct myc_spore_ent *old;
 
 	e->state = MYC_SPORE_REJECTED;
+	myc_spore_forget(mn, e);
 	list_add_tail(&e->list, &mn->spore_rejected);
 	if (++mn->nr_rejected > MYC_SPORE_REJECTED_MAX) {
 		old = list_first_entry(&mn->spore_rejected,
@@ -343,6 +346,9 @@ static int myc_spore_hold(struct myc_net *mn, struct myc_spore_ent *e,
 		return -ENOSPC;
 	if (h) {
 		myc_spore_unhold(mn, h);
+		/* it lost: offered again, it would lose again */
+		if (h->bhash != e->bhash || !myc_spore_same(h, e->data, e->len))
+			myc_spore_forget(mn, h);
 		*old = h;
 	}
 	e->state = MYC_SPORE_ACCEPTED;
@@ -453,6 +459,7 @@ static void myc_spore_rx_one(struct myc_net *mn, u64 from, const u8 *data,
 	struct myc_spore sp;
 	enum myc_stat drop;
 	u32 portid;
+	u64 bhash;
 
 	if (myc_spore_decode(data, len, &sp, NULL)) {
 		myc_stat_inc(&mn->stats, MYC_STAT_RX_MALFORMED);
@@ -461,9 +468,10 @@ static void myc_spore_rx_one(struct myc_net *mn, u64 from, const u8 *data,
 		goto out;
 	}
 	myc_stat_inc(&mn->stats, MYC_STAT_SPORES_RX);
+	bhash = myc_spore_bhash(data, len);
 	msg = myc_spore_ntf_new(len);
 	spin_lock_bh(&mn->spore_lock);
-	if (myc_spore_seen(mn, &sp, data, len)) {
+	if (myc_spore_seen(mn, &sp, data, len, bhash)) {
 		drop = MYC_STAT_SPORES_DUP;
 		goto unlock_drop;
 	}
@@ -581,7 +589,8 @@ static void myc_spore_rx_summary(struct myc_net *mn, struct myc_peer *peer,
 		return;
 	spin_lock_bh(&mn->spore_lock);
 	for (i = 0; i + MYC_SPORE_SUM_LEN <= len; i += MYC_SPORE_SUM_LEN) {
-		if (myc_spore_by_digest(mn, sum + i))
+		if (myc_spore_by_digest(mn, sum + i) ||
+		    myc_spore_gone_digest(mn, sum + i))
 			continue;
 		memcpy(want + n, sum + i, MYC_SPORE_SUM_LEN);
 		n += MYC_SPORE_SUM_LEN;
@@ -673,6 +682,7 @@ static bool myc_spore_timers(struct myc_net *mn, struct list_head *gossip)
 	struct myc_spore_ent *e, *tmp;
 	u64 now = myc_now_us(), now_ms = myc_real_ms();
 	struct hlist_node *n;
+	bool gone;
 	int bkt;
 
 	spin_lock_bh(&mn->spore_lock);
@@ -704,8 +714,9 @@ static bool myc_spore_timers(struct myc_net *mn, struct list_head *gossip)
 			e->next_gossip_us = now + MYC_GOSSIP_US;
 		}
 	}
+	gone = myc_spore_gone_expire(mn, now_ms);
 	spin_unlock_bh(&mn->spore_lock);
-	return mn->nr_spores || mn->nr_pending;
+	return mn->nr_spores || mn->nr_pending || gone;
 }
 
 /*
@@ -762,6 +773,7 @@ void myc_spore_init_net(struct myc_net *mn)
 	hash_init(mn->spores);
 	INIT_LIST_HEAD(&mn->spore_pending);
 	INIT_LIST_HEAD(&mn->spore_rejected);
+	myc_spore_gone_init(mn);
 	skb_queue_head_init(&mn->spore_rxq);
 	INIT_DELAYED_WORK(&mn->spore_work, myc_spore_work);
 	mn->spore_limit = MYC_DEFAULT_SPORE_LIMIT;
@@ -785,6 +797,7 @@ void myc_spore_exit_net(struct myc_net *mn)
 		kfree(e);
 	list_for_each_entry_safe(e, tmp, &mn->spore_rejected, list)
 		kfree(e);
+	myc_spore_gone_purge(mn);
 	mn->nr_spores = 0;
 	mn->nr_pending = 0;
 	mn->nr_rejected = 0;

@@ -33,6 +33,7 @@ struct myc_spore_ent {
 	u64 deadline_us;		/* pending: the verdict is due */
 	u8 gossip_left;			/* latent: rounds still to go */
 	u64 next_gossip_us;
+	u64 bhash;			/* myc_spore_bhash() of data */
 	struct myc_spore sp;		/* decoded; points into data */
 	u32 len;
 	u8 data[];
@@ -56,5 +57,18 @@ int myc_spore_apply(struct myc_net *mn, struct myc_spore_ent *e,
 		    struct netlink_ext_ack *extack);
 /* The pending entry of cookie, taken off its list, or NULL. */
 struct myc_spore_ent *myc_spore_take_pending(struct myc_net *mn, u64 cookie);
+
+/* spore_gone.c: the spores not to take again; under mn->spore_lock. */
+/* A keyed hash of a spore's bytes. */
+u64 myc_spore_bhash(const u8 *data, u32 len);
+/* Refuse e's bytes (and digest) from now on: rejected, deleted, replaced. */
+void myc_spore_forget(struct myc_net *mn, const struct myc_spore_ent *e);
+bool myc_spore_gone_bytes(struct myc_net *mn, u64 bhash);
+/* sum: the first MYC_SPORE_SUM_LEN bytes of a digest, as summaries have. */
+bool myc_spore_gone_digest(struct myc_net *mn, const u8 *sum);
+/* Drop the entries past their time; whether any are left. */
+bool myc_spore_gone_expire(struct myc_net *mn, u64 now_ms);
+void myc_spore_gone_init(struct myc_net *mn);
+void myc_spore_gone_purge(struct myc_net *mn);
 
 #endif /* _MYC_SPORE_H */

@@ -275,6 +275,8 @@ int myc_nl_spore_del(struct sk_buff *skb, struct genl_info *info)
 	e = myc_spore_held(mn, id, len);
 	if (e) {
 		myc_spore_unhold(mn, e);
+		/* gossip and summaries must not bring this version back */
+		myc_spore_forget(mn, e);
 		myc_spore_event(mn, &e->sp, MYC_SPORE_DELETED, MYC_EVR_CONFIG);
 	}
 	spin_unlock_bh(&mn->spore_lock);

@@ -133,12 +133,10 @@ static size_t mk_spore(uint8_t *buf, const char *id, uint8_t type,
 	return myc_spore_encode(buf, MYC_SPORE_MAX, &s);
 }
 
+/* d: the digest to give, or NULL */
 static struct nlmsghdr *verdict_attrs(struct nlmsghdr *nlh, uint8_t state,
-				      bool forward, bool digest)
+				      bool forward, const uint8_t *d)
 {
-	uint8_t d[MYC_SPORE_DIGEST_LEN];
-
-	memset(d, state, sizeof(d));
 	mnl_attr_put_u8(nlh, MYC_A_SPORE_STATE, state);
 	mnl_attr_put_u8(nlh, MYC_A_SPORE_FORWARD, forward);
 	mnl_attr_put_u8(nlh, MYC_A_SPORE_CHECK_CRYPTO, MYC_SPORE_CHECK_PASS);
@@ -147,9 +145,22 @@ static struct nlmsghdr *verdict_attrs(struct nlmsghdr *nlh, uint8_t state,
 						      MYC_SPORE_CHECK_FAIL);
 	if (state != MYC_SPORE_ACCEPTED)
 		mnl_attr_put_strz(nlh, MYC_A_SPORE_REASON, "temporal: expired");
-	if (digest)
-		mnl_attr_put(nlh, MYC_A_SPORE_DIGEST, sizeof(d), d);
+	if (d)
+		mnl_attr_put(nlh, MYC_A_SPORE_DIGEST, MYC_SPORE_DIGEST_LEN, d);
 	return nlh;
+}
+
+/* A stand-in digest, its own for each spore (FNV-1a of the bytes). */
+static void f_digest(const uint8_t *blob, size_t len,
+		     uint8_t dg[MYC_SPORE_DIGEST_LEN])
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ blob[i]) * 16777619u;
+	for (i = 0; i < MYC_SPORE_DIGEST_LEN; i++)
+		dg[i] = (uint8_t)(h >> (i % 4 * 8)) ^ (uint8_t)i;
 }
 
 /* spore-add of blob by d (the registered daemon, or any socket). */
@@ -157,19 +168,37 @@ static int f_add(struct fake *d, const uint8_t *blob, size_t len,
 		 uint8_t state, bool forward, bool digest)
 {
 	struct nlmsghdr *nlh = myc_nl_msg(&d->h, MYC_CMD_SPORE_ADD, 0);
+	uint8_t dg[MYC_SPORE_DIGEST_LEN];
 
+	f_digest(blob, len, dg);
 	mnl_attr_put(nlh, MYC_A_SPORE_BLOB, len, blob);
-	return myc_nl_talk(&d->h, verdict_attrs(nlh, state, forward, digest),
+	return myc_nl_talk(&d->h, verdict_attrs(nlh, state, forward,
+						digest ? dg : NULL),
 			   q_cb, d);
 }
 
 static int f_verdict(struct fake *d, uint64_t cookie, uint8_t state)
 {
 	struct nlmsghdr *nlh = myc_nl_msg(&d->h, MYC_CMD_SPORE_VERDICT, 0);
+	uint8_t dg[MYC_SPORE_DIGEST_LEN];
 
+	memset(dg, state, sizeof(dg));
 	mnl_attr_put_u64(nlh, MYC_A_SPORE_COOKIE, cookie);
-	return myc_nl_talk(&d->h, verdict_attrs(nlh, state, true, true), q_cb,
+	return myc_nl_talk(&d->h, verdict_attrs(nlh, state, true, dg), q_cb,
 			   d);
+}
+
+/* Accept what ntf brought, with its f_digest() (as f_add gives it). */
+static int f_accept(struct fake *d, const struct spore_ntf *ntf)
+{
+	struct nlmsghdr *nlh = myc_nl_msg(&d->h, MYC_CMD_SPORE_VERDICT, 0);
+	uint8_t dg[MYC_SPORE_DIGEST_LEN];
+
+	f_digest(ntf->blob, ntf->len, dg);
+	mnl_attr_put_u64(nlh, MYC_A_SPORE_COOKIE, ntf->cookie);
+	return myc_nl_talk(&d->h, verdict_attrs(nlh, MYC_SPORE_ACCEPTED, true,
+						dg),
+			   q_cb, d);
 }
 
 /* spore-publish of id; the errno, the extack in d->h.errmsg. */
@@ -403,6 +432,51 @@ TEST_F(sp, exchange)
 	EXPECT_EQ(0, f_verdict(&self->b, ntf.cookie, MYC_SPORE_REJECTED));
 	EXPECT_STREQ("1", spore_str("mB", "app/e", "0.version", buf, sizeof(buf)));
 	EXPECT_EQ(0, run("myc -n mB spore list | grep -q '^app/e .* rejected'"));
+}
+
+/*
+ * A spore deleted on B stays out: pushed again it is a duplicate, and a
+ * summary that names it (the peers meet again) gets B to ask for the
+ * other spore it lacks, not for that one.
+ */
+TEST_F(sp, deleted_stays_out)
+{
+	uint8_t blob[MYC_SPORE_MAX], other[MYC_SPORE_MAX];
+	struct spore_ntf ntf;
+	size_t n = mk_spore(blob, "app/gone", MYC_SPORE_PRIMARY, NODE_A, 1,
+			    "deleted on B");
+	size_t m = mk_spore(other, "app/new", MYC_SPORE_PRIMARY, NODE_A, 1,
+			    "only A has it");
+	long long dup0;
+
+	ASSERT_EQ(0, f_register(&self->a));
+	ASSERT_EQ(0, f_register(&self->b));
+	ASSERT_EQ(0, f_add(&self->a, blob, n, MYC_SPORE_ACCEPTED, true, true));
+	ASSERT_TRUE(f_wait(&self->b, 5000, &ntf));
+	ASSERT_EQ(0, f_accept(&self->b, &ntf));
+	ASSERT_EQ(0, f_id_cmd(&self->b, MYC_CMD_SPORE_DEL, "app/gone"));
+
+	dup0 = myc_json("mB", "-s node show", "0.stats.spores-dup");
+	ASSERT_EQ(0, f_add(&self->a, blob, n, MYC_SPORE_ACCEPTED, true, true));
+	EXPECT_FALSE(f_wait(&self->b, 1500, &ntf));
+	EXPECT_EQ(dup0 + 1, myc_json("mB", "-s node show", "0.stats.spores-dup"));
+	EXPECT_EQ(-ENOENT, f_id_cmd(&self->b, MYC_CMD_SPORE_GET, "app/gone"));
+
+	/*
+	 * A holds both (app/new unsent); fresh peers owe each a summary.
+	 * B does not even ask for app/gone: no duplicate this time.
+	 */
+	ASSERT_EQ(0, f_add(&self->a, other, m, MYC_SPORE_ACCEPTED, false, true));
+	dup0 = myc_json("mB", "-s node show", "0.stats.spores-dup");
+	ASSERT_EQ(0, run("myc -n mB peer del a && myc -n mA peer del b && "
+			 "myc -n mB peer add a type sclerotia path 10.0.0.2 10.0.0.1 && "
+			 "myc -n mA peer add b type sclerotia path 10.0.0.1 10.0.0.2"));
+	ASSERT_TRUE(f_wait(&self->b, 10000, &ntf));
+	ASSERT_EQ(m, ntf.len);
+	EXPECT_EQ(0, memcmp(other, ntf.blob, m));
+	EXPECT_FALSE(f_wait(&self->b, 2000, &ntf));
+	EXPECT_EQ(-ENOENT, f_id_cmd(&self->b, MYC_CMD_SPORE_GET, "app/gone"));
+	EXPECT_EQ(dup0, myc_json("mB", "-s node show", "0.stats.spores-dup"));
 }
 
 /*
