@@ -9,14 +9,17 @@
  *
  * An entry names the spore twice: by a keyed hash of its bytes (a spore
  * pushed to us) and by the first MYC_SPORE_SUM_LEN bytes of its digest
- * (a peer's summary).  It lives until the spore expires; a rejected one
- * at most MYC_SPORE_REFUSE_MS, since what failed may pass later (a clock
- * skew, a trust score, a certificate not known yet).  At most
+ * (a peer's summary).  It lives until the spore expires, but for a
+ * rejection that may not hold later: the trust check (scores move), a
+ * timestamp still in the future, or a lost conflict (the votes may
+ * change); those at most MYC_SPORE_REFUSE_MS.  A bad signature, an
+ * expired spore, a replay or an inconsistent one stays bad.  At most
  * MYC_SPORE_GONE_MAX entries, the oldest dropped first.
  *
  * Everything here is under mn->spore_lock; entries belong to the tables
  * and are freed with kfree() under it.
  */
+#include <linux/random.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
 
@@ -66,13 +69,22 @@ static void myc_spore_gone_del(struct myc_net *mn, struct myc_spore_gone *g)
 	kfree(g);
 }
 
+/* Would a rejected spore fail again whenever it came? */
+static bool myc_spore_bad_for_good(const struct myc_spore_ent *e, u64 now)
+{
+	const u8 *c = e->v.checks;	/* crypto, temporal, consistency, trust */
+
+	return c[0] == MYC_SPORE_CHECK_FAIL || c[2] == MYC_SPORE_CHECK_FAIL ||
+	       (c[1] == MYC_SPORE_CHECK_FAIL && e->sp.timestamp_ms <= now);
+}
+
 void myc_spore_forget(struct myc_net *mn, const struct myc_spore_ent *e)
 {
-	u64 until = myc_spore_expiry_ms(&e->sp);
+	u64 until = myc_spore_expiry_ms(&e->sp), now = myc_real_ms();
 	struct myc_spore_gone *g;
 
-	if (e->state == MYC_SPORE_REJECTED)
-		until = min_t(u64, until, myc_real_ms() + MYC_SPORE_REFUSE_MS);
+	if (e->state == MYC_SPORE_REJECTED && !myc_spore_bad_for_good(e, now))
+		until = min_t(u64, until, now + MYC_SPORE_REFUSE_MS);
 	hash_for_each_possible(mn->spore_gone_b, g, bnode, (u32)e->bhash) {
 		if (g->bhash == e->bhash) {
 			g->until_ms = max(g->until_ms, until);

@@ -165,8 +165,8 @@ spore_forge make $(k n6) -i c/trust -A $now -l 3600 -d "less trusted" -o r1.sp
 spore_forge make $(k n7) -i c/trust -A $now -l 3600 -d "more trusted" -o r2.sp
 for m in $NODES; do
 	# one band (600-699): a few points more for either changes nothing
-	myceliumd trust set "$(id_of n2)" 640 -c $m.conf
-	myceliumd trust set "$(id_of n3)" 640 -c $m.conf
+	myceliumd trust set "$(id_of n2)" 640 -c $m.conf || not_ok "trust set on $m"
+	myceliumd trust set "$(id_of n3)" 640 -c $m.conf || not_ok "trust set on $m"
 done
 spore_forge make $(k n2) -i c/digest -A $now -l 3600 -d "two" -o d1.sp
 spore_forge make $(k n3) -i c/digest -A $now -l 3600 -d "three" -o d2.sp
@@ -216,7 +216,13 @@ check "consensus: then the one with the smaller digest" ip netns exec x spore_fo
 sleep 4
 if all_nodes origin_is c/consensus "$want"; then ok "consensus: every node keeps the sclerotia's version"
 else not_ok "consensus: every node keeps the sclerotia's version"
-	for m in $NODES; do echo "# $m: $(origin_of $m c/consensus)"; done; fi
+	for m in $NODES; do echo "# $m: $(origin_of $m c/consensus)"; done
+	for m in $NODES; do
+		[ "$(origin_of $m c/consensus)" = "$want" ] && continue
+		grep "c/consensus\|votes" $m.log | sed "s/^/# $m: /"
+		myceliumd trust list -c $m.conf | sed "s/^/# $m: trust /"
+	done
+fi
 has "consensus: decided by the votes" "c/consensus .*lost to the held version by consensus" n9.log
 
 # --- myc spore del, and the daemon hears of it

@@ -293,20 +293,66 @@ TEST_F(hs, lost_messages_are_sent_again)
 
 TEST_F(hs, initiator_gives_up_then_starts_over)
 {
-	int n = 0;
+	uint64_t t, sent[HS_TRIES + 2] = { 0 };
+	int n = 1;
+
+	hs_request(&self->i->self, &self->i->hs, &self->i->pair, 0,
+		   &self->i->out);
+	for (t = 0; t <= HS_GIVE_UP_MS + 10000; t += 50) {
+		hs_timer(&self->i->self, &self->i->hs, &self->i->pair, t,
+			 &self->i->out);
+		if (self->i->out.msg_len == HS_INIT_LEN && n < HS_TRIES + 2)
+			sent[n++] = t;
+		if (self->i->hs.state == HS_IDLE)
+			break;
+	}
+	/* HS_TRIES INITs, 0.5 s apart, then 1, 2, 4, 8 s and no more */
+	EXPECT_EQ(HS_TRIES, n);
+	EXPECT_EQ(500U, sent[1] - sent[0]);
+	EXPECT_EQ(1000U, sent[2] - sent[1]);
+	EXPECT_EQ(2000U, sent[3] - sent[2]);
+	EXPECT_EQ(4000U, sent[4] - sent[3]);
+	EXPECT_EQ(8000U, sent[5] - sent[4]);
+	EXPECT_EQ(8000U, sent[6] - sent[5]);
+	EXPECT_EQ((uint64_t)HS_GIVE_UP_MS, t);
+	EXPECT_EQ((int)HS_IDLE, (int)self->i->hs.state);
+	/* the kernel asks again: a fresh handshake completes */
+	EXPECT_TRUE(run_handshake(self->i, self->r));
+}
+
+/*
+ * A busy responder's RESP reaches the initiator 12 s late and the FIN
+ * takes 19 s more: the initiator kept retrying the same INIT, the responder kept
+ * waiting, and the handshake completes on that session.
+ */
+TEST_F(hs, a_late_answer_still_counts)
+{
+	struct hs_out resp;
 	uint64_t t;
 
 	hs_request(&self->i->self, &self->i->hs, &self->i->pair, 0,
 		   &self->i->out);
-	for (t = 0; t <= HS_RETRY_MS * (HS_TRIES + 1); t += 50) {
+	deliver(self->i, self->r, 100);
+	resp = self->r->out;
+	ASSERT_EQ((unsigned int)HS_RESP_LEN, resp.msg_len);
+	for (t = 0; t <= 12000; t += 100) {
 		hs_timer(&self->i->self, &self->i->hs, &self->i->pair, t,
 			 &self->i->out);
-		n += self->i->out.msg_len == HS_INIT_LEN;
+		hs_timer(&self->r->self, &self->r->hs, &self->r->pair, t,
+			 &self->r->out);
 	}
-	EXPECT_EQ(HS_TRIES - 1, n);
-	EXPECT_EQ((int)HS_IDLE, (int)self->i->hs.state);
-	/* the kernel asks again: a fresh handshake completes */
-	EXPECT_TRUE(run_handshake(self->i, self->r));
+	ASSERT_EQ((int)HS_INIT_SENT, (int)self->i->hs.state);
+	hs_receive(&self->i->self, &self->i->hs, &self->i->pair, resp.msg,
+		   resp.msg_len, 12000, NOW_S, &self->i->out);
+	ASSERT_TRUE(self->i->out.keys);
+	ASSERT_EQ((unsigned int)HS_FIN_LEN, self->i->out.msg_len);
+	for (; t <= 31000; t += 100)
+		hs_timer(&self->r->self, &self->r->hs, &self->r->pair, t,
+			 &self->r->out);
+	ASSERT_EQ((int)HS_RESP_SENT, (int)self->r->hs.state);
+	deliver(self->i, self->r, 31000);
+	ASSERT_TRUE(self->r->out.keys);
+	EXPECT_EQ(0, memcmp(self->i->out.tx, self->r->out.rx, HS_KEY_LEN));
 }
 
 TEST_F(hs, responder_starts_when_nobody_does)

@@ -146,7 +146,7 @@ static void start(const struct hs_self *self, struct hs *h,
 	transcript1(h, m);
 	h->state = HS_INIT_SENT;
 	h->tries = 1;
-	h->deadline_ms = now_ms + HS_RETRY_MS;
+	h->deadline_ms = now_ms + hs_backoff_ms(1);
 	out_send(out, m, h->msg_len);
 }
 
@@ -181,8 +181,10 @@ static void on_init(const struct hs_self *self, struct hs *h,
 		}
 	} else if ((h->state == HS_RESP_SENT || h->state == HS_DONE) &&
 		   !memcmp(msg, h->init, HS_INIT_LEN)) {
-		if (h->state == HS_RESP_SENT)	/* RESP was lost */
+		if (h->state == HS_RESP_SENT) {	/* RESP was lost or late */
 			out_send(out, h->msg, h->msg_len);
+			h->deadline_ms = now_ms + HS_GIVE_UP_MS;
+		}
 		return;
 	}
 	out->why = check_peer_cert(self, pair, msg + HS_HDR_LEN, now_s, &c);
@@ -211,7 +213,7 @@ static void on_init(const struct hs_self *self, struct hs *h,
 	h->msg_len = HS_RESP_LEN;
 	chain(h->t2, h->t1, m, HS_RESP_LEN);
 	h->state = HS_RESP_SENT;
-	h->deadline_ms = now_ms + HS_RETRY_MS * HS_TRIES;
+	h->deadline_ms = now_ms + HS_GIVE_UP_MS;
 	out_send(out, m, h->msg_len);
 }
 
@@ -324,7 +326,7 @@ void hs_timer(const struct hs_self *self, struct hs *h,
 	case HS_INIT_SENT:
 		if (h->tries < HS_TRIES) {
 			h->tries++;
-			h->deadline_ms = now_ms + HS_RETRY_MS;
+			h->deadline_ms = now_ms + hs_backoff_ms(h->tries);
 			out_send(out, h->msg, h->msg_len);
 			return;
 		}

@@ -28,9 +28,14 @@
  * initiates itself if no INIT comes within HS_RESPONDER_WAIT_MS.  When both
  * initiated, the INIT of the smaller id wins.  The initiator installs its
  * keys with "confirm" when RESP checks out, then sends FIN; the responder
- * installs (without) when FIN checks out.  INIT is sent again every
- * HS_RETRY_MS until RESP comes (HS_TRIES times); a repeated INIT gets the
- * same RESP.
+ * installs (without) when FIN checks out.  INIT is sent again until RESP
+ * comes, HS_RETRY_MS after the first, then twice as long each time up to
+ * HS_RETRY_MAX_MS, HS_TRIES sends in all (hs_backoff_ms()); a repeated
+ * INIT gets the same RESP, and the responder waits for FIN as long as the
+ * initiator may still send INIT (HS_GIVE_UP_MS).  A busy peer (a daemon
+ * with 63 handshakes and a flood of spores to get through) answers late:
+ * a fixed short retry would give up and start a new session before the
+ * answer came, and every late answer would be wasted work.
  */
 #ifndef MYCD_HANDSHAKE_H
 #define MYCD_HANDSHAKE_H
@@ -49,7 +54,10 @@
 #define HS_MAX_MSG		HS_RESP_LEN
 #define HS_KEY_LEN		32
 #define HS_RETRY_MS		500
-#define HS_TRIES		6
+#define HS_RETRY_MAX_MS		8000
+#define HS_TRIES		7
+/* 0.5 + 1 + 2 + 4 + 8 + 8 + 8 s: the initiator gives up then */
+#define HS_GIVE_UP_MS		31500
 #define HS_RESPONDER_WAIT_MS	1500
 #define HS_DONE_KEEP_MS		5000	/* answers a repeated INIT/FIN */
 
@@ -108,6 +116,16 @@ struct hs_out {
 	bool fail;			/* refuse the peer: why says why */
 	const char *why;		/* also set when a message is ignored */
 };
+
+/* How long to wait for RESP after the tries-th INIT (1..HS_TRIES). */
+static inline uint64_t hs_backoff_ms(int tries)
+{
+	uint64_t ms = HS_RETRY_MS;
+
+	while (--tries > 0 && ms < HS_RETRY_MAX_MS)
+		ms *= 2;
+	return ms < HS_RETRY_MAX_MS ? ms : HS_RETRY_MAX_MS;
+}
 
 void hs_init(struct hs *h, uint64_t peer);
 void hs_wipe(struct hs *h);

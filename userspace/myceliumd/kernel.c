@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The generic netlink side of myceliumd (kernel.h), with libnl-genl-3. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +18,28 @@
 #include "log.h"
 
 #define QUEUE_MAX 256
+#define KEYS_MAX 64
 
+/* Keys sent to the kernel, waiting for its ack (to log the outcome). */
+struct keys_sent {
+	uint32_t seq;			/* 0: free */
+	uint64_t peer;
+	bool confirm;
+	uint8_t phase;
+};
+
+/*
+ * Two sockets.  sk is the registered daemon's: the kernel's notifications
+ * come to it, and the requests only the daemon may make go from it without
+ * waiting (verdicts, keys, handshake messages): the kernel carries out a
+ * request before sendmsg returns, so order holds without the ack, and an
+ * error comes back as a message of its own.  Waiting there would mean
+ * reading (and queueing) notifications meanwhile; a busy daemon's queue
+ * overflowed that way.  rq is for the requests whose answer is needed
+ * (peer-add, path-add, node-get, node-set): nothing else comes to it.
+ */
 struct kern {
-	struct nl_sock *sk;
+	struct nl_sock *sk, *rq;
 	int family;
 	struct kern_msg q[QUEUE_MAX];
 	unsigned int head, n;
@@ -27,6 +47,8 @@ struct kern {
 	uint16_t node_port;		/* from the last NODE_GET reply */
 	uint32_t sync_seq;		/* its sequence number */
 	int sync_err;
+	struct keys_sent keys[KEYS_MAX];
+	unsigned int keys_next;
 };
 
 static struct nla_policy auth_policy[MYC_A_AUTH_MAX + 1] = {
@@ -157,10 +179,12 @@ static void event_ntf(struct kern *k, struct nlmsghdr *nlh)
 	struct nlattr *tb[MYC_A_EVENT_MAX + 1];
 	struct kern_msg *m;
 
+	/* only deletions: the others would fill the queue for nothing */
 	if (genlmsg_parse(nlh, 0, tb, MYC_A_EVENT_MAX, event_policy) ||
 	    !tb[MYC_A_EVENT_TYPE] ||
 	    nla_get_u8(tb[MYC_A_EVENT_TYPE]) != MYC_EV_SPORE ||
-	    !tb[MYC_A_EVENT_STATE] || !tb[MYC_A_EVENT_SPORE_ID])
+	    !tb[MYC_A_EVENT_STATE] || !tb[MYC_A_EVENT_SPORE_ID] ||
+	    nla_get_u8(tb[MYC_A_EVENT_STATE]) != MYC_SPORE_DELETED)
 		return;
 	m = queue_slot(k, MYC_CMD_EVENT_NTF);
 	if (!m)
@@ -245,36 +269,60 @@ static const char *extack_msg(struct nlmsgerr *e, struct nlmsghdr *nlh)
 	return nla_get_string(tb[NLMSGERR_ATTR_MSG]);
 }
 
-static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+/* The keys sent with this sequence number, taken off the list, or NULL. */
+static struct keys_sent *keys_take(struct kern *k, uint32_t seq,
+				   struct keys_sent *out)
 {
-	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
-	const char *why = extack_msg(e, nlh);
-	struct kern *k = arg;
+	for (unsigned int i = 0; i < KEYS_MAX; i++) {
+		if (seq && k->keys[i].seq == seq) {
+			*out = k->keys[i];
+			k->keys[i].seq = 0;
+			return out;
+		}
+	}
+	return NULL;
+}
 
-	(void)nla;
-	if (k->sync && e->msg.nlmsg_seq == k->sync_seq) {
-		if (e->error && why)
+/* The answer (0 or -errno, extack why) to request seq. */
+static int answer(struct kern *k, uint32_t seq, int err, const char *why)
+{
+	struct keys_sent ks;
+
+	if (k->sync && seq == k->sync_seq) {
+		if (err && why)
 			logm(LOG_DEBUG, "kernel: %s", why);
-		k->sync_err = e->error;
+		k->sync_err = err;
 		k->sync = false;
 		return NL_STOP;
 	}
-	if (e->error)
+	if (keys_take(k, seq, &ks)) {
+		if (err)
+			logm(LOG_WARNING, "peer %016" PRIx64 ": keys not taken: %s%s%s",
+			     ks.peer, strerror(-err), why ? ": " : "",
+			     why ? why : "");
+		else
+			logm(LOG_INFO, "peer %016" PRIx64 " authenticated (%s, phase %u)",
+			     ks.peer, ks.confirm ? "initiator" : "responder",
+			     ks.phase);
+		return NL_OK;
+	}
+	if (err)
 		logm(LOG_WARNING, "kernel refused a request: %s%s%s",
-		     strerror(-e->error), why ? ": " : "", why ? why : "");
+		     strerror(-err), why ? ": " : "", why ? why : "");
 	return NL_OK;
+}
+
+static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
+
+	(void)nla;
+	return answer(arg, e->msg.nlmsg_seq, e->error, extack_msg(e, nlh));
 }
 
 static int ack_cb(struct nl_msg *msg, void *arg)
 {
-	struct kern *k = arg;
-
-	if (k->sync && nlmsg_hdr(msg)->nlmsg_seq == k->sync_seq) {
-		k->sync_err = 0;
-		k->sync = false;
-		return NL_STOP;
-	}
-	return NL_OK;
+	return answer(arg, nlmsg_hdr(msg)->nlmsg_seq, 0, NULL);
 }
 
 struct kern *kern_open(char *err, size_t len)
@@ -285,7 +333,8 @@ struct kern *kern_open(char *err, size_t len)
 	if (!k)
 		return NULL;
 	k->sk = nl_socket_alloc();
-	if (!k->sk || genl_connect(k->sk)) {
+	k->rq = nl_socket_alloc();
+	if (!k->sk || !k->rq || genl_connect(k->sk) || genl_connect(k->rq)) {
 		snprintf(err, len, "cannot open a generic netlink socket");
 		goto fail;
 	}
@@ -296,17 +345,24 @@ struct kern *kern_open(char *err, size_t len)
 			 MYC_GENL_NAME);
 		goto fail;
 	}
-	nl_socket_disable_seq_check(k->sk);
-	setsockopt(nl_socket_get_fd(k->sk), SOL_NETLINK, NETLINK_EXT_ACK,
-		   &one, sizeof(one));
-	nl_socket_set_buffer_size(k->sk, 1 << 20, 1 << 20);
-	nl_socket_modify_cb(k->sk, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, k);
-	nl_socket_modify_cb(k->sk, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, k);
-	nl_socket_modify_err_cb(k->sk, NL_CB_CUSTOM, error_cb, k);
+	for (int i = 0; i < 2; i++) {
+		struct nl_sock *sk = i ? k->rq : k->sk;
+
+		nl_socket_disable_seq_check(sk);
+		setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK,
+			   &one, sizeof(one));
+		nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, k);
+		nl_socket_modify_cb(sk, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, k);
+		nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, error_cb, k);
+	}
+	/* the kernel's backlog while the daemon is busy: drops beyond it */
+	nl_socket_set_buffer_size(k->sk, 4 << 20, 1 << 20);
 	return k;
 fail:
 	if (k->sk)
 		nl_socket_free(k->sk);
+	if (k->rq)
+		nl_socket_free(k->rq);
 	free(k);
 	return NULL;
 }
@@ -316,6 +372,7 @@ void kern_close(struct kern *k)
 	if (!k)
 		return;
 	nl_socket_free(k->sk);
+	nl_socket_free(k->rq);
 	sodium_memzero(k, sizeof(*k));
 	free(k);
 }
@@ -325,46 +382,82 @@ int kern_fd(struct kern *k)
 	return nl_socket_get_fd(k->sk);
 }
 
-static struct nl_msg *request(struct kern *k, uint8_t cmd)
+/* A request; flags NLM_F_ACK for an answer even when it succeeds. */
+static struct nl_msg *request_size(struct kern *k, uint8_t cmd, int flags,
+				   size_t size)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_msg *msg = size ? nlmsg_alloc_size(size) : nlmsg_alloc();
 
 	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, k->family, 0,
-				NLM_F_ACK, cmd, MYC_GENL_VERSION)) {
+				flags, cmd, MYC_GENL_VERSION)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
 	return msg;
 }
 
-/* Send and, for sync, wait for the answer (other messages are queued). */
-static int send_msg(struct kern *k, struct nl_msg *msg, bool sync)
+static struct nl_msg *request(struct kern *k, uint8_t cmd)
+{
+	return request_size(k, cmd, NLM_F_ACK, 0);
+}
+
+/* The daemon's requests (sk), not waited for. */
+static struct nl_msg *request_async(struct kern *k, uint8_t cmd)
+{
+	return request_size(k, cmd, 0, 0);
+}
+
+/* Send on sk; its sequence number (> 0) or -errno. */
+static int send_on(struct nl_sock *sk, struct nl_msg *msg, uint32_t *seq)
 {
 	int err;
 
 	if (!msg)
 		return -ENOMEM;
-	err = nl_send_auto(k->sk, msg);
-	k->sync_seq = nlmsg_hdr(msg)->nlmsg_seq;
-	/* keys were in it */
+	err = nl_send_auto(sk, msg);
+	*seq = nlmsg_hdr(msg)->nlmsg_seq;
+	/* keys may have been in it */
 	sodium_memzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 	nlmsg_free(msg);
-	if (err < 0)
-		return -EIO;
-	if (!sync)
-		return 0;
+	return err < 0 ? -EIO : 0;
+}
+
+/* Send on sk and wait for the answer (on sk, others are queued). */
+static int send_wait(struct kern *k, struct nl_sock *sk, struct nl_msg *msg)
+{
+	int err = send_on(sk, msg, &k->sync_seq);
+
+	if (err)
+		return err;
 	k->sync = true;
 	while (k->sync) {
-		err = nl_recvmsgs_default(k->sk);
-		if (err < 0 && k->sync)
+		err = nl_recvmsgs_default(sk);
+		if (err < 0 && k->sync) {
+			k->sync = false;
 			return -EIO;
+		}
 	}
 	return k->sync_err;
 }
 
+/* A request whose answer is needed: on rq, where nothing else comes. */
+static int send_sync(struct kern *k, struct nl_msg *msg)
+{
+	return send_wait(k, k->rq, msg);
+}
+
+/* A daemon's request: on sk, not waited for (errors are logged). */
+static int send_async(struct kern *k, struct nl_msg *msg)
+{
+	uint32_t seq;
+
+	return send_on(k->sk, msg, &seq);
+}
+
 int kern_register(struct kern *k)
 {
-	return send_msg(k, request(k, MYC_CMD_DAEMON_REGISTER), true);
+	/* from sk: the kernel sends it the notifications from now on */
+	return send_wait(k, k->sk, request(k, MYC_CMD_DAEMON_REGISTER));
 }
 
 int kern_node_set(struct kern *k, uint64_t id, uint8_t type)
@@ -376,12 +469,19 @@ int kern_node_set(struct kern *k, uint64_t id, uint8_t type)
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	return send_msg(k, msg, true);
+	return send_sync(k, msg);
 }
 
 int kern_receive(struct kern *k)
 {
-	return nl_recvmsgs_default(k->sk) < 0 ? -EIO : 0;
+	int err = nl_recvmsgs_default(k->sk);
+
+	if (err == -NLE_NOMEM) {
+		/* ENOBUFS: the kernel dropped some; it asks again later */
+		logm(LOG_WARNING, "kernel: the socket overflowed, notifications lost");
+		return 0;
+	}
+	return err < 0 ? -EIO : 0;
 }
 
 bool kern_next(struct kern *k, struct kern_msg *m)
@@ -397,19 +497,20 @@ bool kern_next(struct kern *k, struct kern_msg *m)
 int kern_handshake(struct kern *k, uint64_t peer, const uint8_t *data,
 		   unsigned int len)
 {
-	struct nl_msg *msg = request(k, MYC_CMD_HANDSHAKE_SEND);
+	struct nl_msg *msg = request_async(k, MYC_CMD_HANDSHAKE_SEND);
 
 	if (msg && (nla_put_u64(msg, MYC_A_AUTH_PEER, peer) ||
 		    nla_put(msg, MYC_A_AUTH_DATA, (int)len, data))) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	return send_msg(k, msg, false);
+	return send_async(k, msg);
 }
 
 int kern_keys(struct kern *k, uint64_t peer, const struct hs_out *out)
 {
 	struct nl_msg *msg = request(k, MYC_CMD_AUTH_SET);
+	struct keys_sent *ks;
 	int err;
 
 	if (msg && (nla_put_u64(msg, MYC_A_AUTH_PEER, peer) ||
@@ -423,21 +524,32 @@ int kern_keys(struct kern *k, uint64_t peer, const struct hs_out *out)
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	/* keys in before the message that lets the peer use them */
-	err = send_msg(k, msg, true);
-	return err;
+	/*
+	 * Not waited for: the kernel has them once sendmsg returns, before
+	 * the message that lets the peer use them.  The ack is logged.
+	 */
+	ks = &k->keys[k->keys_next++ % KEYS_MAX];
+	err = send_on(k->sk, msg, &ks->seq);
+	if (err) {
+		ks->seq = 0;
+		return err;
+	}
+	ks->peer = peer;
+	ks->confirm = out->confirm;
+	ks->phase = out->phase;
+	return 0;
 }
 
 int kern_refuse(struct kern *k, uint64_t peer)
 {
-	struct nl_msg *msg = request(k, MYC_CMD_AUTH_SET);
+	struct nl_msg *msg = request_async(k, MYC_CMD_AUTH_SET);
 
 	if (msg && (nla_put_u64(msg, MYC_A_AUTH_PEER, peer) ||
 		    nla_put_u8(msg, MYC_A_AUTH_STATE, MYC_AUTH_FAILED))) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	return send_msg(k, msg, false);
+	return send_async(k, msg);
 }
 
 static int put_verdict(struct nl_msg *msg, const struct kern_verdict *kv)
@@ -462,38 +574,34 @@ static int put_verdict(struct nl_msg *msg, const struct kern_verdict *kv)
 int kern_spore_verdict(struct kern *k, uint64_t cookie,
 		       const struct kern_verdict *kv)
 {
-	struct nl_msg *msg = request(k, MYC_CMD_SPORE_VERDICT);
+	struct nl_msg *msg = request_async(k, MYC_CMD_SPORE_VERDICT);
 
 	if (msg && (nla_put_u64(msg, MYC_A_SPORE_COOKIE, cookie) ||
 		    put_verdict(msg, kv))) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	return send_msg(k, msg, true);
+	return send_async(k, msg);
 }
 
 int kern_spore_add(struct kern *k, const uint8_t *blob, size_t len,
 		   const struct kern_verdict *kv)
 {
-	struct nl_msg *msg = nlmsg_alloc_size(MYC_SPORE_MAX + 1024);
+	struct nl_msg *msg = request_size(k, MYC_CMD_SPORE_ADD, 0,
+					  MYC_SPORE_MAX + 1024);
 
-	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, k->family, 0,
-				NLM_F_ACK, MYC_CMD_SPORE_ADD,
-				MYC_GENL_VERSION)) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
 	if (msg && (nla_put(msg, MYC_A_SPORE_BLOB, (int)len, blob) ||
 		    put_verdict(msg, kv))) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	return send_msg(k, msg, true);
+	return send_async(k, msg);
 }
 
 int kern_join_events(struct kern *k)
 {
-	int grp = genl_ctrl_resolve_grp(k->sk, MYC_GENL_NAME, MYC_MCGRP_EVENTS);
+	/* asked on rq: sk may have notifications coming already */
+	int grp = genl_ctrl_resolve_grp(k->rq, MYC_GENL_NAME, MYC_MCGRP_EVENTS);
 
 	if (grp < 0)
 		return -ENOENT;
@@ -503,7 +611,8 @@ int kern_join_events(struct kern *k)
 int kern_contact(struct kern *k, int family, const uint8_t *addr,
 		 uint16_t port)
 {
-	struct nl_msg *msg = request(k, MYC_CMD_CONTACT);
+	/* the daemon's request: from sk (an error is logged as it comes) */
+	struct nl_msg *msg = request_async(k, MYC_CMD_CONTACT);
 
 	if (msg && (nla_put(msg, MYC_A_CONTACT_REMOTE,
 			    family == AF_INET ? 4 : 16, addr) ||
@@ -511,7 +620,7 @@ int kern_contact(struct kern *k, int family, const uint8_t *addr,
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	return send_msg(k, msg, true);
+	return send_async(k, msg);
 }
 
 static int put_path(struct nl_msg *msg, int family, const uint8_t *local,
@@ -543,7 +652,7 @@ int kern_peer_add(struct kern *k, uint64_t id, uint8_t type, int family,
 	if (!nest || put_path(msg, family, local, remote, port, ifindex))
 		goto nomem;
 	nla_nest_end(msg, nest);
-	return send_msg(k, msg, true);
+	return send_sync(k, msg);
 nomem:
 	nlmsg_free(msg);
 	return -ENOMEM;
@@ -560,7 +669,7 @@ int kern_path_add(struct kern *k, uint64_t id, int family,
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	return send_msg(k, msg, true);
+	return send_sync(k, msg);
 }
 
 int kern_node_port(struct kern *k)
@@ -568,7 +677,7 @@ int kern_node_port(struct kern *k)
 	int err;
 
 	k->node_port = 0;
-	err = send_msg(k, request(k, MYC_CMD_NODE_GET), true);
+	err = send_sync(k, request(k, MYC_CMD_NODE_GET));
 	if (err)
 		return err;
 	return k->node_port ? k->node_port : -EIO;

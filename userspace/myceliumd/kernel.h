@@ -4,9 +4,11 @@
  * through libnl-genl-3.  One socket: it registers as the netns's daemon,
  * receives the kernel's requests (auth-ntf) and the peers' handshake
  * messages (handshake-ntf), and sends handshake messages and keys.
- * Requests are sent without waiting (errors come back asynchronously and
- * are logged); notifications are queued by the receive callback and
- * handed out by kern_next().
+ * The daemon's own requests (verdicts, keys, handshake messages) are sent
+ * without waiting (errors come back asynchronously and are logged); the
+ * others wait for their answer on a second socket (kernel.c says why).
+ * Notifications are queued by the receive callback and handed out by
+ * kern_next().
  */
 #ifndef MYCD_KERNEL_H
 #define MYCD_KERNEL_H

@@ -309,14 +309,11 @@ static void act(struct kern *k, struct peer_hs *p, const struct hs_out *out)
 	int err;
 
 	if (out->keys) {
+		/* kernel.c logs the outcome when the kernel answers */
 		err = kern_keys(k, id, out);
 		if (err)
-			logm(LOG_WARNING, "peer %016" PRIx64 ": keys not taken: %s",
+			logm(LOG_WARNING, "peer %016" PRIx64 ": keys not sent: %s",
 			     id, strerror(-err));
-		else
-			logm(LOG_INFO, "peer %016" PRIx64 " authenticated (%s, phase %u)",
-			     id, out->confirm ? "initiator" : "responder",
-			     out->phase);
 	}
 	if (out->msg_len) {
 		err = kern_handshake(k, id, out->msg, out->msg_len);

@@ -234,12 +234,19 @@ static bool ask(struct spores *s, const char *id, uint64_t cookie,
 	for (int i = 0; i < VOTES_PENDING && !p; i++)
 		if (!s->votes[i].q)
 			p = &s->votes[i];
-	if (!p)
+	if (!p) {
+		logm(LOG_INFO, "spore %s: %d conflicts wait for votes already: decided without",
+		     id, VOTES_PENDING);
 		return false;
+	}
 	n = store_sclerotia(s->db, nodes, CONS_MAX_ASKED, real_ms());
 	p->q = n > 0 ? cons_ask(s->cons, id, nodes, n) : 0;
-	if (!p->q)
+	if (!p->q) {
+		logm(LOG_INFO, "spore %s: %s: decided without votes", id,
+		     n > 0 ? "the sclerotia cannot be asked" :
+		     "no sclerotia known");
 		return false;
+	}
 	p->cookie = cookie;
 	p->from = from;
 	p->len = len;
