@@ -132,6 +132,11 @@ TEST(forged_signature)
 	blob[MYC_SPORE_HDR_LEN + 6] ^= 1;
 	EXPECT_EQ(-1, spore_check(blob, n, &c, &v));
 	EXPECT_EQ(CHECK_CRYPTO, failed(&v));
+	/* the origin pays, and the peer that relayed it, not the origin */
+	EXPECT_TRUE(spore_penalty(&v, 42).origin);
+	EXPECT_TRUE(spore_penalty(&v, 42).relay);
+	EXPECT_FALSE(spore_penalty(&v, v.sp.origin).relay);
+	EXPECT_FALSE(spore_penalty(&v, 0).relay);
 }
 
 TEST(certificates)
@@ -192,6 +197,8 @@ TEST(temporal)
 	EXPECT_EQ(CHECK_TEMPORAL, failed(&v));
 	EXPECT_STREQ("temporal: expired 0 s ago", v.reason);
 	EXPECT_FALSE(v.stale);
+	EXPECT_TRUE(spore_penalty(&v, 42).origin);
+	EXPECT_FALSE(spore_penalty(&v, 42).relay);
 	/* replayed: a higher version of ours is held */
 	s = spec("app/t", MYC_SPORE_SEED);
 	n = spore_build(blob, sizeof(blob), &sclerotia, &c_scl, &s);
@@ -203,6 +210,8 @@ TEST(temporal)
 	EXPECT_STREQ("temporal: version 5 does not move forward (version 6 is held)",
 		     v.reason);
 	EXPECT_TRUE(v.stale);	/* rejected, without a penalty */
+	EXPECT_FALSE(spore_penalty(&v, 42).origin);
+	EXPECT_FALSE(spore_penalty(&v, 42).relay);
 	/* a lower version held: this one is newer */
 	held.version = 4;
 	EXPECT_EQ(0, spore_check(blob, n, &c, &v));
@@ -324,8 +333,12 @@ TEST(trust_threshold)
 	EXPECT_EQ(-1, spore_check(blob, n, &c, &v));
 	EXPECT_EQ(CHECK_TRUST, failed(&v));
 	EXPECT_STREQ("trust: the origin's trust 199 is below 200", v.reason);
+	/* under the threshold already: no further penalty */
+	EXPECT_FALSE(spore_penalty(&v, 42).origin);
+	EXPECT_FALSE(spore_penalty(&v, 42).relay);
 	c.origin_trust = 200;
 	EXPECT_EQ(0, spore_check(blob, n, &c, &v));
+	EXPECT_FALSE(spore_penalty(&v, 42).origin);
 }
 
 /*

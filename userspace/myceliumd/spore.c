@@ -34,6 +34,20 @@ uint8_t spore_type_for(uint8_t node_type)
 	       MYC_SPORE_LATENT;
 }
 
+struct spore_penalty spore_penalty(const struct spore_verdict *v,
+				   uint64_t from)
+{
+	struct spore_penalty p = {};
+
+	if (v->failed < 0 || v->duplicate || v->stale ||
+	    v->failed == CHECK_TRUST)
+		return p;
+	p.origin = true;
+	/* an honest relay checks before it forwards */
+	p.relay = v->failed == CHECK_CRYPTO && from && from != v->sp.origin;
+	return p;
+}
+
 void spore_digest(uint8_t out[MYC_SPORE_DIGEST_LEN], const uint8_t *blob,
 		  size_t len)
 {

@@ -56,6 +56,20 @@ void spore_digest(uint8_t out[MYC_SPORE_DIGEST_LEN], const uint8_t *blob,
 int spore_check(const uint8_t *blob, size_t len, const struct spore_ctx *ctx,
 		struct spore_verdict *v);
 
+/*
+ * Whom a rejection costs trust (TRUST_INVALID each): the origin, and the
+ * peer that relayed a forgery (from, when not the origin).  Nobody for an
+ * exact duplicate or a replay (anyone can send those again), nor for a
+ * spore refused only because its origin's trust is under the threshold
+ * already: that would push it further down with each spore it has, and
+ * it could never climb back.
+ */
+struct spore_penalty {
+	bool origin, relay;
+};
+struct spore_penalty spore_penalty(const struct spore_verdict *v,
+				   uint64_t from);
+
 /* What a spore to build says (the payload is copied in). */
 struct spore_spec {
 	uint8_t type, kind;

@@ -293,15 +293,13 @@ static void decide(struct spores *s, uint64_t cookie, uint64_t from,
 		snprintf(id, sizeof(id), "?");
 	}
 	if (spore_check(blob, len, &ctx, &v)) {
-		if (!v.duplicate && !v.stale) {
+		struct spore_penalty pen = spore_penalty(&v, from);
+
+		if (pen.origin)
 			store_trust_add(s->db, v.sp.origin, -TRUST_INVALID,
 					false);
-			/* an honest relay checks before it forwards */
-			if (v.failed == CHECK_CRYPTO && from &&
-			    from != v.sp.origin)
-				store_trust_add(s->db, from, -TRUST_INVALID,
-						false);
-		}
+		if (pen.relay)
+			store_trust_add(s->db, from, -TRUST_INVALID, false);
 		trust = store_trust(s->db, v.sp.origin);
 		if (v.sp.id)
 			store_put(s->db, &v, blob, len,
