@@ -171,18 +171,22 @@ done
 spore_forge make $(k n2) -i c/digest -A $now -l 3600 -d "two" -o d1.sp
 spore_forge make $(k n3) -i c/digest -A $now -l 3600 -d "three" -o d2.sp
 check "inject conflicting versions" ip netns exec x spore_forge inject a1.sp a2.sp t2.sp t1.sp r1.sp r2.sp d2.sp d1.sp
+# why nodes do not hold the version of ORIGIN_ID: their log and trust
+wrong_nodes() {	# wrong_nodes SPORE_ID ORIGIN_ID LOG_PATTERN
+	for m in $NODES; do echo "# $m: $(origin_of $m $1)"; done
+	for m in $NODES; do
+		[ "$(origin_of $m $1)" = "$2" ] && continue
+		grep "$3" $m.log | sed "s/^/# $m: /"
+		myceliumd trust list -c $m.conf | sed "s/^/# $m: trust /"
+	done
+}
 for rule in authority:n1 time:n5 trust:n7; do
 	id=c/${rule%%:*} want=$(id_of "${rule#*:}")
 	if until_ok 30 all_nodes origin_is "$id" "$want"; then
 		ok "$id: every node holds ${rule#*:}'s version"
 	else
 		not_ok "$id: every node holds ${rule#*:}'s version"
-		for m in $NODES; do echo "# $m: $(origin_of $m $id)"; done
-		for m in $NODES; do
-			[ "$(origin_of $m $id)" = "$want" ] && continue
-			grep "$id" $m.log | sed "s/^/# $m: /"
-			myceliumd trust list -c $m.conf | sed "s/^/# $m: trust /"
-		done
+		wrong_nodes "$id" "$want" "$id"
 	fi
 done
 # a full tie on authority, time and trust goes to the sclerotia's votes
@@ -216,12 +220,7 @@ check "consensus: then the one with the smaller digest" ip netns exec x spore_fo
 sleep 4
 if all_nodes origin_is c/consensus "$want"; then ok "consensus: every node keeps the sclerotia's version"
 else not_ok "consensus: every node keeps the sclerotia's version"
-	for m in $NODES; do echo "# $m: $(origin_of $m c/consensus)"; done
-	for m in $NODES; do
-		[ "$(origin_of $m c/consensus)" = "$want" ] && continue
-		grep "c/consensus\|votes" $m.log | sed "s/^/# $m: /"
-		myceliumd trust list -c $m.conf | sed "s/^/# $m: trust /"
-	done
+	wrong_nodes c/consensus "$want" "c/consensus\|votes"
 fi
 has "consensus: decided by the votes" "c/consensus .*lost to the held version by consensus" n9.log
 
