@@ -405,6 +405,32 @@ TEST_F(hs, crossed_initiations_settle)
 	EXPECT_EQ(0, memcmp(self->i->out.tx, self->r->out.rx, HS_KEY_LEN));
 }
 
+/*
+ * Crossed INITs, the other's certificate from an unknown authority: the
+ * smaller id refuses it at once rather than wait for its own INIT's
+ * answer (the other side refused it and will never answer).
+ */
+TEST_F(hs, crossed_init_with_a_bad_certificate_is_refused)
+{
+	struct hs_out init_r;
+
+	cert_issue(&self->r->self.cert, &rogue, self->r->self.id.pk,
+		   self->r->self.cert.type, NOW_S + DAY);
+	hs_request(&self->i->self, &self->i->hs, &self->i->pair, 0,
+		   &self->i->out);
+	hs_request(&self->r->self, &self->r->hs, &self->r->pair, 0,
+		   &self->r->out);
+	hs_timer(&self->r->self, &self->r->hs, &self->r->pair,
+		 HS_RESPONDER_WAIT_MS, &self->r->out);
+	init_r = self->r->out;
+	ASSERT_EQ((unsigned int)HS_INIT_LEN, init_r.msg_len);
+	hs_receive(&self->i->self, &self->i->hs, &self->i->pair, init_r.msg,
+		   init_r.msg_len, 1, NOW_S, &self->i->out);
+	EXPECT_TRUE(self->i->out.fail);
+	EXPECT_STREQ("certificate from an unknown authority", self->i->out.why);
+	EXPECT_EQ(0U, self->i->out.msg_len);
+}
+
 TEST(node_id_and_files)
 {
 	char err[256], path[] = "/tmp/myc-ident-XXXXXX";

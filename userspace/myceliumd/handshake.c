@@ -176,7 +176,18 @@ static void on_init(const struct hs_self *self, struct hs *h,
 
 	if (h->state == HS_INIT_SENT) {
 		if (self->id.id < pair->peer) {
-			out->why = "both initiated: ours goes on";
+			/*
+			 * A certificate that does not hold is a refusal
+			 * whoever initiated: our INIT may wait up to
+			 * HS_GIVE_UP_MS for an answer that never comes.
+			 */
+			out->why = check_peer_cert(self, pair, msg + HS_HDR_LEN,
+						   now_s, &c);
+			out->fail = out->why != NULL;
+			if (out->fail)
+				hs_wipe(h);	/* nothing to wait for */
+			else
+				out->why = "both initiated: ours goes on";
 			return;
 		}
 	} else if ((h->state == HS_RESP_SENT || h->state == HS_DONE) &&
