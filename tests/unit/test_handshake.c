@@ -375,19 +375,22 @@ TEST_F(hs, responder_starts_when_nobody_does)
 	EXPECT_EQ(0, memcmp(self->i->out.tx, self->r->out.rx, HS_KEY_LEN));
 }
 
+/* Both start (r after waiting): their INITs, to cross. */
+static void cross(struct side *i, struct side *r, struct hs_out *init_i,
+		  struct hs_out *init_r)
+{
+	hs_request(&i->self, &i->hs, &i->pair, 0, &i->out);
+	*init_i = i->out;
+	hs_request(&r->self, &r->hs, &r->pair, 0, &r->out);
+	hs_timer(&r->self, &r->hs, &r->pair, HS_RESPONDER_WAIT_MS, &r->out);
+	*init_r = r->out;
+}
+
 TEST_F(hs, crossed_initiations_settle)
 {
 	struct hs_out init_i, init_r;
 
-	/* both started (r after waiting), their INITs cross */
-	hs_request(&self->i->self, &self->i->hs, &self->i->pair, 0,
-		   &self->i->out);
-	init_i = self->i->out;
-	hs_request(&self->r->self, &self->r->hs, &self->r->pair, 0,
-		   &self->r->out);
-	hs_timer(&self->r->self, &self->r->hs, &self->r->pair,
-		 HS_RESPONDER_WAIT_MS, &self->r->out);
-	init_r = self->r->out;
+	cross(self->i, self->r, &init_i, &init_r);
 	ASSERT_EQ((unsigned int)HS_INIT_LEN, init_r.msg_len);
 	/* i ignores r's INIT (its own goes on) */
 	hs_receive(&self->i->self, &self->i->hs, &self->i->pair, init_r.msg,
@@ -412,17 +415,11 @@ TEST_F(hs, crossed_initiations_settle)
  */
 TEST_F(hs, crossed_init_with_a_bad_certificate_is_refused)
 {
-	struct hs_out init_r;
+	struct hs_out init_i, init_r;
 
 	cert_issue(&self->r->self.cert, &rogue, self->r->self.id.pk,
 		   self->r->self.cert.type, NOW_S + DAY);
-	hs_request(&self->i->self, &self->i->hs, &self->i->pair, 0,
-		   &self->i->out);
-	hs_request(&self->r->self, &self->r->hs, &self->r->pair, 0,
-		   &self->r->out);
-	hs_timer(&self->r->self, &self->r->hs, &self->r->pair,
-		 HS_RESPONDER_WAIT_MS, &self->r->out);
-	init_r = self->r->out;
+	cross(self->i, self->r, &init_i, &init_r);
 	ASSERT_EQ((unsigned int)HS_INIT_LEN, init_r.msg_len);
 	hs_receive(&self->i->self, &self->i->hs, &self->i->pair, init_r.msg,
 		   init_r.msg_len, 1, NOW_S, &self->i->out);
