@@ -209,15 +209,21 @@ spore_forge make $(k n2) -i c/consensus -A $now -l 3600 -d "first" -o k1.sp
 spore_forge make $(k n3) -i c/consensus -A $now -l 3600 -d "second" -o k2.sp
 d1=$(spore_forge digest k1.sp) d2=$(spore_forge digest k2.sp)
 if [ "$(printf '%s\n%s\n' "$d1" "$d2" | sort | tail -n 1)" = "$d1" ]; then
-	first=k1 firstnode=n2 second=k2
+	first=k1 firstnode=n2 second=k2 secondnode=n3
 else
-	first=k2 firstnode=n3 second=k1
+	first=k2 firstnode=n3 second=k1 secondnode=n2
 fi
 check "consensus: inject the version with the larger digest" ip netns exec x spore_forge inject $first.sp
 want=$(id_of $firstnode)
 until_ok 30 all_nodes origin_is c/consensus "$want"
 check "consensus: then the one with the smaller digest" ip netns exec x spore_forge inject $second.sp
-sleep 4
+# every daemon judges the second version (won or lost), from gossip or
+# from x's summary
+judged() { grep -q "spore c/consensus (origin $(id_of $secondnode)[,)]" "$1.log"; }
+if until_ok 60 all_nodes judged; then ok "consensus: every node judged the second version"
+else not_ok "consensus: every node judged the second version"
+	for m in $NODES; do judged $m || echo "# $m did not"; done
+fi
 if all_nodes origin_is c/consensus "$want"; then ok "consensus: every node keeps the sclerotia's version"
 else not_ok "consensus: every node keeps the sclerotia's version"
 	wrong_nodes c/consensus "$want" "c/consensus\|votes"
@@ -237,7 +243,8 @@ fails "trust set: bad node" "invalid node id" myceliumd trust set zz 10 -c n1.co
 
 # --- a daemon killed with -9 while it stores loses no accepted spore
 for i in $(seq 1 80); do
-	spore_forge make $(k x) -i burst/$i -d "burst $i" -o b$i.sp
+	# (n4's: x's trust went down for the bad spores it sent)
+	spore_forge make $(k n4) -i burst/$i -d "burst $i" -o b$i.sp
 done
 ip netns exec x spore_forge inject $(for i in $(seq 1 80); do echo b$i.sp; done) &
 inj=$!

@@ -133,10 +133,13 @@ TEST(forged_signature)
 	EXPECT_EQ(-1, spore_check(blob, n, &c, &v));
 	EXPECT_EQ(CHECK_CRYPTO, failed(&v));
 	/* the origin pays, and the peer that relayed it, not the origin */
-	EXPECT_TRUE(spore_penalty(&v, 42).origin);
-	EXPECT_TRUE(spore_penalty(&v, 42).relay);
-	EXPECT_FALSE(spore_penalty(&v, v.sp.origin).relay);
-	EXPECT_FALSE(spore_penalty(&v, 0).relay);
+	EXPECT_TRUE(spore_penalty(&v, 42, false).origin);
+	EXPECT_TRUE(spore_penalty(&v, 42, false).relay);
+	EXPECT_FALSE(spore_penalty(&v, v.sp.origin, false).relay);
+	EXPECT_FALSE(spore_penalty(&v, 0, false).relay);
+	/* brought again, by any peer: nobody pays twice */
+	EXPECT_FALSE(spore_penalty(&v, 42, true).origin);
+	EXPECT_FALSE(spore_penalty(&v, 43, true).relay);
 }
 
 TEST(certificates)
@@ -197,8 +200,10 @@ TEST(temporal)
 	EXPECT_EQ(CHECK_TEMPORAL, failed(&v));
 	EXPECT_STREQ("temporal: expired 0 s ago", v.reason);
 	EXPECT_FALSE(v.stale);
-	EXPECT_TRUE(spore_penalty(&v, 42).origin);
-	EXPECT_FALSE(spore_penalty(&v, 42).relay);
+	EXPECT_TRUE(spore_penalty(&v, 42, false).origin);
+	EXPECT_FALSE(spore_penalty(&v, 42, false).relay);
+	/* the same bytes rejected before: they cost once */
+	EXPECT_FALSE(spore_penalty(&v, 42, true).origin);
 	/* replayed: a higher version of ours is held */
 	s = spec("app/t", MYC_SPORE_SEED);
 	n = spore_build(blob, sizeof(blob), &sclerotia, &c_scl, &s);
@@ -210,8 +215,8 @@ TEST(temporal)
 	EXPECT_STREQ("temporal: version 5 does not move forward (version 6 is held)",
 		     v.reason);
 	EXPECT_TRUE(v.stale);	/* rejected, without a penalty */
-	EXPECT_FALSE(spore_penalty(&v, 42).origin);
-	EXPECT_FALSE(spore_penalty(&v, 42).relay);
+	EXPECT_FALSE(spore_penalty(&v, 42, false).origin);
+	EXPECT_FALSE(spore_penalty(&v, 42, false).relay);
 	/* a lower version held: this one is newer */
 	held.version = 4;
 	EXPECT_EQ(0, spore_check(blob, n, &c, &v));
@@ -334,11 +339,11 @@ TEST(trust_threshold)
 	EXPECT_EQ(CHECK_TRUST, failed(&v));
 	EXPECT_STREQ("trust: the origin's trust 199 is below 200", v.reason);
 	/* under the threshold already: no further penalty */
-	EXPECT_FALSE(spore_penalty(&v, 42).origin);
-	EXPECT_FALSE(spore_penalty(&v, 42).relay);
+	EXPECT_FALSE(spore_penalty(&v, 42, false).origin);
+	EXPECT_FALSE(spore_penalty(&v, 42, false).relay);
 	c.origin_trust = 200;
 	EXPECT_EQ(0, spore_check(blob, n, &c, &v));
-	EXPECT_FALSE(spore_penalty(&v, 42).origin);
+	EXPECT_FALSE(spore_penalty(&v, 42, false).origin);
 }
 
 /*
@@ -413,6 +418,12 @@ TEST(store_held_and_reopen)
 	EXPECT_EQ(0, n);
 	EXPECT_EQ(0, store_unhold(st, "app/s"));
 	EXPECT_EQ(0U, store_held(st, "app/s", got, sizeof(got)));
+	/* rejected bytes are known by their digest; accepted ones are not */
+	EXPECT_FALSE(store_rejected(st, va.digest));
+	ASSERT_EQ(0, store_put(st, &va, a, na, MYC_SPORE_REJECTED, false, 0,
+			       500, 0, NOW));
+	EXPECT_TRUE(store_rejected(st, va.digest));
+	EXPECT_FALSE(store_rejected(st, vb.digest));
 	store_close(st);
 }
 

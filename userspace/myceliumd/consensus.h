@@ -22,7 +22,7 @@
 
 #include "store.h"
 
-#define CONS_WAIT_MS	1000
+#define CONS_WAIT_MS	3000	/* a busy sclerotia answers late */
 #define CONS_MAX_ASKED	64
 
 struct cons;

@@ -35,11 +35,11 @@ uint8_t spore_type_for(uint8_t node_type)
 }
 
 struct spore_penalty spore_penalty(const struct spore_verdict *v,
-				   uint64_t from)
+				   uint64_t from, bool again)
 {
 	struct spore_penalty p = {};
 
-	if (v->failed < 0 || v->duplicate || v->stale ||
+	if (again || v->failed < 0 || v->duplicate || v->stale ||
 	    v->failed == CHECK_TRUST)
 		return p;
 	p.origin = true;

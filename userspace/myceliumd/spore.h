@@ -62,13 +62,15 @@ int spore_check(const uint8_t *blob, size_t len, const struct spore_ctx *ctx,
  * exact duplicate or a replay (anyone can send those again), nor for a
  * spore refused only because its origin's trust is under the threshold
  * already: that would push it further down with each spore it has, and
- * it could never climb back.
+ * it could never climb back.  Nor for a spore whose very bytes were
+ * rejected before (again): gossip and anti-entropy bring one bad spore
+ * many times, and it costs once.
  */
 struct spore_penalty {
 	bool origin, relay;
 };
 struct spore_penalty spore_penalty(const struct spore_verdict *v,
-				   uint64_t from);
+				   uint64_t from, bool again);
 
 /* What a spore to build says (the payload is copied in). */
 struct spore_spec {

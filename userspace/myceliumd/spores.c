@@ -293,7 +293,8 @@ static void decide(struct spores *s, uint64_t cookie, uint64_t from,
 		snprintf(id, sizeof(id), "?");
 	}
 	if (spore_check(blob, len, &ctx, &v)) {
-		struct spore_penalty pen = spore_penalty(&v, from);
+		bool again = v.sp.id && store_rejected(s->db, v.digest);
+		struct spore_penalty pen = spore_penalty(&v, from, again);
 
 		if (pen.origin)
 			store_trust_add(s->db, v.sp.origin, -TRUST_INVALID,

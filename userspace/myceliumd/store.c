@@ -205,6 +205,20 @@ size_t store_held(struct store *s, const char *id, uint8_t *buf, size_t size)
 	return n;
 }
 
+bool store_rejected(struct store *s, const uint8_t digest[MYC_SPORE_DIGEST_LEN])
+{
+	sqlite3_stmt *st = prep(s, "SELECT 1 FROM spores WHERE digest = ?1 AND state = ?2");
+	bool found;
+
+	if (!st)
+		return false;
+	sqlite3_bind_blob(st, 1, digest, MYC_SPORE_DIGEST_LEN, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, MYC_SPORE_REJECTED);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
 int store_unhold(struct store *s, const char *id)
 {
 	sqlite3_stmt *st = prep(s, "UPDATE spores SET held = 0 WHERE id = ?1");

@@ -36,6 +36,8 @@ int store_put(struct store *s, const struct spore_verdict *v,
 size_t store_held(struct store *s, const char *id, uint8_t *buf, size_t size);
 /* id is held no more (myc spore del). */
 int store_unhold(struct store *s, const char *id);
+/* Were these very bytes (by digest) rejected before? */
+bool store_rejected(struct store *s, const uint8_t digest[MYC_SPORE_DIGEST_LEN]);
 /* Every held spore that has not expired, oldest first; cb's error stops. */
 int store_each_held(struct store *s, uint64_t now_ms,
 		    int (*cb)(void *arg, const uint8_t *blob, size_t len),
