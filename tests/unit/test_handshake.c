@@ -291,6 +291,71 @@ TEST_F(hs, lost_messages_are_sent_again)
 	EXPECT_TRUE(self->r->out.keys);
 }
 
+/*
+ * FIN lost: the responder sends its RESP again on the INIT schedule, and
+ * the initiator, done already, answers it with the same FIN (no new keys,
+ * no new session); another RESP is not answered.  Nobody answering: the
+ * responder gives up after HS_TRIES RESPs, HS_GIVE_UP_MS in all.
+ */
+TEST_F(hs, a_lost_fin_costs_a_resend)
+{
+	struct hs_out resp, fin, keys;
+	uint64_t t, sent[HS_TRIES + 2] = { 0 };
+	int n = 1;
+
+	hs_request(&self->i->self, &self->i->hs, &self->i->pair, 0,
+		   &self->i->out);
+	deliver(self->i, self->r, 0);
+	resp = self->r->out;
+	deliver(self->r, self->i, 10);
+	keys = self->i->out;
+	ASSERT_TRUE(keys.keys);
+	fin = self->i->out;			/* ... and lost */
+	hs_timer(&self->r->self, &self->r->hs, &self->r->pair, HS_RETRY_MS - 1,
+		 &self->r->out);
+	EXPECT_EQ(0U, self->r->out.msg_len);
+	hs_timer(&self->r->self, &self->r->hs, &self->r->pair, HS_RETRY_MS,
+		 &self->r->out);
+	ASSERT_EQ((unsigned int)HS_RESP_LEN, self->r->out.msg_len);
+	EXPECT_EQ(0, memcmp(resp.msg, self->r->out.msg, HS_RESP_LEN));
+	deliver(self->r, self->i, HS_RETRY_MS + 10);
+	EXPECT_FALSE(self->i->out.keys);
+	ASSERT_EQ((unsigned int)HS_FIN_LEN, self->i->out.msg_len);
+	EXPECT_EQ(0, memcmp(fin.msg, self->i->out.msg, HS_FIN_LEN));
+	EXPECT_EQ((int)HS_DONE, (int)self->i->hs.state);
+	/* a RESP of that session with other bytes gets nothing */
+	resp.msg[HS_RESP_LEN - 1] ^= 1;
+	hs_receive(&self->i->self, &self->i->hs, &self->i->pair, resp.msg,
+		   resp.msg_len, HS_RETRY_MS + 20, NOW_S, &self->i->out);
+	EXPECT_EQ(0U, self->i->out.msg_len);
+	EXPECT_STREQ("a RESP for no handshake of ours", self->i->out.why);
+	/* the repeated FIN completes the handshake on the first session */
+	hs_receive(&self->r->self, &self->r->hs, &self->r->pair, fin.msg,
+		   fin.msg_len, HS_RETRY_MS + 30, NOW_S, &self->r->out);
+	ASSERT_TRUE(self->r->out.keys);
+	EXPECT_EQ(0, memcmp(keys.tx, self->r->out.rx, HS_KEY_LEN));
+	EXPECT_EQ(0, memcmp(keys.rx, self->r->out.tx, HS_KEY_LEN));
+
+	/* a responder that never hears FIN: RESP 0.5, 1, 2, 4, 8, 8 s apart */
+	pair_up(self->i, self->r);
+	hs_request(&self->i->self, &self->i->hs, &self->i->pair, 0,
+		   &self->i->out);
+	deliver(self->i, self->r, 0);
+	for (t = 0; t <= HS_GIVE_UP_MS + 10000; t += 50) {
+		hs_timer(&self->r->self, &self->r->hs, &self->r->pair, t,
+			 &self->r->out);
+		if (self->r->out.msg_len == HS_RESP_LEN && n < HS_TRIES + 2)
+			sent[n++] = t;
+		if (self->r->hs.state == HS_IDLE)
+			break;
+	}
+	EXPECT_EQ(HS_TRIES, n);
+	EXPECT_EQ(500U, sent[1] - sent[0]);
+	EXPECT_EQ(8000U, sent[6] - sent[5]);
+	EXPECT_EQ((uint64_t)HS_GIVE_UP_MS, t);
+	EXPECT_STREQ("no FIN", self->r->out.why);
+}
+
 TEST_F(hs, initiator_gives_up_then_starts_over)
 {
 	uint64_t t, sent[HS_TRIES + 2] = { 0 };

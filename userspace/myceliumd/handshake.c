@@ -192,10 +192,8 @@ static void on_init(const struct hs_self *self, struct hs *h,
 		}
 	} else if ((h->state == HS_RESP_SENT || h->state == HS_DONE) &&
 		   !memcmp(msg, h->init, HS_INIT_LEN)) {
-		if (h->state == HS_RESP_SENT) {	/* RESP was lost or late */
+		if (h->state == HS_RESP_SENT)	/* RESP was lost or late */
 			out_send(out, h->msg, h->msg_len);
-			h->deadline_ms = now_ms + HS_GIVE_UP_MS;
-		}
 		return;
 	}
 	out->why = check_peer_cert(self, pair, msg + HS_HDR_LEN, now_s, &c);
@@ -224,8 +222,21 @@ static void on_init(const struct hs_self *self, struct hs *h,
 	h->msg_len = HS_RESP_LEN;
 	chain(h->t2, h->t1, m, HS_RESP_LEN);
 	h->state = HS_RESP_SENT;
-	h->deadline_ms = now_ms + HS_GIVE_UP_MS;
+	h->tries = 1;
+	h->deadline_ms = now_ms + hs_backoff_ms(h->tries);
 	out_send(out, m, h->msg_len);
+}
+
+/* Our RESP again (FIN was lost): is it the one this FIN answered? */
+static bool resp_answered(const struct hs *h, const uint8_t *msg)
+{
+	uint8_t t2[32];
+
+	if (h->state != HS_DONE || h->msg_len != HS_FIN_LEN ||
+	    get_be64(msg + 4) != h->session || msg[2] != h->phase)
+		return false;
+	chain(t2, h->t1, msg, HS_RESP_LEN);
+	return !memcmp(t2, h->t2, sizeof(t2));
 }
 
 static void on_resp(const struct hs_self *self, struct hs *h,
@@ -235,6 +246,10 @@ static void on_resp(const struct hs_self *self, struct hs *h,
 	uint8_t d[32], *m;
 	struct cert c;
 
+	if (resp_answered(h, msg)) {
+		out_send(out, h->msg, h->msg_len);	/* the same FIN */
+		return;
+	}
 	if (h->state != HS_INIT_SENT || get_be64(msg + 4) != h->session ||
 	    msg[2] != h->phase) {
 		out->why = "a RESP for no handshake of ours";
@@ -265,7 +280,7 @@ static void on_resp(const struct hs_self *self, struct hs *h,
 	sign(m + HS_HDR_LEN, &self->id, label_fin, sizeof(label_fin), h->t2);
 	h->msg_len = HS_FIN_LEN;
 	h->state = HS_DONE;
-	h->deadline_ms = now_ms + HS_DONE_KEEP_MS;
+	h->deadline_ms = now_ms + HS_GIVE_UP_MS;
 	out_send(out, m, h->msg_len);
 }
 
@@ -294,7 +309,7 @@ static void on_fin(struct hs *h, const uint8_t *msg, uint64_t now_ms,
 	out->phase = h->phase;
 	memcpy(out->remote_hello, h->hello_i, HS_HELLO_LEN);
 	h->state = HS_DONE;
-	h->deadline_ms = now_ms + HS_DONE_KEEP_MS;
+	h->deadline_ms = now_ms + HS_GIVE_UP_MS;
 }
 
 void hs_receive(const struct hs_self *self, struct hs *h,
@@ -348,6 +363,12 @@ void hs_timer(const struct hs_self *self, struct hs *h,
 		start(self, h, pair, now_ms, out);	/* nobody started */
 		return;
 	case HS_RESP_SENT:
+		if (h->tries < HS_TRIES) {	/* FIN lost, or RESP */
+			h->tries++;
+			h->deadline_ms = now_ms + hs_backoff_ms(h->tries);
+			out_send(out, h->msg, h->msg_len);
+			return;
+		}
 		out->why = "no FIN";
 		hs_wipe(h);
 		return;

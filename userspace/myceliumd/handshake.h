@@ -31,8 +31,10 @@
  * installs (without) when FIN checks out.  INIT is sent again until RESP
  * comes, HS_RETRY_MS after the first, then twice as long each time up to
  * HS_RETRY_MAX_MS, HS_TRIES sends in all (hs_backoff_ms()); a repeated
- * INIT gets the same RESP, and the responder waits for FIN as long as the
- * initiator may still send INIT (HS_GIVE_UP_MS).  A busy peer (a daemon
+ * INIT gets the same RESP.  The responder sends RESP again on the same
+ * schedule until FIN comes, and the initiator, done, answers its session's
+ * RESP with the same FIN for HS_GIVE_UP_MS: a lost FIN costs a resend,
+ * not a new handshake.  A busy peer (a daemon
  * with 63 handshakes and a flood of spores to get through) answers late:
  * a fixed short retry would give up and start a new session before the
  * answer came, and every late answer would be wasted work.
@@ -57,9 +59,8 @@
 #define HS_RETRY_MAX_MS		8000
 #define HS_TRIES		7
 /* 0.5 + 1 + 2 + 4 + 8 + 8 + 8 s: the initiator gives up then */
-#define HS_GIVE_UP_MS		31500
+#define HS_GIVE_UP_MS		31500	/* also: a done side remembers */
 #define HS_RESPONDER_WAIT_MS	1500
-#define HS_DONE_KEEP_MS		5000	/* answers a repeated INIT/FIN */
 
 enum hs_kind { HS_INIT = 1, HS_RESP = 2, HS_FIN = 3 };
 
