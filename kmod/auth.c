@@ -422,8 +422,13 @@ int myc_nl_auth_set(struct sk_buff *skb, struct genl_info *info)
 	if (state == MYC_AUTH_OK) {
 		myc_keys_install(peer, &k);
 		now_ready = myc_hello_keyed(peer);
-		/* unconfirmed keys: asked again if no frame confirms them */
-		peer->next_ask_us = myc_now_us() + MYC_CONFIRM_WAIT_US;
+		/*
+		 * A first session's keys waiting for a frame to confirm
+		 * them: asked again if none comes.  A ready peer (a rekey)
+		 * keeps its old keys meanwhile and is asked as usual.
+		 */
+		peer->next_ask_us = myc_now_us() + (peer->ready ?
+			MYC_ASK_AGAIN_US : MYC_CONFIRM_WAIT_US);
 	} else {
 		myc_keys_clear(peer);
 		myc_peer_auth_locked(peer, MYC_AUTH_FAILED);

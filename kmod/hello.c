@@ -42,7 +42,6 @@
 
 #define MYC_HELLO_FIRST_US	(50 * USEC_PER_MSEC)
 #define MYC_HELLO_TRIES		5	/* unanswered: adaptive falls back */
-#define MYC_ASK_AGAIN_US	(5 * USEC_PER_SEC)
 
 void myc_policy_init(struct myc_net *mn)
 {

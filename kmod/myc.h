@@ -470,10 +470,13 @@ void myc_hello_send(struct myc_peer *peer, bool reply);
 void myc_hello_local(struct myc_peer *peer, struct myc_hello *h, bool reply);
 /* Refused peers are asked for again this often (a certificate renewed). */
 #define MYC_FAILED_ASK_US	(30 * USEC_PER_SEC)
+/* myceliumd is asked again this often while keys are wanted. */
+#define MYC_ASK_AGAIN_US	(5 * USEC_PER_SEC)
 /*
- * Keys installed with confirm and never confirmed are asked for again,
- * once myceliumd's handshake (31.5 s of retries, a lost FIN included) is
- * surely over: asking sooner starts a new handshake beside a slow one.
+ * A peer's first keys, installed with confirm and never confirmed, are
+ * asked for again once myceliumd's handshake (31.5 s of retries, a lost
+ * FIN included) is surely over: asking sooner starts a new handshake
+ * beside a slow one.
  */
 #define MYC_CONFIRM_WAIT_US	(35 * USEC_PER_SEC)
 /* Keys were installed (peer->lock held); true: the peer became ready. */

@@ -141,6 +141,7 @@ has "replayed: the temporal check says so" "app/prim .* rejected: temporal: vers
 	not_ok "forged: origin's trust went down ($n2_before -> $(trust_of n3 n2))"
 [ "$(trust_of n3 x)" -lt "$x_before" ] && ok "forged, expired, future: the sender's trust went down ($x_before -> $(trust_of n3 x))" ||
 	not_ok "sender's trust went down ($x_before -> $(trust_of n3 x))"
+x_after=$(trust_of n3 x)
 [ "$(trust_of n3 n12)" -lt "$n12_before" ] && ok "wrongly typed: its origin's trust went down" ||
 	not_ok "wrongly typed: its origin's trust went down ($n12_before -> $(trust_of n3 n12))"
 # a replay is the origin's own signed spore, which anyone can send again
@@ -265,6 +266,13 @@ start n2
 registered() { [ "$(myc -n n2 -j node show | json_get 0.daemon)" != 0 ]; }
 if until_ok 20 registered; then ok "kill -9: the daemon starts again"; else not_ok "kill -9: the daemon starts again"; fi
 has "restarted: it put its spores back" "[1-9][0-9]* stored spores put back" n2.log
+
+# the future-dated spore comes back (refused 60 s at a time) until its
+# time comes: judged again, it costs x nothing more, and once taken it
+# adds 10
+if until_ok 90 holds_id bad/future n3; then ok "future-dated: taken once its time came"
+else not_ok "future-dated: taken once its time came"; fi
+eq "a bad spore costs once: x's trust at n3" $((x_after + 10)) "$(trust_of n3 x)"
 
 for p in $pids; do kill "$p" 2>/dev/null; done
 wait 2>/dev/null
