@@ -242,6 +242,26 @@ has "trust list: JSON lines" '^\{"node":"[0-9a-f]{16}","score":[0-9]+' /tmp/out
 fails "trust set: bad score" "invalid score" myceliumd trust set "$(id_of n2)" 1001 -c n1.conf
 fails "trust set: bad node" "invalid node id" myceliumd trust set zz 10 -c n1.conf
 
+# --- a verdict that comes after the kernel stopped waiting (10 s): the
+# daemon stored the spore, the kernel dropped it; when the spore comes
+# again, the daemon gives it back rather than refuse a duplicate
+# shellcheck disable=SC2046
+spore_forge make $(k n1) -t primary -i app/late -l 3600 -d "late" -o late.sp
+kill -STOP "$pid_n8"
+check "late: x pushes a primary spore while n8's daemon is stopped" \
+	ip netns exec x spore_forge inject late.sp
+sleep 12
+kill -CONT "$pid_n8"
+judged_late() { grep -q "spore app/late (origin .*) accepted" n8.log; }
+if until_ok 20 judged_late; then ok "late: n8's daemon judged it after all"
+else not_ok "late: n8's daemon judged it after all"; fi
+echo "# n8's kernel: app/late $(state_of n8 app/late)"
+check "late: x pushes it again" myc -n x spore del app/late
+check "late: x pushes it again (inject)" ip netns exec x spore_forge inject late.sp
+if until_ok 30 holds_id app/late n8; then ok "late: n8 holds it again"
+else not_ok "late: n8 holds it again"; fi
+has "late: the daemon gave it back" "spore app/late: held here but not by the kernel: given back" n8.log
+
 # --- a daemon killed with -9 while it stores loses no accepted spore
 for i in $(seq 1 80); do
 	# (n4's: x's trust went down for the bad spores it sent)

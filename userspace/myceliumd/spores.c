@@ -258,6 +258,28 @@ static bool ask(struct spores *s, const char *id, uint64_t cookie,
 	return true;
 }
 
+/*
+ * The kernel asks only about spores it does not hold, so one that is the
+ * very spore our store holds was lost on its side: our verdict came after
+ * it stopped waiting (a busy daemon).  Give it back, without a new trust
+ * change; rejecting it as a duplicate would make the node refuse it until
+ * it expires.  True when it went back.
+ */
+static bool give_back(struct spores *s, uint64_t cookie, const uint8_t *blob,
+		      size_t len, struct spore_ctx ctx, const char *id)
+{
+	struct spore_verdict v;
+
+	ctx.held = NULL;
+	if (spore_check(blob, len, &ctx, &v))
+		return false;
+	logm(LOG_INFO, "spore %s: held here but not by the kernel: given back",
+	     id);
+	tell(s, cookie, NULL, 0, MYC_SPORE_ACCEPTED, true, &v, 0,
+	     store_trust(s->db, v.sp.origin));
+	return true;
+}
+
 /* Judge a spore that came (cookie), with votes once they were gathered. */
 static void decide(struct spores *s, uint64_t cookie, uint64_t from,
 		   const uint8_t *blob, size_t len, const struct votes *vt)
@@ -293,9 +315,12 @@ static void decide(struct spores *s, uint64_t cookie, uint64_t from,
 		snprintf(id, sizeof(id), "?");
 	}
 	if (spore_check(blob, len, &ctx, &v)) {
-		bool again = v.sp.id && store_rejected(s->db, v.digest);
-		struct spore_penalty pen = spore_penalty(&v, from, again);
+		struct spore_penalty pen;
 
+		if (v.duplicate && give_back(s, cookie, blob, len, ctx, id))
+			return;
+		pen = spore_penalty(&v, from, v.sp.id &&
+				    store_rejected(s->db, v.digest));
 		if (pen.origin)
 			store_trust_add(s->db, v.sp.origin, -TRUST_INVALID,
 					false);
