@@ -32,8 +32,10 @@
  * another).
  */
 #define SLOW_PROBE_MS	50
-#define SLOW_PROBES	"myc -n mA peer set b probe-interval 50 && " \
-			"myc -n mB peer set a probe-interval 50"
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
+#define SLOW_PROBES	"myc -n mA peer set b probe-interval " STR(SLOW_PROBE_MS) \
+			" && myc -n mB peer set a probe-interval " STR(SLOW_PROBE_MS)
 
 static double now_ms(void)
 {

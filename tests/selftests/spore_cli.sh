@@ -256,7 +256,7 @@ judged_late() { grep -q "spore app/late (origin .*) accepted" n8.log; }
 if until_ok 20 judged_late; then ok "late: n8's daemon judged it after all"
 else not_ok "late: n8's daemon judged it after all"; fi
 echo "# n8's kernel: app/late $(state_of n8 app/late)"
-check "late: x pushes it again" myc -n x spore del app/late
+check "late: x forgets it (del)" myc -n x spore del app/late
 check "late: x pushes it again (inject)" ip netns exec x spore_forge inject late.sp
 if until_ok 30 holds_id app/late n8; then ok "late: n8 holds it again"
 else not_ok "late: n8 holds it again"; fi

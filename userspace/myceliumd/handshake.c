@@ -341,6 +341,17 @@ void hs_receive(const struct hs_self *self, struct hs *h,
 	}
 }
 
+/* The last message again, on hs_backoff_ms(); false after HS_TRIES. */
+static bool resend(struct hs *h, uint64_t now_ms, struct hs_out *out)
+{
+	if (h->tries >= HS_TRIES)
+		return false;
+	h->tries++;
+	h->deadline_ms = now_ms + hs_backoff_ms(h->tries);
+	out_send(out, h->msg, h->msg_len);
+	return true;
+}
+
 void hs_timer(const struct hs_self *self, struct hs *h,
 	      const struct hs_pair *pair, uint64_t now_ms,
 	      struct hs_out *out)
@@ -350,27 +361,19 @@ void hs_timer(const struct hs_self *self, struct hs *h,
 		return;
 	switch (h->state) {
 	case HS_INIT_SENT:
-		if (h->tries < HS_TRIES) {
-			h->tries++;
-			h->deadline_ms = now_ms + hs_backoff_ms(h->tries);
-			out_send(out, h->msg, h->msg_len);
-			return;
+		if (!resend(h, now_ms, out)) {
+			out->why = "no answer to INIT";
+			hs_wipe(h);
 		}
-		out->why = "no answer to INIT";
-		hs_wipe(h);
 		return;
 	case HS_WAITING:
 		start(self, h, pair, now_ms, out);	/* nobody started */
 		return;
-	case HS_RESP_SENT:
-		if (h->tries < HS_TRIES) {	/* FIN lost, or RESP */
-			h->tries++;
-			h->deadline_ms = now_ms + hs_backoff_ms(h->tries);
-			out_send(out, h->msg, h->msg_len);
-			return;
+	case HS_RESP_SENT:			/* RESP lost, or FIN */
+		if (!resend(h, now_ms, out)) {
+			out->why = "no FIN";
+			hs_wipe(h);
 		}
-		out->why = "no FIN";
-		hs_wipe(h);
 		return;
 	default:
 		hs_wipe(h);
