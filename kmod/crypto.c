@@ -13,6 +13,24 @@
  * a key the other end does not have yet.  The other side uses its new key
  * at once (it got the handshake's last message, so both have the keys).
  *
+ * Key updates.  A session's keys are renewed in the kernel, without
+ * myceliumd, after rekey-time seconds or rekey-frames frames (half the
+ * time for high): each direction's next key is BLAKE2s keyed with its
+ * current one over MYC_UPDATE_LABEL, and the phase flips, as in QUIC's key
+ * update.  The end that updates first sends under the new phase at once;
+ * the other, seeing a frame under the phase it does not use, opens it with
+ * the previous key (a frame sent before its peer updated) or else with the
+ * next one, and updates itself when that opens it.  An end updates only
+ * once a frame came under its newest receive key, so the two are never
+ * more than one update apart.  The old keys are wiped: a key that leaks
+ * opens nothing sent before its update.  A full handshake (new ephemeral
+ * keys, certificates checked again) renews the session itself after
+ * session-time: the kernel asks myceliumd (reason rekey) and the keys go
+ * on updating until the new session's come.  Keys not updated for three
+ * times their time (no frame came), or a session not renewed within
+ * another session-time once due, are dropped and the peer waits for new
+ * keys.  Lowering either time updates or renews; it drops nothing.
+ *
  *   minimal    MYC_FF_AUTH: payload in clear, followed by the tag of a
  *              ChaCha20-Poly1305 AEAD with an empty plaintext whose
  *              associated data is the header and the payload
@@ -35,6 +53,7 @@
  * the key they need under the lock and work outside it (the copy is wiped
  * after use).
  */
+#include <crypto/blake2s.h>
 #include <crypto/chacha20poly1305.h>
 #include <linux/slab.h>
 
@@ -43,6 +62,7 @@
 
 #define MYC_PAD_BLOCK		64
 #define MYC_REKEY_EXPIRE	3	/* x the rekey time: keys stop working */
+#define MYC_UPDATE_LABEL	"mycelium key update"
 
 struct myc_key {
 	u8 key[MYC_KEY_LEN];
@@ -54,9 +74,14 @@ struct myc_keys {
 	struct myc_key tx;		/* sealing now, phase tx_phase */
 	struct myc_key next;		/* waits for a frame under rx[next_phase] */
 	u8 tx_phase, next_phase;
-	u64 born_us;			/* tx came then */
+	u8 rx_phase;			/* of the newest receive key */
+	bool rx_seen;			/* a frame opened under rx[rx_phase] */
+	u64 born_us;			/* tx came then (install or update) */
+	u64 session_us;			/* the daemon's keys came then */
+	u64 due_us;			/* the session was due then, or 0 */
 	u64 frames;			/* sealed with tx */
-	u32 installs;
+	u32 installs, updates;
+	u32 epoch;			/* changes with every key change */
 };
 
 static void myc_key_wipe(struct myc_key *k)
@@ -79,10 +104,26 @@ void myc_keys_free(struct myc_peer *peer)
 void myc_keys_clear(struct myc_peer *peer)
 {
 	struct myc_keys *k = peer->keys;
-	u32 installs = k->installs;
+	u32 installs = k->installs, updates = k->updates, epoch = k->epoch;
 
 	memzero_explicit(k, sizeof(*k));
 	k->installs = installs;
+	k->updates = updates;
+	k->epoch = epoch + 1;
+}
+
+/* Time from @t to @now, 0 if @t is later. */
+static u64 myc_since(u64 now, u64 t)
+{
+	return now > t ? now - t : 0;
+}
+
+/* The key that follows @key (a PRF of it: keyed BLAKE2s). */
+static void myc_key_next(u8 *out, const u8 *key)
+{
+	static const u8 label[] = MYC_UPDATE_LABEL;
+
+	blake2s(out, label, key, MYC_KEY_LEN, sizeof(label) - 1, MYC_KEY_LEN);
 }
 
 bool myc_keys_tx_ok(struct myc_peer *peer)
@@ -97,6 +138,35 @@ static void myc_keys_use(struct myc_keys *k, const u8 *key, u8 phase)
 	k->tx_phase = phase;
 	k->born_us = myc_now_us();
 	k->frames = 0;
+	k->epoch++;
+}
+
+/* Both ends agree on a phase and may update (not waiting for a confirm). */
+static bool myc_keys_in_step(const struct myc_keys *k)
+{
+	return k->tx.valid && !k->next.valid && k->tx_phase == k->rx_phase &&
+	       k->rx[k->rx_phase].valid;
+}
+
+/*
+ * Update both directions to the next keys (under peer->lock): @rx_next is
+ * the next receive key when the caller has it already, else NULL.
+ */
+static void myc_keys_step(struct myc_keys *k, const u8 *rx_next)
+{
+	u8 q = !k->rx_phase, tx[MYC_KEY_LEN];
+
+	if (rx_next)
+		memcpy(k->rx[q].key, rx_next, MYC_KEY_LEN);
+	else
+		myc_key_next(k->rx[q].key, k->rx[k->rx_phase].key);
+	k->rx[q].valid = true;
+	k->rx_phase = q;
+	k->rx_seen = !!rx_next;
+	myc_key_next(tx, k->tx.key);
+	myc_keys_use(k, tx, q);
+	memzero_explicit(tx, sizeof(tx));
+	k->updates++;
 }
 
 bool myc_keys_install(struct myc_peer *peer, const struct myc_key_cfg *c)
@@ -105,6 +175,11 @@ bool myc_keys_install(struct myc_peer *peer, const struct myc_key_cfg *c)
 
 	memcpy(k->rx[c->phase].key, c->rx, MYC_KEY_LEN);
 	k->rx[c->phase].valid = true;
+	k->rx_phase = c->phase;
+	k->rx_seen = false;
+	k->session_us = myc_now_us();
+	k->due_us = 0;
+	k->epoch++;
 	myc_key_wipe(&k->next);
 	if (c->confirm) {
 		memcpy(k->next.key, c->tx, MYC_KEY_LEN);
@@ -118,14 +193,15 @@ bool myc_keys_install(struct myc_peer *peer, const struct myc_key_cfg *c)
 }
 
 void myc_keys_info(struct myc_peer *peer, u8 *phase, u32 *age_s,
-		   u32 *rekeys)
+		   u32 *rekeys, u32 *updates)
 {
 	struct myc_keys *k = peer->keys;
 
 	*phase = k->tx_phase;
-	*age_s = k->tx.valid ? div_u64(myc_now_us() - k->born_us,
+	*age_s = k->tx.valid ? div_u64(myc_since(myc_now_us(), k->born_us),
 				       USEC_PER_SEC) : 0;
 	*rekeys = k->installs ? k->installs - 1 : 0;
+	*updates = k->updates;
 }
 
 bool myc_keys_newest_phase(struct myc_peer *peer, u8 *phase)
@@ -141,25 +217,37 @@ bool myc_keys_newest_phase(struct myc_peer *peer, u8 *phase)
 	return true;
 }
 
-enum myc_rekey myc_keys_need_rekey(struct myc_peer *peer, u64 now)
+/*
+ * The health tick's look at the keys (under peer->lock): updates them when
+ * due, and says whether the session wants a new handshake or is over.
+ */
+enum myc_rekey myc_keys_tick(struct myc_peer *peer, u64 now)
 {
 	struct myc_keys *k = peer->keys;
 	u64 life = (u64)READ_ONCE(peer->mn->rekey_s) * USEC_PER_SEC;
+	u64 session = (u64)READ_ONCE(peer->mn->session_s) * USEC_PER_SEC;
 	u64 frames = READ_ONCE(peer->mn->rekey_frames);
-	u64 age;
 
 	if (!k->tx.valid)
 		return MYC_REKEY_NO;
-	if (peer->prof.enc == MYC_ENC_HIGH)
+	if (peer->prof.enc == MYC_ENC_HIGH) {
 		life /= 2;
-	age = now - k->born_us;
-	if (age >= MYC_REKEY_EXPIRE * life || k->frames >= 2 * frames)
+		session /= 2;
+	}
+	/* now was read before the lock: a key may be younger (0 then) */
+	if (myc_keys_in_step(k) && k->rx_seen &&
+	    (myc_since(now, k->born_us) >= life || k->frames >= frames))
+		myc_keys_step(k, NULL);
+	if (myc_since(now, k->session_us) >= session && !k->due_us)
+		k->due_us = now;
+	/* keys that could not be updated, a session nobody renewed */
+	if (myc_since(now, k->born_us) >= MYC_REKEY_EXPIRE * life ||
+	    k->frames >= 2 * frames ||
+	    (k->due_us && myc_since(now, k->due_us) >= session))
 		return MYC_REKEY_EXPIRED;
 	if (k->next.valid)
-		return MYC_REKEY_NO;	/* renewing: wait for it */
-	if (age >= life || k->frames >= frames)
-		return MYC_REKEY_DUE;
-	return MYC_REKEY_NO;
+		return MYC_REKEY_NO;	/* a new session: wait for it */
+	return k->due_us ? MYC_REKEY_DUE : MYC_REKEY_NO;
 }
 
 /* Plaintext length once padded: a multiple of the block, within a frame. */
@@ -271,15 +359,50 @@ drop:
 	return NULL;
 }
 
+/*
+ * Open the sealed frame in @skb with @key.  With @keep the frame is left
+ * as it was when the key does not open it (it is opened into a copy), so
+ * that another key may be tried.
+ */
+static bool myc_open(struct sk_buff *skb, u16 flags, const u8 *key, bool keep)
+{
+	unsigned int len = skb->len;
+	u64 pn = get_unaligned_be64(skb->data + 20);
+	u8 dummy, *buf;
+	bool ok;
+
+	if (flags & MYC_FF_AUTH)
+		return chacha20poly1305_decrypt(&dummy, skb->data + len -
+						MYC_TAG_LEN, MYC_TAG_LEN,
+						skb->data, len - MYC_TAG_LEN,
+						pn, key);
+	if (!keep)
+		return chacha20poly1305_decrypt(skb->data + MYC_HDR_LEN,
+						skb->data + MYC_HDR_LEN,
+						len - MYC_HDR_LEN, skb->data,
+						MYC_HDR_LEN, pn, key);
+	buf = kmalloc(len - MYC_HDR_LEN, GFP_ATOMIC);
+	if (!buf)
+		return false;
+	ok = chacha20poly1305_decrypt(buf, skb->data + MYC_HDR_LEN,
+				      len - MYC_HDR_LEN, skb->data,
+				      MYC_HDR_LEN, pn, key);
+	if (ok)
+		memcpy(skb->data + MYC_HDR_LEN, buf,
+		       len - MYC_HDR_LEN - MYC_TAG_LEN);
+	kfree_sensitive(buf);
+	return ok;
+}
+
 int myc_crypto_in(struct myc_net *mn, struct myc_peer *peer,
 		  struct sk_buff *skb)
 {
 	u16 flags = get_unaligned_be16(skb->data + 2);
-	u8 key[MYC_KEY_LEN], type = skb->data[1], phase, dummy;
-	bool ok, now_ready = false;
+	u8 key[MYC_KEY_LEN], next[MYC_KEY_LEN], type = skb->data[1], phase;
+	bool ok, have_key, try_next = false, stepped = false, now_ready = false;
 	struct myc_keys *k;
 	unsigned int len;
-	u64 pn;
+	u32 epoch;
 
 	if (type == MYC_FT_HELLO || type == MYC_FT_HANDSHAKE)
 		return 0;	/* never sealed (myc_frame_validate) */
@@ -295,38 +418,42 @@ int myc_crypto_in(struct myc_net *mn, struct myc_peer *peer,
 		spin_unlock(&peer->lock);
 		return MYC_CRYPTO_CLEAR;
 	}
+	have_key = k->rx[phase].valid;
+	if (phase != k->rx_phase && myc_keys_in_step(k)) {
+		/* sent before the peer's update, or its next update */
+		myc_key_next(next, k->rx[k->rx_phase].key);
+		try_next = true;
+	}
 	if (!(flags & MYC_FF_SEALED) || peer->auth == MYC_AUTH_NONE ||
-	    !k->rx[phase].valid) {
+	    (!have_key && !try_next)) {
 		spin_unlock(&peer->lock);
+		memzero_explicit(next, sizeof(next));
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_UNAUTH);
 		return -EPERM;
 	}
-	memcpy(key, k->rx[phase].key, MYC_KEY_LEN);
+	if (have_key)
+		memcpy(key, k->rx[phase].key, MYC_KEY_LEN);
+	epoch = k->epoch;
 	spin_unlock(&peer->lock);
 
 	if (skb_ensure_writable(skb, skb->len)) {
-		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
 		memzero_explicit(key, sizeof(key));
+		memzero_explicit(next, sizeof(next));
+		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
 		return -ENOMEM;
 	}
-	len = skb->len;
-	pn = get_unaligned_be64(skb->data + 20);
-	if (flags & MYC_FF_AUTH)
-		ok = chacha20poly1305_decrypt(&dummy, skb->data + len -
-					      MYC_TAG_LEN, MYC_TAG_LEN,
-					      skb->data, len - MYC_TAG_LEN,
-					      pn, key);
-	else
-		ok = chacha20poly1305_decrypt(skb->data + MYC_HDR_LEN,
-					      skb->data + MYC_HDR_LEN,
-					      len - MYC_HDR_LEN, skb->data,
-					      MYC_HDR_LEN, pn, key);
+	ok = have_key && myc_open(skb, flags, key, try_next);
+	if (!ok && try_next) {
+		stepped = myc_open(skb, flags, next, false);
+		ok = stepped;
+	}
 	memzero_explicit(key, sizeof(key));
 	if (!ok) {
+		memzero_explicit(next, sizeof(next));
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_BAD_TAG);
 		return -EBADMSG;
 	}
-	len -= MYC_TAG_LEN;
+	len = skb->len - MYC_TAG_LEN;
 	if (flags & MYC_FF_PADDED) {
 		unsigned int pad;
 
@@ -341,19 +468,30 @@ int myc_crypto_in(struct myc_net *mn, struct myc_peer *peer,
 	put_unaligned_be16(flags & ~(MYC_FF_SEALED | MYC_FF_KEY_PHASE |
 				     MYC_FF_PADDED), skb->data + 2);
 
-	/* a frame under the new session's key: send with it too */
 	spin_lock(&peer->lock);
-	if (k->next.valid && k->next_phase == phase) {
-		myc_keys_use(k, k->next.key, phase);
-		myc_key_wipe(&k->next);
-		now_ready = myc_peer_auth_locked(peer, peer->auth);
+	if (k->epoch == epoch) {
+		if (stepped) {
+			/* the peer updated its keys: follow */
+			myc_keys_step(k, next);
+		} else if (k->next.valid && k->next_phase == phase) {
+			/* a frame under the new session's key: send with it */
+			myc_keys_use(k, k->next.key, phase);
+			myc_key_wipe(&k->next);
+			now_ready = myc_peer_auth_locked(peer, peer->auth);
+			/* confirmed: no more waiting to ask (health tick) */
+			peer->next_ask_us = myc_now_us();
+		}
+		if (phase == k->rx_phase)
+			k->rx_seen = true;
 	}
 	spin_unlock(&peer->lock);
+	memzero_explicit(next, sizeof(next));
 	if (now_ready)
 		myc_peer_now_ready(peer);
 	return 0;
 malformed:
 	/* authentic, yet the padding is wrong: a broken sender */
+	memzero_explicit(next, sizeof(next));
 	myc_stat_inc(&mn->stats, MYC_STAT_RX_MALFORMED);
 	atomic64_inc(&mn->malformed[MYC_WERR_FIELD]);
 	return -EINVAL;

@@ -51,6 +51,7 @@ void myc_policy_init(struct myc_net *mn)
 	mn->comp_caps = MYC_COMP_CAPS_ALL;
 	mn->rekey_s = MYC_DEFAULT_REKEY_TIME_S;
 	mn->rekey_frames = MYC_DEFAULT_REKEY_FRAMES;
+	mn->session_s = MYC_DEFAULT_SESSION_TIME_S;
 }
 
 void myc_hello_local(struct myc_peer *peer, struct myc_hello *h, bool reply)
@@ -285,7 +286,7 @@ u64 myc_hello_tick(struct myc_peer *peer, u64 now, bool *send_hello,
 			*ask = MYC_AUTHR_RETRY;
 			break;
 		}
-		switch (myc_keys_need_rekey(peer, now)) {
+		switch (myc_keys_tick(peer, now)) {
 		case MYC_REKEY_EXPIRED:
 			myc_keys_clear(peer);
 			myc_peer_auth_locked(peer, myc_auth_waiting(peer->mn));

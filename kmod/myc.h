@@ -140,8 +140,9 @@ struct myc_net {
 	struct myc_prof_entry policy[MYC_NODE_TYPES][MYC_NODE_TYPES];
 	bool insecure;			/* encryption none allowed */
 	u8 enc_caps, comp_caps;		/* levels offered, bit per level */
-	u32 rekey_s;			/* crypto.c: renew keys after */
+	u32 rekey_s;			/* crypto.c: update keys after */
 	u32 rekey_frames;
+	u32 session_s;			/* crypto.c: new handshake after */
 
 	/* auth.c: the registered myceliumd (netlink port id, 0: none) */
 	u32 daemon_portid;		/* under lock; READ_ONCE elsewhere */
@@ -510,12 +511,15 @@ void myc_keys_clear(struct myc_peer *peer);	/* peer->lock held */
 bool myc_keys_tx_ok(struct myc_peer *peer);	/* peer->lock held */
 /* Key state for netlink (peer->lock held). */
 void myc_keys_info(struct myc_peer *peer, u8 *phase, u32 *age_s,
-		   u32 *rekeys);
+		   u32 *rekeys, u32 *updates);
 /* The phase of the newest keys installed, if any (peer->lock held). */
 bool myc_keys_newest_phase(struct myc_peer *peer, u8 *phase);
-/* Health tick: are the keys due for renewal, or expired (peer->lock)? */
+/*
+ * Health tick (peer->lock): updates the keys when due; says whether the
+ * session is due for a new handshake, or over.
+ */
 enum myc_rekey { MYC_REKEY_NO, MYC_REKEY_DUE, MYC_REKEY_EXPIRED };
-enum myc_rekey myc_keys_need_rekey(struct myc_peer *peer, u64 now);
+enum myc_rekey myc_keys_tick(struct myc_peer *peer, u64 now);
 /*
  * Seal (and compress) a frame for peer as its profile says; consumes skb,
  * returns the frame to send or NULL (dropped: no keys, no memory).

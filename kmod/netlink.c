@@ -44,6 +44,7 @@ static const struct nla_policy myc_node_get_policy[MYC_A_NODE_MAX + 1] = {
 	[MYC_A_NODE_DAEMON] = MYC_NO_ATTR,
 	[MYC_A_NODE_SPORE_LIMIT] = MYC_NO_ATTR,
 	[MYC_A_NODE_SPORES] = MYC_NO_ATTR,
+	[MYC_A_NODE_SESSION_TIME] = MYC_NO_ATTR,
 };
 
 #define MYC_READ_ONLY { .type = NLA_REJECT, .reject_message = "attribute is read-only" }
@@ -85,6 +86,8 @@ static const struct nla_policy myc_node_set_policy[MYC_A_NODE_MAX + 1] = {
 	[MYC_A_NODE_SPORE_LIMIT] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							 &myc_spore_limit_range),
 	[MYC_A_NODE_SPORES] = MYC_READ_ONLY,
+	[MYC_A_NODE_SESSION_TIME] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							  &myc_rekey_range),
 };
 
 static const struct nla_policy myc_path_policy[MYC_A_PATH_MAX + 1] = {
@@ -163,6 +166,7 @@ static const struct nla_policy myc_peer_policy[MYC_A_PEER_MAX + 1] = {
 	[MYC_A_PEER_KEY_PHASE] = MYC_READ_ONLY,
 	[MYC_A_PEER_KEY_AGE] = MYC_READ_ONLY,
 	[MYC_A_PEER_REKEYS] = MYC_READ_ONLY,
+	[MYC_A_PEER_KEY_UPDATES] = MYC_READ_ONLY,
 };
 
 /* GET and DEL name a peer and nothing else. */
@@ -185,6 +189,7 @@ static const struct nla_policy myc_peer_id_policy[MYC_A_PEER_MAX + 1] = {
 	[MYC_A_PEER_KEY_PHASE] = MYC_NO_ATTR,
 	[MYC_A_PEER_KEY_AGE] = MYC_NO_ATTR,
 	[MYC_A_PEER_REKEYS] = MYC_NO_ATTR,
+	[MYC_A_PEER_KEY_UPDATES] = MYC_NO_ATTR,
 };
 
 static int myc_put_stats(struct sk_buff *skb, int type,
@@ -237,6 +242,8 @@ static int myc_node_fill(struct sk_buff *skb, struct myc_net *mn, u32 portid,
 	    nla_put_u32(skb, MYC_A_NODE_REKEY_TIME, READ_ONCE(mn->rekey_s)) ||
 	    nla_put_u32(skb, MYC_A_NODE_REKEY_FRAMES,
 			READ_ONCE(mn->rekey_frames)) ||
+	    nla_put_u32(skb, MYC_A_NODE_SESSION_TIME,
+			READ_ONCE(mn->session_s)) ||
 	    nla_put_u32(skb, MYC_A_NODE_DAEMON,
 			READ_ONCE(mn->daemon_portid)) ||
 	    nla_put_u32(skb, MYC_A_NODE_SPORE_LIMIT,
@@ -274,6 +281,7 @@ static const int myc_node_settable[] = {
 	MYC_A_NODE_ID, MYC_A_NODE_TYPE, MYC_A_NODE_PORT, MYC_A_NODE_INSECURE,
 	MYC_A_NODE_ENC_CAPS, MYC_A_NODE_COMP_CAPS, MYC_A_NODE_REKEY_TIME,
 	MYC_A_NODE_REKEY_FRAMES, MYC_A_NODE_SPORE_LIMIT,
+	MYC_A_NODE_SESSION_TIME,
 };
 
 static int myc_nl_node_set(struct sk_buff *skb, struct genl_info *info)
@@ -348,6 +356,12 @@ static int myc_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 
 		changed |= v != mn->rekey_frames;
 		WRITE_ONCE(mn->rekey_frames, v);
+	}
+	if (attrs[MYC_A_NODE_SESSION_TIME]) {
+		u32 v = nla_get_u32(attrs[MYC_A_NODE_SESSION_TIME]);
+
+		changed |= v != mn->session_s;
+		WRITE_ONCE(mn->session_s, v);
 	}
 	if (attrs[MYC_A_NODE_SPORE_LIMIT]) {
 		/* held spores above a lowered limit stay until they go */
@@ -811,7 +825,7 @@ static int myc_peer_fill(struct sk_buff *skb, struct myc_peer *peer,
 	struct myc_prof_eff prof;
 	struct myc_path *path;
 	struct nlattr *nest;
-	u32 age, rekeys;
+	u32 age, rekeys, updates;
 	u8 auth, phase;
 	void *hdr;
 	int i;
@@ -823,7 +837,7 @@ static int myc_peer_fill(struct sk_buff *skb, struct myc_peer *peer,
 	spin_lock_bh(&peer->lock);
 	auth = peer->auth;
 	prof = peer->prof;
-	myc_keys_info(peer, &phase, &age, &rekeys);
+	myc_keys_info(peer, &phase, &age, &rekeys, &updates);
 	spin_unlock_bh(&peer->lock);
 	if (nla_put_u8(skb, MYC_A_PEER_AUTH, auth) ||
 	    (auth != MYC_AUTH_HELLO &&
@@ -831,7 +845,8 @@ static int myc_peer_fill(struct sk_buff *skb, struct myc_peer *peer,
 	    (auth == MYC_AUTH_OK &&
 	     (nla_put_u8(skb, MYC_A_PEER_KEY_PHASE, phase) ||
 	      nla_put_u32(skb, MYC_A_PEER_KEY_AGE, age) ||
-	      nla_put_u32(skb, MYC_A_PEER_REKEYS, rekeys))))
+	      nla_put_u32(skb, MYC_A_PEER_REKEYS, rekeys) ||
+	      nla_put_u32(skb, MYC_A_PEER_KEY_UPDATES, updates))))
 		goto cancel;
 	if (nla_put_u64_64bit(skb, MYC_A_PEER_ID, peer->id, MYC_A_PEER_PAD) ||
 	    nla_put_u8(skb, MYC_A_PEER_TYPE, READ_ONCE(peer->type)) ||

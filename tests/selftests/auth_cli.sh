@@ -3,7 +3,8 @@
 # myceliumd: keys and certificates, daemons authenticating nodes of three
 # types and exchanging data only once keys are in, refusals (unknown
 # authority, expired certificate, a type the certificate does not give),
-# a daemon killed mid-handshake and restarted, rekeying by the daemons,
+# a daemon killed mid-handshake and restarted, key updates by the kernels
+# and new sessions by the daemons,
 # and the errors a user gets.  One netns per node, all on one bridge;
 # peers are configured by hand (the daemons take no contacts:
 # spore_cli.sh covers discovery).
@@ -119,7 +120,7 @@ if sends a b; then ok "data a to b"; else not_ok "data a to b"; fi
 if sends c a; then ok "data c to a"; else not_ok "data c to a"; fi
 if sends b c; then ok "data b to c"; else not_ok "data b to c"; fi
 check "peer show" myc -n a peer show "$(id_of b)"
-has "peer show: auth and profile" '^    auth ok key-phase [01] key-age [0-9]+s rekeys [0-9]+ profile high-performance encryption standard' /tmp/out
+has "peer show: auth and profile" '^    auth ok key-phase [01] key-age [0-9]+s rekeys [0-9]+ key-updates [0-9]+ profile high-performance encryption standard' /tmp/out
 
 # --- refusals
 node d sclerotia 4 rogue.key
@@ -173,15 +174,27 @@ eq "restarted: g-h authenticated" ok "$(wait_auth g h ok 20)"
 eq "restarted: h-g authenticated" ok "$(wait_auth h g ok 20)"
 if sends g h; then ok "restarted: data g to h"; else not_ok "restarted: data g to h"; fi
 
-# --- the daemons rekey when the kernel asks
-myc -n a node set rekey-time 2
-myc -n b node set rekey-time 2
+# --- the kernels update the keys themselves; the daemons renew sessions
+num() { myc -n "$1" -j peer show "$(id_of "$2")" | json_get "0.$3"; }
+rekeys=$(num a b rekeys)
+myc -n a node set rekey-time 1
+myc -n b node set rekey-time 1
 i=0
-while [ "$(myc -n a -j peer show "$(id_of b)" | json_get 0.rekeys)" -lt 1 ] && [ $i -lt 100 ]; do
+while [ "$(num a b key-updates)" -lt 2 ] && [ $i -lt 100 ]; do
 	sleep 0.1; i=$((i + 1)); done
-[ "$(myc -n a -j peer show "$(id_of b)" | json_get 0.rekeys)" -ge 1 ] && ok "rekeyed" ||
-	{ not_ok "rekeyed"; myc -n a peer show "$(id_of b)" | sed 's/^/# /'; }
-if sends a b; then ok "data after rekey"; else not_ok "data after rekey"; fi
+[ "$(num a b key-updates)" -ge 2 ] && ok "keys updated by the kernel" ||
+	{ not_ok "keys updated by the kernel"; myc -n a peer show "$(id_of b)" | sed 's/^/# /'; }
+if sends a b; then ok "data after key updates"; else not_ok "data after key updates"; fi
+eq "key updates: no new session" "$rekeys" "$(num a b rekeys)"
+eq "key updates: one phase" "$(num a b key-phase)" "$(num b a key-phase)"
+for m in a b; do myc -n $m node set rekey-time 120 session-time 2; done
+i=0
+while [ "$(num a b rekeys)" -lt $((rekeys + 2)) ] && [ $i -lt 150 ]; do
+	sleep 0.1; i=$((i + 1)); done
+[ "$(num a b rekeys)" -ge $((rekeys + 2)) ] && ok "new sessions after session-time" ||
+	{ not_ok "new sessions after session-time"; myc -n a peer show "$(id_of b)" | sed 's/^/# /'; }
+for m in a b; do myc -n $m node set session-time 3600; done
+if sends a b; then ok "data after new sessions"; else not_ok "data after new sessions"; fi
 eq "no bad tags" 0 "$(myc -n b -s -j peer show "$(id_of a)" | json_get 0.stats.rx-bad-tag)"
 
 # --- daemons stop on SIGTERM; the registration goes with them

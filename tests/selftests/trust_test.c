@@ -705,8 +705,13 @@ TEST_F(trust, tampered_and_replayed_frames_dropped)
 	bad[27] ^= 0x80;		/* the packet number: the nonce */
 	ASSERT_EQ(0, inject(bad, (size_t)n));
 	ASSERT_EQ(0, inject(frame, (size_t)n - 1));
+	/* the other key phase: neither the previous nor the next key opens it */
+	memcpy(bad, frame, (size_t)n);
+	bad[3] ^= 0x10;			/* MYC_FF_KEY_PHASE */
+	ASSERT_EQ(0, inject(bad, (size_t)n));
 	usleep(200000);
-	EXPECT_EQ(3, peer_num("mB", NODE_A, "0.stats.rx-bad-tag"));
+	EXPECT_EQ(4, peer_num("mB", NODE_A, "0.stats.rx-bad-tag"));
+	EXPECT_EQ(0, peer_num("mB", NODE_A, "0.key-updates"));
 	EXPECT_EQ(-1, recv_wait(self->rx, buf, sizeof(buf), 300));
 	/* a frame in clear is not taken from a peer with keys */
 	ASSERT_EQ(0, inject(bad, clear_frame(bad)));
@@ -772,11 +777,9 @@ TEST_F(trust, rekey_under_traffic_loses_nothing)
 	EXPECT_EQ(1, peer_num("mA", NODE_B, "0.rekeys"));
 	EXPECT_EQ(0, peer_num("mB", NODE_A, "0.stats.rx-bad-tag"));
 	/*
-	 * Past rekey-frames frames with one key the kernel asks for new
-	 * keys: traffic goes on until it does (bundling decides how many
-	 * frames the messages take).
-	 */
-	/*
+	 * Past rekey-frames frames with one key the kernel updates the keys
+	 * itself: traffic goes on, the other end follows, and myceliumd is
+	 * not asked (bundling decides how many frames the messages take).
 	 * A limit above what the key has sealed (at most every frame sent to
 	 * b so far), so that it is due soon but not expired (twice over).
 	 */
@@ -784,8 +787,6 @@ TEST_F(trust, rekey_under_traffic_loses_nothing)
 	ASSERT_LT(0, sealed);
 	ASSERT_EQ(0, run("myc -n mA node set rekey-frames %lld", sealed + 200));
 	for (i = 0; i < 5000; i++) {
-		bool asked = false;
-
 		ASSERT_EQ(0, send_msg(self->tx, NODE_B, "more", 4));
 		n = recv_wait(self->rx, buf, sizeof(buf), 3000);
 		if (n != 4) {
@@ -794,14 +795,128 @@ TEST_F(trust, rekey_under_traffic_loses_nothing)
 			    "myc -n mB -s peer show a | sed 's/^/# B: /'");
 		}
 		ASSERT_EQ(4, n);
-		while (d_wait(&self->da, MYC_CMD_AUTH_NTF, NODE_B, 0, &nt))
-			asked |= nt.reason == MYC_AUTHR_REKEY;
-		if (asked)
-			break;
-		if (i % 50 == 49)
-			usleep(100000);	/* the health tick asks */
+		if (i % 50 == 49) {
+			if (peer_num("mB", NODE_A, "0.key-updates") == 1)
+				break;
+			usleep(100000);	/* the health tick updates */
+		}
 	}
 	EXPECT_GT(5000, i);
+	EXPECT_EQ(1, peer_num("mA", NODE_B, "0.key-updates"));
+	EXPECT_EQ(0, peer_num("mA", NODE_B, "0.key-phase"));
+	EXPECT_EQ(0, peer_num("mB", NODE_A, "0.key-phase"));
+	EXPECT_EQ(1, peer_num("mA", NODE_B, "0.rekeys"));
+	EXPECT_EQ(0, peer_num("mB", NODE_A, "0.stats.rx-bad-tag"));
+	EXPECT_EQ(0, peer_num("mA", NODE_B, "0.stats.rx-bad-tag"));
+	while (d_wait(&self->da, MYC_CMD_AUTH_NTF, NODE_B, 0, &nt))
+		EXPECT_NE(MYC_AUTHR_REKEY, nt.reason);
+}
+
+/* The first AUTH_NTF for peer within ms, its reason in *reason. */
+static bool asked_for(struct fake_daemon *d, uint64_t peer, int ms,
+		      uint8_t *reason)
+{
+	struct ntf nt;
+
+	if (!d_wait(d, MYC_CMD_AUTH_NTF, peer, ms, &nt))
+		return false;
+	*reason = nt.reason;
+	return true;
+}
+
+/*
+ * After session-time the kernel asks myceliumd for a new session (reason
+ * rekey) and goes on with its keys; at twice the time, with no new
+ * session, it drops them and the peer waits (reason new).
+ */
+TEST_F(trust, session_time_asks_for_a_new_session)
+{
+	uint8_t reason = 0;
+	char buf[64];
+
+	keyed(_metadata, self);
+	d_drain(&self->da);
+	ASSERT_EQ(0, run("myc -n mA node set session-time 3"));
+	ASSERT_TRUE(asked_for(&self->da, NODE_B, 5000, &reason));
+	EXPECT_EQ(MYC_AUTHR_REKEY, reason);
+	ASSERT_EQ(0, send_msg(self->tx, NODE_B, "still", 5));
+	EXPECT_EQ(5, recv_wait(self->rx, buf, sizeof(buf), 3000));
+	EXPECT_STREQ("ok", peer_str("mA", NODE_B, "0.auth", buf, sizeof(buf)));
+	/* nobody answers: at 6 s the keys go */
+	EXPECT_TRUE(wait_str("mA", NODE_B, "0.auth", "pending", 5000));
+	while (asked_for(&self->da, NODE_B, 0, &reason) &&
+	       reason == MYC_AUTHR_REKEY)
+		;
+	EXPECT_EQ(MYC_AUTHR_NEW, reason);
+	/* a new session brings them back */
+	ASSERT_EQ(0, key_pair(&self->da, &self->db, 0x51, 1));
+	ASSERT_EQ(0, send_msg(self->tx, NODE_B, "again", 5));
+	EXPECT_EQ(5, recv_wait(self->rx, buf, sizeof(buf), 3000));
+	EXPECT_EQ(1, peer_num("mA", NODE_B, "0.rekeys"));
+}
+
+/*
+ * rekey-time 1 at both ends: the kernels update their keys every second
+ * under a stream both ways, neither loses or repeats a message, and
+ * myceliumd is never asked.
+ */
+TEST_F(trust, key_updates_both_ways_under_traffic)
+{
+	int tx_b, rx_a, i, got_b = 0, got_a = 0;
+	struct ntf nt;
+	char buf[64];
+	ssize_t n;
+
+	keyed(_metadata, self);
+	ASSERT_EQ(0, run("myc -n mA node set rekey-time 1"));
+	ASSERT_EQ(0, run("myc -n mB node set rekey-time 1"));
+	tx_b = socket_in("mB", SOCK_DGRAM);
+	rx_a = socket_in("mA", SOCK_DGRAM);
+	ASSERT_LE(0, tx_b);
+	ASSERT_LE(0, rx_a);
+	ASSERT_EQ(0, bind_port(rx_a, PORT));
+	for (i = 0; i < 400; i++) {
+		snprintf(buf, sizeof(buf), "%d", i);
+		ASSERT_EQ(0, send_msg(self->tx, NODE_B, buf, strlen(buf)));
+		ASSERT_EQ(0, send_msg(tx_b, NODE_A, buf, strlen(buf)));
+		usleep(10000);
+		while ((n = recv_wait(self->rx, buf, sizeof(buf) - 1, 0)) > 0) {
+			buf[n] = 0;
+			EXPECT_EQ(got_b++, atoi(buf));
+		}
+		while ((n = recv_wait(rx_a, buf, sizeof(buf) - 1, 0)) > 0) {
+			buf[n] = 0;
+			EXPECT_EQ(got_a++, atoi(buf));
+		}
+	}
+	while (got_b < 400 &&
+	       (n = recv_wait(self->rx, buf, sizeof(buf) - 1, 3000)) > 0) {
+		buf[n] = 0;
+		EXPECT_EQ(got_b++, atoi(buf));
+	}
+	while (got_a < 400 &&
+	       (n = recv_wait(rx_a, buf, sizeof(buf) - 1, 3000)) > 0) {
+		buf[n] = 0;
+		EXPECT_EQ(got_a++, atoi(buf));
+	}
+	EXPECT_EQ(400, got_b);
+	EXPECT_EQ(400, got_a);
+	EXPECT_EQ(-1, recv_wait(self->rx, buf, sizeof(buf), 200));
+	EXPECT_EQ(-1, recv_wait(rx_a, buf, sizeof(buf), 0));
+	close(tx_b);
+	close(rx_a);
+	/* 4 s or more of traffic: two updates at least, by either end */
+	EXPECT_LE(2, peer_num("mA", NODE_B, "0.key-updates"));
+	EXPECT_LE(2, peer_num("mB", NODE_A, "0.key-updates"));
+	EXPECT_EQ(peer_num("mA", NODE_B, "0.key-phase"),
+		  peer_num("mB", NODE_A, "0.key-phase"));
+	EXPECT_EQ(0, peer_num("mA", NODE_B, "0.rekeys"));
+	EXPECT_EQ(0, peer_num("mA", NODE_B, "0.stats.rx-bad-tag"));
+	EXPECT_EQ(0, peer_num("mB", NODE_A, "0.stats.rx-bad-tag"));
+	while (d_wait(&self->da, MYC_CMD_AUTH_NTF, NODE_B, 0, &nt))
+		EXPECT_NE(MYC_AUTHR_REKEY, nt.reason);
+	while (d_wait(&self->db, MYC_CMD_AUTH_NTF, NODE_A, 0, &nt))
+		EXPECT_NE(MYC_AUTHR_REKEY, nt.reason);
 }
 
 TEST_F(trust, refused_peer_gets_nothing)

@@ -15,7 +15,8 @@ static void node_usage(FILE *f)
 		"       myc node set [ id NODE_ID ] [ type TYPE ] [ port PORT ]\n"
 		"                    [ insecure { on | off } ] [ encryption-caps LEVELS ]\n"
 		"                    [ compression-caps LEVELS ] [ rekey-time SECONDS ]\n"
-		"                    [ rekey-frames N ] [ spore-limit SPORES ]\n"
+		"                    [ rekey-frames N ] [ session-time SECONDS ]\n"
+		"                    [ spore-limit SPORES ]\n"
 		"       myc node help\n"
 		"where  NODE_ID := 1 to 16 hex digits, not 0\n"
 		"       TYPE := { sclerotia | rhizomorph | hyphae }\n"
@@ -23,9 +24,13 @@ static void node_usage(FILE *f)
 		"       LEVELS := LEVEL[,LEVEL]... | all: the levels the node offers\n"
 		"                 (encryption: minimal, standard, high; minimal always;\n"
 		"                  compression: low, medium, high; none always)\n"
-		"       SECONDS := 1..%d (default %d); N := frames, %d.. (default %u)\n"
+		"       SECONDS := 1..%d (defaults: rekey-time %d, session-time %d)\n"
+		"       N := frames, %d.. (default %u)\n"
+		"       the kernel updates a session's keys after rekey-time or\n"
+		"       rekey-frames; myceliumd runs a new handshake after session-time\n"
 		"       SPORES := spores the node holds at most, 1..%d (default %d)\n",
 		MYC_MAX_REKEY_TIME_S, MYC_DEFAULT_REKEY_TIME_S,
+		MYC_DEFAULT_SESSION_TIME_S,
 		MYC_MIN_REKEY_FRAMES, MYC_DEFAULT_REKEY_FRAMES,
 		MYC_MAX_SPORE_LIMIT, MYC_DEFAULT_SPORE_LIMIT);
 }
@@ -103,6 +108,10 @@ void myc_node_print_trust(const struct nlattr *const tb[])
 	a = myc_attr(tb, MYC_A_NODE_REKEY_FRAMES, MNL_TYPE_U32);
 	if (a)
 		out_u64("rekey-frames", " rekey-frames %" PRIu64,
+			mnl_attr_get_u32(a));
+	a = myc_attr(tb, MYC_A_NODE_SESSION_TIME, MNL_TYPE_U32);
+	if (a)
+		out_u64("session-time", " session-time %" PRIu64 "s",
 			mnl_attr_get_u32(a));
 	a = myc_attr(tb, MYC_A_NODE_DAEMON, MNL_TYPE_U32);
 	if (a) {
@@ -191,11 +200,26 @@ static int node_show(int argc, char **argv)
 			      node_print_cb, NULL);
 }
 
+/* A key renewal time: 1..MYC_MAX_REKEY_TIME_S seconds. */
+static int seconds_parse(const char *what, const char *arg, int64_t *out)
+{
+	uint32_t v;
+
+	if (myc_u32_parse(arg, MYC_MAX_REKEY_TIME_S, &v) || !v) {
+		myc_error("invalid %s \"%s\" (1..%d seconds)", what, arg,
+			  MYC_MAX_REKEY_TIME_S);
+		return 1;
+	}
+	*out = v;
+	return 0;
+}
+
 static int node_set(int argc, char **argv)
 {
 	bool has_id = false, has_type = false, has_port = false;
 	int insecure = -1, enc_caps = -1, comp_caps = -1;
 	int64_t rekey_time = -1, rekey_frames = -1, spore_limit = -1;
+	int64_t session_time = -1;
 	struct nlmsghdr *nlh;
 	uint32_t port = 0, v;
 	uint64_t id = 0;
@@ -253,13 +277,8 @@ static int node_set(int argc, char **argv)
 				return 1;
 		} else if (matches(*argv, "rekey-time")) {
 			NEXT_ARG("rekey-time");
-			if (myc_u32_parse(*argv, MYC_MAX_REKEY_TIME_S, &v) ||
-			    !v) {
-				myc_error("invalid rekey-time \"%s\" (1..%d seconds)",
-					  *argv, MYC_MAX_REKEY_TIME_S);
+			if (seconds_parse("rekey-time", *argv, &rekey_time))
 				return 1;
-			}
-			rekey_time = v;
 		} else if (matches(*argv, "rekey-frames")) {
 			NEXT_ARG("rekey-frames");
 			if (myc_u32_parse(*argv, UINT32_MAX, &v) ||
@@ -278,6 +297,10 @@ static int node_set(int argc, char **argv)
 				return 1;
 			}
 			spore_limit = v;
+		} else if (matches(*argv, "session-time")) {
+			NEXT_ARG("session-time");
+			if (seconds_parse("session-time", *argv, &session_time))
+				return 1;
 		} else if (matches(*argv, "help")) {
 			node_usage(stdout);
 			return 0;
@@ -290,7 +313,7 @@ static int node_set(int argc, char **argv)
 	}
 	if (!has_id && !has_type && !has_port && insecure < 0 &&
 	    enc_caps < 0 && comp_caps < 0 && rekey_time < 0 &&
-	    rekey_frames < 0 && spore_limit < 0) {
+	    rekey_frames < 0 && spore_limit < 0 && session_time < 0) {
 		myc_error("nothing to set, try \"myc node help\"");
 		return 1;
 	}
@@ -316,6 +339,9 @@ static int node_set(int argc, char **argv)
 	if (rekey_frames >= 0)
 		mnl_attr_put_u32(nlh, MYC_A_NODE_REKEY_FRAMES,
 				 (uint32_t)rekey_frames);
+	if (session_time >= 0)
+		mnl_attr_put_u32(nlh, MYC_A_NODE_SESSION_TIME,
+				 (uint32_t)session_time);
 	if (spore_limit >= 0)
 		mnl_attr_put_u32(nlh, MYC_A_NODE_SPORE_LIMIT,
 				 (uint32_t)spore_limit);

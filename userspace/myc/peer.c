@@ -186,6 +186,10 @@ static void print_auth(const struct nlattr *const tb[])
 	a = myc_attr(tb, MYC_A_PEER_REKEYS, MNL_TYPE_U32);
 	if (a)
 		out_u64("rekeys", " rekeys %" PRIu64, mnl_attr_get_u32(a));
+	a = myc_attr(tb, MYC_A_PEER_KEY_UPDATES, MNL_TYPE_U32);
+	if (a)
+		out_u64("key-updates", " key-updates %" PRIu64,
+			mnl_attr_get_u32(a));
 	if (tb[MYC_A_PEER_PROFILE])
 		myc_profile_print(tb[MYC_A_PEER_PROFILE]);
 	out_text("\n");

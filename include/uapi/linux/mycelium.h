@@ -307,11 +307,12 @@ enum myc_node_attr {
 	MYC_A_NODE_INSECURE,	/* u8, 0 or 1: encryption none allowed */
 	MYC_A_NODE_ENC_CAPS,	/* u8: encryption levels offered (bit per level) */
 	MYC_A_NODE_COMP_CAPS,	/* u8: compression levels offered (bit per level) */
-	MYC_A_NODE_REKEY_TIME,	/* u32, s: keys are renewed after this long */
+	MYC_A_NODE_REKEY_TIME,	/* u32, s: keys are updated after this long */
 	MYC_A_NODE_REKEY_FRAMES,	/* u32: ... or after this many frames */
 	MYC_A_NODE_DAEMON,	/* u32, read-only: netlink port id of myceliumd, 0: none */
 	MYC_A_NODE_SPORE_LIMIT,	/* u32: accepted spores held at most */
 	MYC_A_NODE_SPORES,	/* u32, read-only: accepted spores held */
+	MYC_A_NODE_SESSION_TIME,	/* u32, s: a new handshake after this long */
 
 	__MYC_A_NODE_MAX,
 	MYC_A_NODE_MAX = __MYC_A_NODE_MAX - 1
@@ -364,6 +365,7 @@ enum myc_peer_attr {
 	MYC_A_PEER_KEY_PHASE,	/* u8, read-only: phase of the keys in use */
 	MYC_A_PEER_KEY_AGE,	/* u32, read-only: s since the keys in use came */
 	MYC_A_PEER_REKEYS,	/* u32, read-only: keys installed after the first */
+	MYC_A_PEER_KEY_UPDATES,	/* u32, read-only: key updates in the kernel */
 
 	__MYC_A_PEER_MAX,
 	MYC_A_PEER_MAX = __MYC_A_PEER_MAX - 1
@@ -614,9 +616,14 @@ enum myc_reliability {
 #define MYC_COMP_CAPS_ALL	((1 << MYC_COMP_NONE) | (1 << MYC_COMP_LOW) | \
 				 (1 << MYC_COMP_MEDIUM) | (1 << MYC_COMP_HIGH))
 
-/* Key renewal (per node; high encryption renews twice as often). */
+/*
+ * Key renewal (per node; high encryption renews twice as often): the kernel
+ * updates the keys after rekey-time or rekey-frames, and asks myceliumd for
+ * a new session (a full handshake) after session-time.
+ */
 #define MYC_DEFAULT_REKEY_TIME_S	120
 #define MYC_MAX_REKEY_TIME_S		86400
+#define MYC_DEFAULT_SESSION_TIME_S	3600
 #define MYC_DEFAULT_REKEY_FRAMES	(1U << 30)
 #define MYC_MIN_REKEY_FRAMES		64
 
