@@ -20,7 +20,11 @@
  * update.  The end that updates first sends under the new phase at once;
  * the other, seeing a frame under the phase it does not use, opens it with
  * the previous key (a frame sent before its peer updated) or else with the
- * next one, and updates itself when that opens it.  An end updates only
+ * next one, and updates itself when that opens it.  While a new session is
+ * asked for, an end does not start an update of its own unless its keys
+ * are twice their time old: the daemons chose the new session's phase when
+ * they began, and an update meanwhile would put the new session's receive
+ * key in place of the one in use.  An end updates only
  * once a frame came under its newest receive key, so the two are never
  * more than one update apart.  The old keys are wiped: a key that leaks
  * opens nothing sent before its update.  A full handshake (new ephemeral
@@ -227,6 +231,7 @@ enum myc_rekey myc_keys_tick(struct myc_peer *peer, u64 now)
 	u64 life = (u64)READ_ONCE(peer->mn->rekey_s) * USEC_PER_SEC;
 	u64 session = (u64)READ_ONCE(peer->mn->session_s) * USEC_PER_SEC;
 	u64 frames = READ_ONCE(peer->mn->rekey_frames);
+	u64 age;
 
 	if (!k->tx.valid)
 		return MYC_REKEY_NO;
@@ -234,12 +239,16 @@ enum myc_rekey myc_keys_tick(struct myc_peer *peer, u64 now)
 		life /= 2;
 		session /= 2;
 	}
-	/* now was read before the lock: a key may be younger (0 then) */
-	if (myc_keys_in_step(k) && k->rx_seen &&
-	    (myc_since(now, k->born_us) >= life || k->frames >= frames))
-		myc_keys_step(k, NULL);
 	if (myc_since(now, k->session_us) >= session && !k->due_us)
 		k->due_us = now;
+	/* now was read before the lock: a key may be younger (0 then) */
+	age = myc_since(now, k->born_us);
+	if (k->due_us)
+		/* a new session is coming: update only when late */
+		age /= 2;
+	if (myc_keys_in_step(k) && k->rx_seen &&
+	    (age >= life || k->frames >= frames))
+		myc_keys_step(k, NULL);
 	/* keys that could not be updated, a session nobody renewed */
 	if (myc_since(now, k->born_us) >= MYC_REKEY_EXPIRE * life ||
 	    k->frames >= 2 * frames ||
@@ -360,38 +369,26 @@ drop:
 }
 
 /*
- * Open the sealed frame in @skb with @key.  With @keep the frame is left
- * as it was when the key does not open it (it is opened into a copy), so
- * that another key may be tried.
+ * Open the sealed frame in @skb with @key, in place.  The library checks
+ * the tag before it decrypts (lib/crypto/chacha20poly1305.c), so a key
+ * that does not open the frame leaves it as it was and another may be
+ * tried.
  */
-static bool myc_open(struct sk_buff *skb, u16 flags, const u8 *key, bool keep)
+static bool myc_open(struct sk_buff *skb, u16 flags, const u8 *key)
 {
 	unsigned int len = skb->len;
 	u64 pn = get_unaligned_be64(skb->data + 20);
-	u8 dummy, *buf;
-	bool ok;
+	u8 dummy;
 
 	if (flags & MYC_FF_AUTH)
 		return chacha20poly1305_decrypt(&dummy, skb->data + len -
 						MYC_TAG_LEN, MYC_TAG_LEN,
 						skb->data, len - MYC_TAG_LEN,
 						pn, key);
-	if (!keep)
-		return chacha20poly1305_decrypt(skb->data + MYC_HDR_LEN,
-						skb->data + MYC_HDR_LEN,
-						len - MYC_HDR_LEN, skb->data,
-						MYC_HDR_LEN, pn, key);
-	buf = kmalloc(len - MYC_HDR_LEN, GFP_ATOMIC);
-	if (!buf)
-		return false;
-	ok = chacha20poly1305_decrypt(buf, skb->data + MYC_HDR_LEN,
-				      len - MYC_HDR_LEN, skb->data,
-				      MYC_HDR_LEN, pn, key);
-	if (ok)
-		memcpy(skb->data + MYC_HDR_LEN, buf,
-		       len - MYC_HDR_LEN - MYC_TAG_LEN);
-	kfree_sensitive(buf);
-	return ok;
+	return chacha20poly1305_decrypt(skb->data + MYC_HDR_LEN,
+					skb->data + MYC_HDR_LEN,
+					len - MYC_HDR_LEN, skb->data,
+					MYC_HDR_LEN, pn, key);
 }
 
 int myc_crypto_in(struct myc_net *mn, struct myc_peer *peer,
@@ -442,9 +439,9 @@ int myc_crypto_in(struct myc_net *mn, struct myc_peer *peer,
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
 		return -ENOMEM;
 	}
-	ok = have_key && myc_open(skb, flags, key, try_next);
+	ok = have_key && myc_open(skb, flags, key);
 	if (!ok && try_next) {
-		stepped = myc_open(skb, flags, next, false);
+		stepped = myc_open(skb, flags, next);
 		ok = stepped;
 	}
 	memzero_explicit(key, sizeof(key));

@@ -186,14 +186,17 @@ while [ "$(num a b key-updates)" -lt 2 ] && [ $i -lt 100 ]; do
 	{ not_ok "keys updated by the kernel"; myc -n a peer show "$(id_of b)" | sed 's/^/# /'; }
 if sends a b; then ok "data after key updates"; else not_ok "data after key updates"; fi
 eq "key updates: no new session" "$rekeys" "$(num a b rekeys)"
+# no more updates: the ends settle on one phase
+for m in a b; do myc -n $m node set rekey-time 3600; done
+sleep 2.5
 eq "key updates: one phase" "$(num a b key-phase)" "$(num b a key-phase)"
-for m in a b; do myc -n $m node set rekey-time 120 session-time 2; done
+for m in a b; do myc -n $m node set session-time 5; done
 i=0
-while [ "$(num a b rekeys)" -lt $((rekeys + 2)) ] && [ $i -lt 150 ]; do
+while [ "$(num a b rekeys)" -lt $((rekeys + 2)) ] && [ $i -lt 300 ]; do
 	sleep 0.1; i=$((i + 1)); done
 [ "$(num a b rekeys)" -ge $((rekeys + 2)) ] && ok "new sessions after session-time" ||
 	{ not_ok "new sessions after session-time"; myc -n a peer show "$(id_of b)" | sed 's/^/# /'; }
-for m in a b; do myc -n $m node set session-time 3600; done
+for m in a b; do myc -n $m node set rekey-time 120 session-time 3600; done
 if sends a b; then ok "data after new sessions"; else not_ok "data after new sessions"; fi
 eq "no bad tags" 0 "$(myc -n b -s -j peer show "$(id_of a)" | json_get 0.stats.rx-bad-tag)"
 
