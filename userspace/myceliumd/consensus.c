@@ -10,6 +10,7 @@
 
 #include "consensus.h"
 #include "libmyc.h"
+#include "clock.h"
 #include "log.h"
 
 #define Q_HDR		10	/* magic 4, version, id length, question id 4 */
@@ -24,25 +25,18 @@ struct question {
 	bool done[CONS_MAX_ASKED];
 	struct {
 		uint8_t digest[MYC_SPORE_DIGEST_LEN];
-		bool held;
+		uint8_t flags;
 	} votes[CONS_MAX_ASKED];
 };
 
 struct cons {
 	int fd;
+	uint64_t self;
 	uint32_t next_id;
 	cons_lookup_fn lookup;
 	void *arg;
 	struct question q[OPEN_MAX];
 };
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void put32(uint8_t *p, uint32_t v)
 {
@@ -58,8 +52,8 @@ static uint32_t get32(const uint8_t *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
-struct cons *cons_open(cons_lookup_fn lookup, void *arg, char *err,
-		       size_t len)
+struct cons *cons_open(cons_lookup_fn lookup, void *arg, uint64_t self,
+		       char *err, size_t len)
 {
 	struct sockaddr_myc a = {
 		.smyc_kind = MYC_ADDR_SERVICE,
@@ -88,6 +82,7 @@ struct cons *cons_open(cons_lookup_fn lookup, void *arg, char *err,
 	}
 	c->lookup = lookup;
 	c->arg = arg;
+	c->self = self;
 	c->next_id = (uint32_t)mono_ms() | 1;
 	return c;
 }
@@ -185,7 +180,7 @@ static void count(struct cons *c, uint64_t node, const uint8_t *buf,
 				continue;
 			q->done[j] = true;
 			q->answered++;
-			q->votes[j].held = buf[5];
+			q->votes[j].flags = buf[5];
 			memcpy(q->votes[j].digest, buf + 10,
 			       MYC_SPORE_DIGEST_LEN);
 		}
@@ -214,11 +209,10 @@ void cons_receive(struct cons *c)
 	}
 }
 
-int cons_votes(struct cons *c, uint32_t qid, uint64_t now_ms,
-	       const uint8_t a[MYC_SPORE_DIGEST_LEN], uint32_t *va,
-	       const uint8_t b[MYC_SPORE_DIGEST_LEN], uint32_t *vb)
+int cons_votes(struct cons *c, uint32_t qid,
+	       const uint8_t a[MYC_SPORE_DIGEST_LEN],
+	       const uint8_t b[MYC_SPORE_DIGEST_LEN], struct cons_tally *t)
 {
-	(void)now_ms;
 	for (int i = 0; i < OPEN_MAX; i++) {
 		struct question *q = &c->q[i];
 
@@ -226,15 +220,22 @@ int cons_votes(struct cons *c, uint32_t qid, uint64_t now_ms,
 			continue;
 		if (q->answered < q->asked && mono_ms() < q->deadline_ms)
 			return -1;
-		*va = *vb = 0;
+		*t = (struct cons_tally){ .answered = (uint32_t)q->answered };
 		for (int j = 0; j < q->asked; j++) {
-			if (!q->done[j] || !q->votes[j].held)
+			if (!q->done[j])
+				continue;
+			if (q->nodes[j] != c->self) {
+				t->others++;
+				if (q->votes[j].flags & CONS_DECIDING)
+					t->deciding++;
+			}
+			if (!(q->votes[j].flags & CONS_HELD))
 				continue;
 			if (!memcmp(q->votes[j].digest, a, MYC_SPORE_DIGEST_LEN))
-				(*va)++;
+				t->a++;
 			else if (!memcmp(q->votes[j].digest, b,
 					 MYC_SPORE_DIGEST_LEN))
-				(*vb)++;
+				t->b++;
 		}
 		q->id = 0;
 		return 0;

@@ -7,8 +7,13 @@
  * answers.  Messages (big-endian):
  *
  *   question  "MYCQ" u8 version 1  u8 id length  u32 question id  id
- *   answer    "MYCA" u8 version 1  u8 held (0/1)  u32 question id
+ *   answer    "MYCA" u8 version 1  u8 flags  u32 question id
  *             32 bytes digest (zeros when nothing is held)
+ *
+ * flags: CONS_HELD, the node holds a version of the id (the digest's);
+ * CONS_DECIDING, it is itself deciding a conflict on the id (asking the
+ * sclerotia or re-checking), so its vote may still change.  A daemon
+ * that knows only the first sends 0 or 1.
  *
  * A question is open until every node asked answered or CONS_WAIT_MS
  * passed; then its votes are counted.
@@ -27,12 +32,16 @@
 
 struct cons;
 
-/* The answer to a question: held digest of id (false: nothing held). */
-typedef bool (*cons_lookup_fn)(void *arg, const char *id,
-			       uint8_t digest[MYC_SPORE_DIGEST_LEN]);
+#define CONS_HELD	0x01
+#define CONS_DECIDING	0x02
 
-struct cons *cons_open(cons_lookup_fn lookup, void *arg, char *err,
-		       size_t len);
+/* The answer to a question: held digest of id, and the flags. */
+typedef uint8_t (*cons_lookup_fn)(void *arg, const char *id,
+				  uint8_t digest[MYC_SPORE_DIGEST_LEN]);
+
+/* self: this node's id (its own answers are told apart). */
+struct cons *cons_open(cons_lookup_fn lookup, void *arg, uint64_t self,
+		       char *err, size_t len);
 void cons_close(struct cons *c);
 int cons_fd(struct cons *c);
 /*
@@ -43,12 +52,20 @@ uint32_t cons_ask(struct cons *c, const char *id, const uint64_t *nodes,
 		  int n);
 /* Read what came: questions are answered, answers counted. */
 void cons_receive(struct cons *c);
+/* The count of a question: votes for two digests, and the answers. */
+struct cons_tally {
+	uint32_t a, b;		/* nodes that hold digest a, digest b */
+	uint32_t answered;	/* nodes that answered (holding anything) */
+	uint32_t others;	/* of those, not this node */
+	uint32_t deciding;	/* of the others, deciding it themselves */
+};
+
 /*
  * A question is done (all answered, or its time passed): the votes for
  * digests a and b; -1 while it is open (or unknown).  Forgets it when done.
  */
-int cons_votes(struct cons *c, uint32_t q, uint64_t now_ms,
-	       const uint8_t a[MYC_SPORE_DIGEST_LEN], uint32_t *va,
-	       const uint8_t b[MYC_SPORE_DIGEST_LEN], uint32_t *vb);
+int cons_votes(struct cons *c, uint32_t q,
+	       const uint8_t a[MYC_SPORE_DIGEST_LEN],
+	       const uint8_t b[MYC_SPORE_DIGEST_LEN], struct cons_tally *t);
 
 #endif /* MYCD_CONSENSUS_H */

@@ -39,6 +39,7 @@
 #include "ident.h"
 #include "kernel.h"
 #include "libmyc.h"
+#include "clock.h"
 #include "log.h"
 #include "spores.h"
 #include "store.h"
@@ -74,14 +75,6 @@ static void usage(FILE *f)
 
 /* "Error: ..." on stderr (libmyc, as myc prints them) and status 1. */
 #define fail(...) (myc_error(__VA_ARGS__), 1)
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static uint64_t now_s(void)
 {
@@ -347,9 +340,9 @@ static void on_kernel(const struct hs_self *self, struct kern *k,
 		logm(LOG_DEBUG, "kernel asks for keys for %016" PRIx64 " (%s)",
 		     m->pair.peer, m->reason >= 0 && m->reason < 3 ?
 		     reasons[m->reason] : "?");
-		hs_request(self, &p->hs, &p->pair, now_ms(), &out);
+		hs_request(self, &p->hs, &p->pair, mono_ms(), &out);
 	} else {
-		hs_receive(self, &p->hs, &p->pair, m->data, m->len, now_ms(),
+		hs_receive(self, &p->hs, &p->pair, m->data, m->len, mono_ms(),
 			   now_s(), &out);
 	}
 	act(k, p, &out);
@@ -363,7 +356,7 @@ static void on_tick(const struct hs_self *self, struct kern *k)
 	for (unsigned int i = 0; i < n_peers; i++) {
 		if (!peers[i].have_pair)
 			continue;
-		hs_timer(self, &peers[i].hs, &peers[i].pair, now_ms(), &out);
+		hs_timer(self, &peers[i].hs, &peers[i].pair, mono_ms(), &out);
 		act(k, &peers[i], &out);
 		sodium_memzero(&out, sizeof(out));
 	}

@@ -14,6 +14,7 @@
 
 #include <stdlib.h>
 
+#include "clock.h"
 #include "log.h"
 #include "spores.h"
 
@@ -25,14 +26,6 @@
 static const char *const rule_names[] = {
 	"none", "authority", "time", "trust", "consensus", "digest",
 };
-
-static uint64_t real_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void id_str(char out[MYC_SPORE_ID_MAX + 1], const struct myc_spore *sp)
 {
@@ -158,7 +151,7 @@ static void tell(struct spores *s, uint64_t cookie, const uint8_t *blob,
 /* Votes gathered for two digests (consensus.h). */
 struct votes {
 	uint8_t a[MYC_SPORE_DIGEST_LEN], b[MYC_SPORE_DIGEST_LEN];
-	uint32_t va, vb;
+	struct cons_tally t;
 };
 
 static uint32_t votes_for(const struct votes *vt, const uint8_t *d)
@@ -166,9 +159,9 @@ static uint32_t votes_for(const struct votes *vt, const uint8_t *d)
 	if (!vt)
 		return 0;
 	if (!memcmp(vt->a, d, MYC_SPORE_DIGEST_LEN))
-		return vt->va;
+		return vt->t.a;
 	if (!memcmp(vt->b, d, MYC_SPORE_DIGEST_LEN))
-		return vt->vb;
+		return vt->t.b;
 	return 0;
 }
 
@@ -247,6 +240,7 @@ static bool ask(struct spores *s, const char *id, uint64_t cookie,
 		     "no sclerotia known");
 		return false;
 	}
+	snprintf(p->id, sizeof(p->id), "%s", id);
 	p->cookie = cookie;
 	p->from = from;
 	p->len = len;
@@ -256,6 +250,64 @@ static bool ask(struct spores *s, const char *id, uint64_t cookie,
 	logm(LOG_DEBUG, "spore %s: a conflict for the sclerotia (%d asked)",
 	     id, n);
 	return true;
+}
+
+/* Re-checks (recheck.h) */
+
+static struct recheck *recheck_find(struct spores *s, const char *id)
+{
+	for (int i = 0; s->rechecks && i < RECHECKS; i++)
+		if (s->rechecks[i].id[0] && !strcmp(s->rechecks[i].id, id))
+			return &s->rechecks[i];
+	return NULL;
+}
+
+static void recheck_drop(struct spores *s, const char *id)
+{
+	struct recheck *r = recheck_find(s, id);
+
+	if (r)
+		r->id[0] = '\0';
+}
+
+/*
+ * A decision by the votes on id was made: the first one (again false) or
+ * a re-check's, which turned to the other version when switched.  other
+ * is the version not held now.  Ask again later, unless the votes settled.
+ */
+static void recheck_note(struct spores *s, const char *id,
+			 const uint8_t *other, size_t len, uint64_t from,
+			 const struct recheck_votes *rv, bool again,
+			 bool switched)
+{
+	struct recheck *r = recheck_find(s, id);
+
+	if (!r && again)
+		return;		/* dropped meanwhile */
+	if (!r) {
+		for (int i = 0; s->rechecks && i < RECHECKS && !r; i++)
+			if (!s->rechecks[i].id[0])
+				r = &s->rechecks[i];
+		if (!r) {
+			logm(LOG_INFO, "spore %s: %d conflicts wait for a re-check already: not checked again",
+			     id, RECHECKS);
+			return;
+		}
+		snprintf(r->id, sizeof(r->id), "%s", id);
+	}
+	if (!again)		/* a new decision starts the rounds again */
+		memset(&r->st, 0, sizeof(r->st));
+	if (!recheck_again(&r->st, rv, switched)) {
+		logm(LOG_DEBUG, "spore %s: the votes settled after %u re-checks (held %u, other %u, answers %u)",
+		     id, r->st.rounds, rv->winner, rv->loser, rv->answered);
+		r->id[0] = '\0';
+		return;
+	}
+	r->q = 0;
+	r->due_ms = mono_ms() + RECHECK_MS;
+	r->from = from;
+	memmove(r->other, other, len);
+	r->len = len;
 }
 
 /*
@@ -280,9 +332,15 @@ static bool give_back(struct spores *s, uint64_t cookie, const uint8_t *blob,
 	return true;
 }
 
-/* Judge a spore that came (cookie), with votes once they were gathered. */
+/*
+ * Judge a spore that came (cookie), with votes once they were gathered.
+ * again: a re-check's (cookie 0), the version not held judged once more
+ * against the held one with new votes; it changes things only when it
+ * wins now.
+ */
 static void decide(struct spores *s, uint64_t cookie, uint64_t from,
-		   const uint8_t *blob, size_t len, const struct votes *vt)
+		   const uint8_t *blob, size_t len, const struct votes *vt,
+		   bool again)
 {
 	char id[MYC_SPORE_ID_MAX + 1];
 	struct spore_verdict v;
@@ -292,6 +350,7 @@ static void decide(struct spores *s, uint64_t cookie, uint64_t from,
 		.skew_ms = (uint64_t)s->cfg->clock_skew_s * 1000,
 		.threshold = s->cfg->trust_threshold,
 	};
+	struct recheck_votes rv = {};
 	struct held h;
 	struct myc_spore sp;
 	uint32_t trust;
@@ -317,6 +376,12 @@ static void decide(struct spores *s, uint64_t cookie, uint64_t from,
 	if (spore_check(blob, len, &ctx, &v)) {
 		struct spore_penalty pen;
 
+		if (again) {	/* held by now, expired, distrusted: no more */
+			logm(LOG_DEBUG, "spore %s: re-check ends: %s", id,
+			     v.reason);
+			recheck_drop(s, id);
+			return;
+		}
 		if (v.duplicate && give_back(s, cookie, blob, len, ctx, id))
 			return;
 		pen = spore_penalty(&v, from, v.sp.id &&
@@ -340,10 +405,43 @@ static void decide(struct spores *s, uint64_t cookie, uint64_t from,
 		return;
 	}
 	w = wins(s, &v, &h, vt, &rule);
+	if (again && rule < MYC_SPORE_RULE_CONSENSUS) {
+		/* no conflict any more (the held one went), or one that an
+		 * earlier rule decides now: not the re-check's business */
+		logm(LOG_DEBUG, "spore %s: re-check ends: %s", id,
+		     h.len ? "decided by an earlier rule now" : "none held");
+		recheck_drop(s, id);
+		return;
+	}
 	if (w == ASK && ask(s, id, cookie, from, blob, len, &h))
 		return;	/* the verdict waits for the votes */
 	if (w == ASK)	/* nobody to ask: no votes on either side */
 		w = wins(s, &v, &h, &(struct votes){}, &rule);
+	if (vt) {
+		rv.winner = votes_for(vt, w == LOSES ? h.key.digest : v.digest);
+		rv.loser = votes_for(vt, w == LOSES ? v.digest : h.key.digest);
+		rv.answered = vt->t.answered;
+		rv.others = vt->t.others;
+		rv.deciding = vt->t.deciding;
+	}
+	if (again && w == WINS && (!recheck_find(s, id) ||
+	    !recheck_may_turn(&recheck_find(s, id)->st, &rv,
+			      rule == MYC_SPORE_RULE_DIGEST))) {
+		logm(LOG_DEBUG, "spore %s: re-check: too few answers to turn (votes %u to %u, %u answers)",
+		     id, rv.winner, rv.loser, rv.answered);
+		w = LOSES;
+		rv = (struct recheck_votes){
+			.winner = rv.loser, .loser = rv.winner,
+			.answered = rv.answered, .others = rv.others,
+			.deciding = rv.deciding,
+		};
+	}
+	if (w == LOSES && again) {
+		logm(LOG_DEBUG, "spore %s: re-check: the held version stays (votes %u to %u, %u answers)",
+		     id, rv.winner, rv.loser, rv.answered);
+		recheck_note(s, id, blob, len, from, &rv, true, false);
+		return;
+	}
 	if (w == LOSES) {
 		snprintf(v.reason, sizeof(v.reason),
 			 "conflict: lost to the held version by %s",
@@ -355,29 +453,38 @@ static void decide(struct spores *s, uint64_t cookie, uint64_t from,
 		     (uint64_t)v.sp.origin, v.reason);
 		tell(s, cookie, NULL, 0, MYC_SPORE_REJECTED, false, &v, rule,
 		     trust);
+		if (vt && rule >= MYC_SPORE_RULE_CONSENSUS)
+			recheck_note(s, id, blob, len, from, &rv, false, false);
 		return;
 	}
 	if (rule)
 		snprintf(v.reason, sizeof(v.reason),
-			 "conflict: won over the held version by %s",
-			 rule_names[rule]);
-	store_trust_add(s->db, v.sp.origin, TRUST_VALID, true);
+			 "conflict: won over the held version by %s%s",
+			 rule_names[rule], again ? " (re-checked)" : "");
+	if (!again)	/* its checks were counted the first time */
+		store_trust_add(s->db, v.sp.origin, TRUST_VALID, true);
 	trust = store_trust(s->db, v.sp.origin);
 	/* committed before the kernel hears of it: a crash loses nothing */
 	if (store_put(s->db, &v, blob, len, MYC_SPORE_ACCEPTED, true,
 		      rule, trust, from, ctx.now_ms)) {
 		logm(LOG_ERR, "spore %s: not stored, so not accepted", id);
+		recheck_drop(s, id);
 		return;	/* the kernel drops it when no verdict comes */
 	}
-	logm(LOG_DEBUG, "spore %s (origin %016" PRIx64 ", %s) accepted", id,
-	     (uint64_t)v.sp.origin, spore_type_name(v.sp.type));
-	tell(s, cookie, NULL, 0, MYC_SPORE_ACCEPTED, true, &v, rule, trust);
+	logm(again ? LOG_INFO : LOG_DEBUG, "spore %s (origin %016" PRIx64
+	     ", %s) accepted%s", id, (uint64_t)v.sp.origin,
+	     spore_type_name(v.sp.type),
+	     again ? ": the re-check turned the votes" : "");
+	/* a re-check's has no cookie: the kernel takes it as added */
+	tell(s, cookie, blob, len, MYC_SPORE_ACCEPTED, true, &v, rule, trust);
 	discover(s, &v.sp);
+	if (vt && rule >= MYC_SPORE_RULE_CONSENSUS && h.len)
+		recheck_note(s, id, h.blob, h.len, 0, &rv, again, again);
 }
 
 static void judge(struct spores *s, const struct kern_msg *m)
 {
-	decide(s, m->cookie, m->from, m->data, m->len, NULL);
+	decide(s, m->cookie, m->from, m->data, m->len, NULL, false);
 }
 
 /* Conflicts whose votes are in (or overdue): decide them. */
@@ -391,11 +498,11 @@ static void votes_tick(struct spores *s)
 			continue;
 		memcpy(vt.a, p->held_digest, sizeof(vt.a));
 		memcpy(vt.b, p->digest, sizeof(vt.b));
-		if (cons_votes(s->cons, p->q, 0, vt.a, &vt.va, vt.b, &vt.vb))
+		if (cons_votes(s->cons, p->q, vt.a, vt.b, &vt.t))
 			continue;
 		p->q = 0;
-		logm(LOG_DEBUG, "votes: held %u, new %u", vt.va, vt.vb);
-		decide(s, p->cookie, p->from, p->blob, p->len, &vt);
+		logm(LOG_DEBUG, "votes: held %u, new %u", vt.t.a, vt.t.b);
+		decide(s, p->cookie, p->from, p->blob, p->len, &vt, false);
 	}
 }
 
@@ -412,6 +519,64 @@ static bool held_digest(void *arg, const char *id,
 	spore_digest(digest, held, n);
 	return true;
 }
+
+/* Our answer to a sclerotia's question (consensus.h). */
+static uint8_t answer(void *arg, const char *id,
+		      uint8_t digest[MYC_SPORE_DIGEST_LEN])
+{
+	struct spores *s = arg;
+	uint8_t flags = held_digest(s, id, digest) ? CONS_HELD : 0;
+	struct recheck *r = recheck_find(s, id);
+
+	if (r && !recheck_steady(&r->st))
+		flags |= CONS_DECIDING;
+	for (int i = 0; i < VOTES_PENDING; i++)
+		if (s->votes[i].q && !strcmp(s->votes[i].id, id))
+			flags |= CONS_DECIDING;
+	return flags;
+}
+
+/* Re-checks that are due: ask; those whose votes are in: decide again. */
+static void recheck_tick(struct spores *s)
+{
+	uint64_t nodes[CONS_MAX_ASKED];
+	uint8_t blob[MYC_SPORE_MAX];
+
+	for (int i = 0; i < RECHECKS; i++) {
+		struct recheck *r = &s->rechecks[i];
+		struct votes vt;
+		size_t len;
+		int n;
+
+		if (!r->id[0] || (!r->q && mono_ms() < r->due_ms))
+			continue;
+		if (!r->q) {
+			n = store_sclerotia(s->db, nodes, CONS_MAX_ASKED,
+					    real_ms());
+			r->q = n > 0 ? cons_ask(s->cons, r->id, nodes, n) : 0;
+			if (!r->q) {
+				logm(LOG_INFO, "spore %s: not checked again: %s",
+				     r->id, n > 0 ? "the sclerotia cannot be asked" :
+				     "no sclerotia known");
+				r->id[0] = '\0';
+				continue;
+			}
+			held_digest(s, r->id, r->held_digest);
+			spore_digest(r->digest, r->other, r->len);
+			continue;
+		}
+		memcpy(vt.a, r->held_digest, sizeof(vt.a));
+		memcpy(vt.b, r->digest, sizeof(vt.b));
+		if (cons_votes(s->cons, r->q, vt.a, vt.b, &vt.t))
+			continue;
+		r->q = 0;
+		/* decide() may give r the other version: judge a copy */
+		len = r->len;
+		memcpy(blob, r->other, len);
+		decide(s, 0, r->from, blob, len, &vt, true);
+	}
+}
+
 
 /* Issuing */
 
@@ -662,7 +827,13 @@ void spores_start(struct spores *s)
 	char err[256];
 
 	s->votes = calloc(VOTES_PENDING, sizeof(*s->votes));
-	s->cons = s->votes ? cons_open(held_digest, s, err, sizeof(err)) : NULL;
+	s->rechecks = calloc(RECHECKS, sizeof(*s->rechecks));
+	if (!s->rechecks) {
+		free(s->votes);
+		s->votes = NULL;
+	}
+	s->cons = s->votes ? cons_open(answer, s, s->self->id.id, err,
+					sizeof(err)) : NULL;
 	if (!s->cons)
 		logm(LOG_WARNING, "no consensus votes: %s", s->votes ? err :
 		     "no memory");
@@ -703,6 +874,7 @@ void spores_tick(struct spores *s)
 	if (s->cons) {
 		cons_receive(s->cons);
 		votes_tick(s);
+		recheck_tick(s);
 	}
 	if (now >= s->next_member_ms || addrs_changed(s, now))
 		issue_membership(s);
@@ -725,6 +897,8 @@ void spores_stop(struct spores *s)
 {
 	cons_close(s->cons);
 	free(s->votes);
+	free(s->rechecks);
 	s->cons = NULL;
 	s->votes = NULL;
+	s->rechecks = NULL;
 }

@@ -16,16 +16,32 @@
 #include "consensus.h"
 #include "handshake.h"
 #include "kernel.h"
+#include "recheck.h"
 #include "store.h"
 
 #define VOTES_PENDING	16
+#define RECHECKS	16
 
 /* A conflict waiting for the sclerotia's votes. */
 struct pending_vote {
 	uint32_t q;			/* the question, 0: free */
+	char id[MYC_SPORE_ID_MAX + 1];
 	uint64_t cookie, from;
 	uint8_t held_digest[MYC_SPORE_DIGEST_LEN], digest[MYC_SPORE_DIGEST_LEN];
 	uint8_t blob[MYC_SPORE_MAX];
+	size_t len;
+};
+
+/* A conflict decided by the votes, to be asked about again (recheck.h). */
+struct recheck {
+	char id[MYC_SPORE_ID_MAX + 1];	/* "": free */
+	uint64_t due_ms;		/* ask then (CLOCK_MONOTONIC) */
+	uint32_t q;			/* the question asked, 0: none yet */
+	uint64_t from;			/* who sent the other version */
+	struct recheck_state st;
+	/* the held version's and the other's digests when asked */
+	uint8_t held_digest[MYC_SPORE_DIGEST_LEN], digest[MYC_SPORE_DIGEST_LEN];
+	uint8_t other[MYC_SPORE_MAX];	/* the version not held */
 	size_t len;
 };
 
@@ -45,6 +61,7 @@ struct spores {
 	uint64_t next_addr_check_ms;
 	struct cons *cons;		/* consensus votes, or NULL */
 	struct pending_vote *votes;	/* VOTES_PENDING of them */
+	struct recheck *rechecks;	/* RECHECKS of them */
 };
 
 /* Put the stored spores back into the kernel, issue the membership. */
