@@ -193,15 +193,23 @@ for rule in authority:n1 time:n5 trust:n7; do
 done
 # a full tie on authority, time and trust goes to the sclerotia's votes
 # (and a tie of votes to the smaller digest): which one wins depends on
-# which the sclerotia saw first, but every node keeps the same
+# which the sclerotia saw first, but every node keeps the same.  The
+# sclerotia answer while they decide the same conflict, so each node
+# re-checks its decision until the votes settle (recheck.h: at most 8
+# rounds of 2 s plus the 3 s the down sclerotia x makes every question
+# wait, 40 s)
 same_digest() { [ "$(origin_of "$1" c/digest)" = "$(origin_of n1 c/digest)" ] &&
 	[ "$(origin_of "$1" c/digest)" != none ]; }
-if until_ok 30 all_nodes same_digest; then
+if until_ok 60 all_nodes same_digest; then
 	ok "c/digest: every node holds the same version ($(origin_of n1 c/digest))"
 else
 	not_ok "c/digest: every node holds the same version"
 	for m in $NODES; do echo "# $m: $(origin_of $m c/digest)"; done
+	wrong_nodes c/digest "$(origin_of n1 c/digest)" "c/digest"
 fi
+for m in $NODES; do
+	echo "# $m: c/digest: $(grep -c 'c/digest: re-check' $m.log) re-checks, $(grep -c 'c/digest.*re-check turned' $m.log) turned, $(grep -c 'c/digest: the votes settled' $m.log) settled"
+done
 
 # consensus: every sclerotia holds X when Y, tied with it on authority,
 # time and trust band, comes; X has the larger digest, so without the
@@ -231,6 +239,42 @@ else not_ok "consensus: every node keeps the sclerotia's version"
 	wrong_nodes c/consensus "$want" "c/consensus\|votes"
 fi
 has "consensus: decided by the votes" "c/consensus .*lost to the held version by consensus" n9.log
+
+# re-check: the nodes decide while no sclerotia can answer (their daemons
+# stopped: no votes, so the smaller digest wins), then ask again and turn
+# to the version every sclerotia holds once they answer
+OTHERS="n4 n5 n6 n7 n8 n9 n10 n11 n12"
+others() { for m in $OTHERS; do "$@" "$m" || return 1; done; }
+now=$(($(date +%s) * 1000))
+spore_forge make $(k n2) -i c/recheck -A $now -l 3600 -d "first" -o q1.sp
+spore_forge make $(k n3) -i c/recheck -A $now -l 3600 -d "second" -o q2.sp
+d1=$(spore_forge digest q1.sp) d2=$(spore_forge digest q2.sp)
+if [ "$(printf '%s\n%s\n' "$d1" "$d2" | sort | tail -n 1)" = "$d1" ]; then
+	big=q1 bignode=n2 small=q2 smallnode=n3
+else
+	big=q2 bignode=n3 small=q1 smallnode=n2
+fi
+want=$(id_of $bignode)
+check "re-check: inject the version with the larger digest" ip netns exec x spore_forge inject $big.sp
+if until_ok 30 all_nodes origin_is c/recheck "$want"; then ok "re-check: every node holds it"
+else not_ok "re-check: every node holds it"; fi
+for m in n1 n2 n3; do eval "kill -STOP \$pid_$m"; done
+check "re-check: the smaller digest, while the sclerotia's daemons are stopped" \
+	ip netns exec x spore_forge inject $small.sp
+if until_ok 30 others origin_is c/recheck "$(id_of $smallnode)"; then
+	ok "re-check: with no votes the other nodes take the smaller digest"
+else
+	not_ok "re-check: with no votes the other nodes take the smaller digest"
+	for m in $NODES; do echo "# $m: $(origin_of $m c/recheck)"; done
+fi
+for m in n1 n2 n3; do eval "kill -CONT \$pid_$m"; done
+if until_ok 60 all_nodes origin_is c/recheck "$want"; then
+	ok "re-check: every node turns to the sclerotia's version"
+else
+	not_ok "re-check: every node turns to the sclerotia's version"
+	wrong_nodes c/recheck "$want" "c/recheck"
+fi
+has "re-check: n9 turned by its re-check" "c/recheck .*accepted: the re-check turned the votes" n9.log
 
 # --- myc spore del, and the daemon hears of it
 check "del" myc -n n5 spore del app/seed

@@ -242,3 +242,10 @@ int cons_votes(struct cons *c, uint32_t qid,
 	}
 	return -1;
 }
+
+void cons_forget(struct cons *c, uint32_t qid)
+{
+	for (int i = 0; qid && i < OPEN_MAX; i++)
+		if (c->q[i].id == qid)
+			c->q[i].id = 0;
+}

@@ -67,5 +67,7 @@ struct cons_tally {
 int cons_votes(struct cons *c, uint32_t q,
 	       const uint8_t a[MYC_SPORE_DIGEST_LEN],
 	       const uint8_t b[MYC_SPORE_DIGEST_LEN], struct cons_tally *t);
+/* Forget a question whose votes are no longer wanted. */
+void cons_forget(struct cons *c, uint32_t q);
 
 #endif /* MYCD_CONSENSUS_H */

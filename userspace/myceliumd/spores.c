@@ -262,12 +262,21 @@ static struct recheck *recheck_find(struct spores *s, const char *id)
 	return NULL;
 }
 
+/* Free r, and its question if one is open. */
+static void recheck_free(struct spores *s, struct recheck *r)
+{
+	if (r->q)
+		cons_forget(s->cons, r->q);
+	r->q = 0;
+	r->id[0] = '\0';
+}
+
 static void recheck_drop(struct spores *s, const char *id)
 {
 	struct recheck *r = recheck_find(s, id);
 
 	if (r)
-		r->id[0] = '\0';
+		recheck_free(s, r);
 }
 
 /*
@@ -297,13 +306,17 @@ static void recheck_note(struct spores *s, const char *id,
 	}
 	if (!again)		/* a new decision starts the rounds again */
 		memset(&r->st, 0, sizeof(r->st));
+	if (r->q)		/* a question of the rounds before */
+		cons_forget(s->cons, r->q);
+	r->q = 0;
 	if (!recheck_again(&r->st, rv, switched)) {
-		logm(LOG_DEBUG, "spore %s: the votes settled after %u re-checks (held %u, other %u, answers %u)",
-		     id, r->st.rounds, rv->winner, rv->loser, rv->answered);
-		r->id[0] = '\0';
+		logm(LOG_DEBUG, "spore %s: %s after %u re-checks (held %u, other %u, answers %u)",
+		     id, recheck_steady(&r->st) ? "the votes settled" :
+		     "the votes did not settle: re-checks end",
+		     r->st.rounds, rv->winner, rv->loser, rv->answered);
+		recheck_free(s, r);
 		return;
 	}
-	r->q = 0;
 	r->due_ms = mono_ms() + RECHECK_MS;
 	r->from = from;
 	memmove(r->other, other, len);
