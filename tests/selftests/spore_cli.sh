@@ -198,10 +198,17 @@ done
 # re-checks its decision until the votes settle (recheck.h: at most 8
 # rounds of 2 s plus the 3 s the down sclerotia x makes every question
 # wait, 40 s)
-same_digest() { [ "$(origin_of "$1" c/digest)" = "$(origin_of n1 c/digest)" ] &&
-	[ "$(origin_of "$1" c/digest)" != none ]; }
+same_digest() {
+	o=$(origin_of "$1" c/digest) o1=$(origin_of n1 c/digest)
+	[ "$o" = "$o1" ] && [ "$o" != none ] && return 0
+	echo "$(date +%s): $1 holds $o, n1 $o1" >>digest.wrong
+	return 1
+}
+t=$(date +%s)
 if until_ok 60 all_nodes same_digest; then
 	ok "c/digest: every node holds the same version ($(origin_of n1 c/digest))"
+	echo "# after $(($(date +%s) - t)) s; the tries before:"
+	sed 's/^/#   /' digest.wrong 2>/dev/null
 else
 	not_ok "c/digest: every node holds the same version"
 	for m in $NODES; do echo "# $m: $(origin_of $m c/digest)"; done

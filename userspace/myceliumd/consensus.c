@@ -21,6 +21,7 @@ struct question {
 	uint32_t id;			/* 0: free */
 	uint64_t deadline_ms;
 	int asked, answered;
+	int lost;			/* could not be asked after all */
 	uint64_t nodes[CONS_MAX_ASKED];
 	bool done[CONS_MAX_ASKED];
 	struct {
@@ -187,6 +188,55 @@ static void count(struct cons *c, uint64_t node, const uint8_t *buf,
 	}
 }
 
+/*
+ * A question came back on the error queue: the node's kernel has no daemon
+ * bound to the service, or the node could not be reached.  It has no vote,
+ * and the question need not wait for it (nor poll() keep reporting the
+ * error: an unread error queue makes the socket readable forever).
+ */
+static void lost(struct cons *c, uint64_t node, const uint8_t *buf,
+		 size_t len)
+{
+	uint32_t qid;
+
+	if (len < Q_HDR || memcmp(buf, "MYCQ", 4))
+		return;		/* an answer that did not arrive: no matter */
+	qid = get32(buf + 6);
+	for (int i = 0; i < OPEN_MAX; i++) {
+		struct question *q = &c->q[i];
+
+		if (!q->id || q->id != qid)
+			continue;
+		for (int j = 0; j < q->asked; j++) {
+			if (q->nodes[j] != node || q->done[j])
+				continue;
+			q->done[j] = true;
+			q->votes[j].flags = 0;
+			q->lost++;
+		}
+	}
+}
+
+static void receive_errors(struct cons *c)
+{
+	uint8_t buf[256];
+	struct sockaddr_myc to;
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr msg;
+	ssize_t n;
+
+	for (;;) {
+		msg = (struct msghdr){
+			.msg_name = &to, .msg_namelen = sizeof(to),
+			.msg_iov = &iov, .msg_iovlen = 1,
+		};
+		n = recvmsg(c->fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+		if (n < 0)
+			return;
+		lost(c, to.smyc_node, buf, (size_t)n);
+	}
+}
+
 void cons_receive(struct cons *c)
 {
 	uint8_t buf[256];
@@ -199,7 +249,7 @@ void cons_receive(struct cons *c)
 		n = recvfrom(c->fd, buf, sizeof(buf), MSG_DONTWAIT,
 			     (struct sockaddr *)&from, &alen);
 		if (n < 0)
-			return;
+			break;
 		if (n < Q_HDR || buf[4] != 1)
 			continue;
 		if (!memcmp(buf, "MYCQ", 4))
@@ -207,6 +257,7 @@ void cons_receive(struct cons *c)
 		else if (!memcmp(buf, "MYCA", 4))
 			count(c, from.smyc_node, buf, (size_t)n);
 	}
+	receive_errors(c);
 }
 
 int cons_votes(struct cons *c, uint32_t qid,
@@ -218,7 +269,8 @@ int cons_votes(struct cons *c, uint32_t qid,
 
 		if (!qid || q->id != qid)
 			continue;
-		if (q->answered < q->asked && mono_ms() < q->deadline_ms)
+		if (q->answered + q->lost < q->asked &&
+		    mono_ms() < q->deadline_ms)
 			return -1;
 		*t = (struct cons_tally){ .answered = (uint32_t)q->answered };
 		for (int j = 0; j < q->asked; j++) {

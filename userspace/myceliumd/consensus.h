@@ -15,8 +15,10 @@
  * sclerotia or re-checking), so its vote may still change.  A daemon
  * that knows only the first sends 0 or 1.
  *
- * A question is open until every node asked answered or CONS_WAIT_MS
- * passed; then its votes are counted.
+ * A question is open until every node asked answered (or its question
+ * came back undelivered on the socket's error queue: no daemon there, or
+ * the node unreachable) or CONS_WAIT_MS passed; then its votes are
+ * counted.
  */
 #ifndef MYCD_CONSENSUS_H
 #define MYCD_CONSENSUS_H

@@ -7,10 +7,10 @@
  * node therefore asks again RECHECK_MS after a decision by the votes,
  * judges the pair again with the new votes, and turns to the other
  * version when it wins now.  It stops when the votes settled: two rounds
- * in a row in which every sclerotia that answered, and at least one
- * besides the node itself, holds the version the node holds and none of
- * them was still deciding the conflict itself; or after RECHECK_ROUNDS
- * re-checks.
+ * in a row in which every sclerotia that answered (at least one besides
+ * the node itself, and as many as any round had) holds the version the
+ * node holds and none of them was still deciding the conflict itself;
+ * or after RECHECK_ROUNDS re-checks.
  *
  * Pure C, no I/O: host unit tests run it, with a model of a network of
  * nodes deciding at once (tests/unit/test_spores.c).
