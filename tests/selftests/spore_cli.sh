@@ -196,8 +196,7 @@ done
 # which the sclerotia saw first, but every node keeps the same.  The
 # sclerotia answer while they decide the same conflict, so each node
 # re-checks its decision until the votes settle (recheck.h: at most 8
-# rounds of 2 s plus the 3 s the down sclerotia x makes every question
-# wait, 40 s)
+# rounds, each 2 s and a question of up to 3 s)
 same_digest() {
 	o=$(origin_of "$1" c/digest) o1=$(origin_of n1 c/digest)
 	[ "$o" = "$o1" ] && [ "$o" != none ] && return 0

@@ -685,7 +685,8 @@ static void m_step(struct m_net *m, int i, int now)
 	if (n->asking < 0)
 		return;
 	/* the sclerotia that is down never answers: every question waits
-	 * for its deadline */
+	 * for its deadline (the daemon learns at once that a node has no
+	 * daemon; one that cannot be reached is this case) */
 	for (int j = 0; j < m->scl - 1; j++) {
 		struct m_node *s = &m->n[j];
 
