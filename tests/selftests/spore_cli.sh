@@ -217,18 +217,26 @@ for m in $NODES; do
 	echo "# $m: c/digest: $(grep -c 'c/digest: re-check' $m.log) re-checks, $(grep -c 'c/digest.*re-check turned' $m.log) turned, $(grep -c 'c/digest: the votes settled' $m.log) settled"
 done
 
+# tied_pair ID NAME: NAME1.sp by n2 and NAME2.sp by n3, two versions of ID
+# tied on authority, time and trust band; big and bignode name the one
+# with the larger digest and its origin, small and smallnode the other
+tied_pair() {
+	now=$(($(date +%s) * 1000))
+	spore_forge make $(k n2) -i "$1" -A $now -l 3600 -d first -o "${2}1.sp"
+	spore_forge make $(k n3) -i "$1" -A $now -l 3600 -d second -o "${2}2.sp"
+	d1=$(spore_forge digest "${2}1.sp") d2=$(spore_forge digest "${2}2.sp")
+	if [ "$(printf '%s\n%s\n' "$d1" "$d2" | sort | tail -n 1)" = "$d1" ]; then
+		big=${2}1 bignode=n2 small=${2}2 smallnode=n3
+	else
+		big=${2}2 bignode=n3 small=${2}1 smallnode=n2
+	fi
+}
+
 # consensus: every sclerotia holds X when Y, tied with it on authority,
 # time and trust band, comes; X has the larger digest, so without the
 # votes Y would win (rule 4's tie-break)
-now=$(($(date +%s) * 1000))
-spore_forge make $(k n2) -i c/consensus -A $now -l 3600 -d "first" -o k1.sp
-spore_forge make $(k n3) -i c/consensus -A $now -l 3600 -d "second" -o k2.sp
-d1=$(spore_forge digest k1.sp) d2=$(spore_forge digest k2.sp)
-if [ "$(printf '%s\n%s\n' "$d1" "$d2" | sort | tail -n 1)" = "$d1" ]; then
-	first=k1 firstnode=n2 second=k2 secondnode=n3
-else
-	first=k2 firstnode=n3 second=k1 secondnode=n2
-fi
+tied_pair c/consensus k
+first=$big firstnode=$bignode second=$small secondnode=$smallnode
 check "consensus: inject the version with the larger digest" ip netns exec x spore_forge inject $first.sp
 want=$(id_of $firstnode)
 until_ok 30 all_nodes origin_is c/consensus "$want"
@@ -251,15 +259,7 @@ has "consensus: decided by the votes" "c/consensus .*lost to the held version by
 # to the version every sclerotia holds once they answer
 OTHERS="n4 n5 n6 n7 n8 n9 n10 n11 n12"
 others() { for m in $OTHERS; do "$@" "$m" || return 1; done; }
-now=$(($(date +%s) * 1000))
-spore_forge make $(k n2) -i c/recheck -A $now -l 3600 -d "first" -o q1.sp
-spore_forge make $(k n3) -i c/recheck -A $now -l 3600 -d "second" -o q2.sp
-d1=$(spore_forge digest q1.sp) d2=$(spore_forge digest q2.sp)
-if [ "$(printf '%s\n%s\n' "$d1" "$d2" | sort | tail -n 1)" = "$d1" ]; then
-	big=q1 bignode=n2 small=q2 smallnode=n3
-else
-	big=q2 bignode=n3 small=q1 smallnode=n2
-fi
+tied_pair c/recheck q
 want=$(id_of $bignode)
 check "re-check: inject the version with the larger digest" ip netns exec x spore_forge inject $big.sp
 if until_ok 30 all_nodes origin_is c/recheck "$want"; then ok "re-check: every node holds it"

@@ -567,7 +567,11 @@ TEST(recheck_turns_on_a_majority)
  * (myc_spore_order(), the code every daemon runs), and the re-checks
  * follow recheck_again() and recheck_may_turn(); time moves in steps of
  * 10 ms.  M_TRACE=SEED prints the decisions of one run; M_RUNS=N makes
- * N times as many runs.
+ * N times as many runs.  Of the rules, the model fails when a re-check
+ * turns on any win, counts a voter that is deciding, or settles on its
+ * own vote; settling after one unanimous round, without the most-answers
+ * bound, or with every node steady still passes here: margins the model
+ * does not measure.
  */
 #define M_MAX_NODES	64
 #define M_MAX_SCL	9
@@ -684,21 +688,25 @@ static void m_step(struct m_net *m, int i, int now)
 	}
 	if (n->asking < 0)
 		return;
-	/* the sclerotia that is down never answers: every question waits
-	 * for its deadline (the daemon learns at once that a node has no
-	 * daemon; one that cannot be reached is this case) */
+	/* the sclerotia that is down has no daemon: its question comes
+	 * back at once, no answer and no vote; the others answer in their
+	 * time, and the question ends when all of them did, or at the
+	 * deadline */
+	bool all = true;
+
 	for (int j = 0; j < m->scl - 1; j++) {
 		struct m_node *s = &m->n[j];
 
-		if (n->answer[j] != -2 || now < n->answer_at[j] ||
-		    n->answer_at[j] >= n->asking + M_WAIT)
-			continue;
-		n->answer[j] = s->held;
-		n->deciding[j] = (s->asking >= 0 && !s->again) ||
-				 ((s->asking >= 0 || s->due >= 0) &&
-				  !recheck_steady(&s->st));
+		if (n->answer[j] == -2 && now >= n->answer_at[j] &&
+		    n->answer_at[j] < n->asking + M_WAIT) {
+			n->answer[j] = s->held;
+			n->deciding[j] = (s->asking >= 0 && !s->again) ||
+					 ((s->asking >= 0 || s->due >= 0) &&
+					  !recheck_steady(&s->st));
+		}
+		all &= n->answer[j] != -2;
 	}
-	if (now >= n->asking + M_WAIT)
+	if (all || now >= n->asking + M_WAIT)
 		m_decide(m, i, now);
 }
 
@@ -746,7 +754,7 @@ TEST(recheck_model_converges)
 {
 	static const struct { int nodes, scl, runs; } cfg[] = {
 		{ 12, 4, 600 },		/* spore_cli: 3 sclerotia up, 1 down */
-		{ 20, 3, 200 },		/* 2 up: every other vote a tie */
+		{ 20, 3, 1000 },	/* 2 up: every other vote a tie */
 		{ 64, 9, 40 },		/* the scale bench's size */
 	};
 	static struct m_net m;

@@ -15,7 +15,7 @@
 
 #define Q_HDR		10	/* magic 4, version, id length, question id 4 */
 #define A_LEN		(10 + MYC_SPORE_DIGEST_LEN)
-#define OPEN_MAX	32
+#define OPEN_MAX	CONS_OPEN_MAX
 
 struct question {
 	uint32_t id;			/* 0: free */
@@ -23,7 +23,8 @@ struct question {
 	int asked, answered;
 	int lost;			/* could not be asked after all */
 	uint64_t nodes[CONS_MAX_ASKED];
-	bool done[CONS_MAX_ASKED];
+	bool done[CONS_MAX_ASKED];	/* answered, or lost */
+	bool lost_to[CONS_MAX_ASKED];	/* the question came back */
 	struct {
 		uint8_t digest[MYC_SPORE_DIGEST_LEN];
 		uint8_t flags;
@@ -154,7 +155,8 @@ static void answer(struct cons *c, uint64_t node, const uint8_t *buf,
 	char id[MYC_SPORE_ID_MAX + 1];
 	size_t idlen = buf[5];
 
-	if (len != Q_HDR + idlen || !idlen)
+	/* a longer id would overrun id[]: such a question has no answer */
+	if (len != Q_HDR + idlen || !idlen || idlen > MYC_SPORE_ID_MAX)
 		return;
 	memcpy(id, buf + Q_HDR, idlen);
 	id[idlen] = '\0';
@@ -164,28 +166,37 @@ static void answer(struct cons *c, uint64_t node, const uint8_t *buf,
 	send_to(c, node, out, sizeof(out));
 }
 
+/* The open question qid, when it still waits for node (its slot: *j). */
+static struct question *waiting(struct cons *c, uint32_t qid, uint64_t node,
+				int *j)
+{
+	for (int i = 0; qid && i < OPEN_MAX; i++) {
+		struct question *q = &c->q[i];
+
+		if (q->id != qid)
+			continue;
+		for (*j = 0; *j < q->asked; (*j)++)
+			if (q->nodes[*j] == node && !q->done[*j])
+				return q;
+	}
+	return NULL;
+}
+
 static void count(struct cons *c, uint64_t node, const uint8_t *buf,
 		  size_t len)
 {
-	uint32_t qid = get32(buf + 6);
+	struct question *q;
+	int j;
 
 	if (len != A_LEN)
 		return;
-	for (int i = 0; i < OPEN_MAX; i++) {
-		struct question *q = &c->q[i];
-
-		if (!q->id || q->id != qid)
-			continue;
-		for (int j = 0; j < q->asked; j++) {
-			if (q->nodes[j] != node || q->done[j])
-				continue;
-			q->done[j] = true;
-			q->answered++;
-			q->votes[j].flags = buf[5];
-			memcpy(q->votes[j].digest, buf + 10,
-			       MYC_SPORE_DIGEST_LEN);
-		}
-	}
+	q = waiting(c, get32(buf + 6), node, &j);
+	if (!q)
+		return;
+	q->done[j] = true;
+	q->answered++;
+	q->votes[j].flags = buf[5];
+	memcpy(q->votes[j].digest, buf + 10, MYC_SPORE_DIGEST_LEN);
 }
 
 /*
@@ -197,24 +208,18 @@ static void count(struct cons *c, uint64_t node, const uint8_t *buf,
 static void lost(struct cons *c, uint64_t node, const uint8_t *buf,
 		 size_t len)
 {
-	uint32_t qid;
+	struct question *q;
+	int j;
 
 	if (len < Q_HDR || memcmp(buf, "MYCQ", 4))
 		return;		/* an answer that did not arrive: no matter */
-	qid = get32(buf + 6);
-	for (int i = 0; i < OPEN_MAX; i++) {
-		struct question *q = &c->q[i];
-
-		if (!q->id || q->id != qid)
-			continue;
-		for (int j = 0; j < q->asked; j++) {
-			if (q->nodes[j] != node || q->done[j])
-				continue;
-			q->done[j] = true;
-			q->votes[j].flags = 0;
-			q->lost++;
-		}
-	}
+	q = waiting(c, get32(buf + 6), node, &j);
+	if (!q)
+		return;
+	q->done[j] = true;
+	q->lost_to[j] = true;
+	q->votes[j].flags = 0;
+	q->lost++;
 }
 
 static void receive_errors(struct cons *c)
@@ -274,8 +279,8 @@ int cons_votes(struct cons *c, uint32_t qid,
 			return -1;
 		*t = (struct cons_tally){ .answered = (uint32_t)q->answered };
 		for (int j = 0; j < q->asked; j++) {
-			if (!q->done[j])
-				continue;
+			if (!q->done[j] || q->lost_to[j])
+				continue;	/* no answer: no vote */
 			if (q->nodes[j] != c->self) {
 				t->others++;
 				if (q->votes[j].flags & CONS_DECIDING)

@@ -31,6 +31,7 @@
 
 #define CONS_WAIT_MS	3000	/* a busy sclerotia answers late */
 #define CONS_MAX_ASKED	64
+#define CONS_OPEN_MAX	32	/* questions open at once */
 
 struct cons;
 

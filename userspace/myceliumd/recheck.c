@@ -17,7 +17,7 @@ bool recheck_again(struct recheck_state *st, const struct recheck_votes *v,
 {
 	bool settled = st->rounds && !switched &&
 		       unanimous(v) && unanimous(&st->last) &&
-		       v->answered >= st->most;
+		       v->answered >= st->most && st->last.answered >= st->most;
 
 	st->last = *v;
 	st->turned = switched;

@@ -364,6 +364,7 @@ static void decide(struct spores *s, uint64_t cookie, uint64_t from,
 		.threshold = s->cfg->trust_threshold,
 	};
 	struct recheck_votes rv = {};
+	struct recheck *r;
 	struct held h;
 	struct myc_spore sp;
 	uint32_t trust;
@@ -418,6 +419,14 @@ static void decide(struct spores *s, uint64_t cookie, uint64_t from,
 		return;
 	}
 	w = wins(s, &v, &h, vt, &rule);
+	if (again && h.len && memcmp(h.key.digest, vt->a, sizeof(vt->a))) {
+		/* the held version changed while the question was out:
+		 * the votes are not about it */
+		logm(LOG_DEBUG, "spore %s: re-check ends: the held version changed",
+		     id);
+		recheck_drop(s, id);
+		return;
+	}
 	if (again && rule < MYC_SPORE_RULE_CONSENSUS) {
 		/* no conflict any more (the held one went), or one that an
 		 * earlier rule decides now: not the re-check's business */
@@ -437,9 +446,10 @@ static void decide(struct spores *s, uint64_t cookie, uint64_t from,
 		rv.others = vt->t.others;
 		rv.deciding = vt->t.deciding;
 	}
-	if (again && w == WINS && (!recheck_find(s, id) ||
-	    !recheck_may_turn(&recheck_find(s, id)->st, &rv,
-			      rule == MYC_SPORE_RULE_DIGEST))) {
+	r = again ? recheck_find(s, id) : NULL;
+	if (again && w == WINS &&
+	    (!r || !recheck_may_turn(&r->st, &rv,
+				     rule == MYC_SPORE_RULE_DIGEST))) {
 		logm(LOG_DEBUG, "spore %s: re-check: too few answers to turn (votes %u to %u, %u answers)",
 		     id, rv.winner, rv.loser, rv.answered);
 		w = LOSES;
@@ -474,7 +484,9 @@ static void decide(struct spores *s, uint64_t cookie, uint64_t from,
 		snprintf(v.reason, sizeof(v.reason),
 			 "conflict: won over the held version by %s%s",
 			 rule_names[rule], again ? " (re-checked)" : "");
-	if (!again)	/* its checks were counted the first time */
+	/* a valid spore counts for its origin once: when it is first
+	 * accepted, or when a re-check turns to it after it lost */
+	if (!again || store_rejected(s->db, v.digest))
 		store_trust_add(s->db, v.sp.origin, TRUST_VALID, true);
 	trust = store_trust(s->db, v.sp.origin);
 	/* committed before the kernel hears of it: a crash loses nothing */
@@ -557,6 +569,7 @@ static void recheck_tick(struct spores *s)
 
 	for (int i = 0; i < RECHECKS; i++) {
 		struct recheck *r = &s->rechecks[i];
+		struct myc_spore sp;
 		struct votes vt;
 		size_t len;
 		int n;
@@ -586,6 +599,10 @@ static void recheck_tick(struct spores *s)
 		/* decide() may give r the other version: judge a copy */
 		len = r->len;
 		memcpy(blob, r->other, len);
+		if (myc_spore_decode(blob, len, &sp, NULL)) {
+			recheck_free(s, r);	/* cannot be: it was judged */
+			continue;
+		}
 		decide(s, 0, r->from, blob, len, &vt, true);
 	}
 }
@@ -874,7 +891,10 @@ void spores_on_kernel(struct spores *s, const struct kern_msg *m)
 		on_contact(s, &m->contact);
 		break;
 	case MYC_CMD_EVENT_NTF:
-		if (m->state == MYC_SPORE_DELETED && !store_unhold(s->db, m->id))
+		if (m->state != MYC_SPORE_DELETED)
+			break;
+		recheck_drop(s, m->id);	/* nothing held to check again */
+		if (!store_unhold(s->db, m->id))
 			logm(LOG_INFO, "spore %s deleted", m->id);
 		break;
 	}

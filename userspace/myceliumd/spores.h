@@ -21,6 +21,9 @@
 
 #define VOTES_PENDING	16
 #define RECHECKS	16
+/* each holds one question at most */
+_Static_assert(VOTES_PENDING + RECHECKS <= CONS_OPEN_MAX,
+	       "more questions than the consensus socket keeps open");
 
 /* A conflict waiting for the sclerotia's votes. */
 struct pending_vote {
