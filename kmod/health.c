@@ -9,8 +9,10 @@
  * later probe of the path) came within max(interval, 2 SRTT) of the
  * path (as in BFD, the interval alone decides on a fast path, so jitter in
  * the RTT samples does not slow detection down); a retransmission timeout
- * of data sent on a path that answered nothing since (no ACK of a frame
- * sent on it, no probe reply) counts as a miss too (reliable.c).
+ * of data sent on a path counts as a miss too when nothing sent on the
+ * path as late or later was answered (no ACK of such a frame, no reply to
+ * such a probe; reliable.c): an answer that merely arrives later, to
+ * something sent before a cut, does not hide the cut.
  *
  *   unknown/up --miss--> suspect --fail_after misses in a row--> down
  *   unknown/suspect --reply--> up
@@ -425,7 +427,8 @@ void myc_health_rx_reply(struct myc_peer *peer, const u8 *payload,
 		myc_loss_record(path, false);
 	}
 	path->missed = 0;
-	path->last_good_us = now;
+	if (p.timestamp > path->answered_us)
+		path->answered_us = p.timestamp;
 	if (path->good < U8_MAX)
 		path->good++;
 	if (path->state != MYC_PATH_DOWN || path->good >= peer->recover_after)

@@ -206,7 +206,9 @@ struct myc_path {
 	struct myc_rtt rtt;		/* from probes and data ACKs */
 	u32 in_flight;			/* reliable.c: bytes sent on it */
 	u64 largest_acked;		/* reliable.c: of frames sent on it */
-	u64 last_good_us;		/* answered: a probe reply or an ACK */
+	u64 answered_us;		/* sent then: the newest of its frames
+					 * or probes that was answered
+					 */
 
 	/* health.c, under peer->lock */
 	u8 missed;			/* misses in a row */
@@ -274,6 +276,7 @@ struct myc_peer {
 	struct timer_list ack_timer;	/* delayed ACK */
 	u16 ack_pending;		/* frames received, not acked yet */
 	u64 ack_first_us;		/* when the first of them came */
+	u32 ack_path;			/* id of the path the last came on */
 	struct myc_ack ackbuf;		/* ACKs built and decoded here */
 	struct myc_seqwin rx_seq[2];	/* high, guaranteed */
 	struct sk_buff_head reorder;	/* early guaranteed messages */

@@ -512,10 +512,11 @@ enum hrtimer_restart myc_rel_rto(struct hrtimer *t)
 			myc_rtt_backoff(&peer->rtt);
 			myc_cc_on_rto(&peer->cc);
 			/*
-			 * Nothing on its path answered since it was sent (no
-			 * ACK of a frame sent on it, no probe reply): a miss.
+			 * Nothing sent on its path since it was sent was
+			 * answered (no ACK of such a frame, no reply to such
+			 * a probe): a miss.
 			 */
-			if (path && path->last_good_us < s->sent_us)
+			if (path && path->answered_us < s->sent_us)
 				myc_health_miss(peer, path, MYC_EVR_RTO, &q);
 			/* the failover may have moved or held it already */
 			if (s->path == path &&
@@ -758,7 +759,8 @@ void myc_rel_on_ack(struct myc_peer *peer, const u8 *payload, size_t len)
 		if (s->path) {
 			if (s->pn > s->path->largest_acked)
 				s->path->largest_acked = s->pn;
-			s->path->last_good_us = now;
+			if (s->sent_us > s->path->answered_us)
+				s->path->answered_us = s->sent_us;
 		}
 		myc_sent_unpath(s);
 		peer->in_flight -= s->bytes;
@@ -807,11 +809,17 @@ void myc_rel_on_ack(struct myc_peer *peer, const u8 *payload, size_t len)
 }
 
 /*
- * Acknowledge what was received from peer, on path (NULL: the peer's
- * current one; caller holds RCU).  BH or timer context.
+ * Acknowledge what was received from peer, on the path the last
+ * ack-eliciting frame came on: the sender is using it, and it carried
+ * that frame.  Only when we judge that path failed (or it is gone) does
+ * the ACK take the path the latency strategy picks: picking first would
+ * send ACKs onto a path the sender has just left and we have not yet
+ * found dead, and the sender's RTO would back off while its data flows.
+ * Caller holds RCU.  BH or timer context.
  */
-static void myc_rel_send_ack(struct myc_peer *peer, struct myc_path *path)
+static void myc_rel_send_ack(struct myc_peer *peer)
 {
+	struct myc_path *path = NULL;
 	struct myc_hdr h = {
 		.version = MYC_WIRE_VERSION,
 		.type = MYC_FT_ACK,
@@ -843,11 +851,13 @@ static void myc_rel_send_ack(struct myc_peer *peer, struct myc_path *path)
 		return;
 	}
 	skb_put(skb, n);
-	if (!path) {
-		spin_lock_bh(&peer->lock);
+	spin_lock_bh(&peer->lock);
+	if (peer->ack_path)
+		path = myc_path_by_id(peer, peer->ack_path);
+	if (!path || !path->enabled || (path->state != MYC_PATH_UP &&
+					path->state != MYC_PATH_UNKNOWN))
 		path = myc_path_pick(peer, MYC_CLASS_HEALTH, false);
-		spin_unlock_bh(&peer->lock);
-	}
+	spin_unlock_bh(&peer->lock);
 	if (path)
 		myc_bearer_xmit(peer->mn, path, skb);
 	else
@@ -870,12 +880,14 @@ void myc_rel_rx_elicit(struct myc_peer *peer, u64 pn, struct myc_path *path)
 	myc_pnwin_check_mark(&peer->rx_pnwin, pn);
 	if (!peer->ack_pending++)
 		peer->ack_first_us = myc_now_us();
+	if (path)
+		peer->ack_path = path->id;
 	now |= peer->ack_pending >= MYC_ACK_EVERY;
 	if (!now && !timer_pending(&peer->ack_timer) && !peer->dead)
 		mod_timer(&peer->ack_timer, jiffies + MYC_ACK_DELAY);
 	spin_unlock(&peer->lock);
 	if (now)
-		myc_rel_send_ack(peer, path);
+		myc_rel_send_ack(peer);
 }
 
 void myc_rel_ack_timer(struct timer_list *t)
@@ -884,7 +896,7 @@ void myc_rel_ack_timer(struct timer_list *t)
 
 	rcu_read_lock();
 	if (READ_ONCE(peer->ack_pending) && !READ_ONCE(peer->dead))
-		myc_rel_send_ack(peer, NULL);
+		myc_rel_send_ack(peer);
 	rcu_read_unlock();
 }
 

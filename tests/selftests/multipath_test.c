@@ -231,6 +231,51 @@ TEST_F(mp, failover_netem_loss)
 		       "tc -n mA qdisc add dev vA1 root netem loss 100%");
 }
 
+/* mB's count key of its path id to a. */
+static long long b_stat(int id, const char *key)
+{
+	char k[128];
+
+	snprintf(k, sizeof(k), "%d.stats.%s", id - 1, key);
+	return myc_json("mB", "-s path show a", k);
+}
+
+/*
+ * ACKs go back on the path the data came on, not on the receiver's own
+ * pick: mA sends on path 2 only (path 1 disabled at mA), while mB still
+ * sees path 1 up and faster.  Had mB's ACKs taken path 1, a sender that
+ * left path 1 because it was cut would see no ACK until mB found the cut
+ * too, and its RTO would back off meanwhile (a silence of 300 ms and more
+ * once in about twenty failover_link_down runs).  (Probes are not
+ * counted in tx-frames.)
+ */
+TEST_F(mp, acks_follow_data)
+{
+	long long t1, t2;
+	char buf[64] = { 0 };
+	int i, n = 40;
+
+	ASSERT_EQ(0, run(SLOW_PROBES));
+	ASSERT_EQ(0, run("myc -n mA path set b 1 disabled"));
+	ASSERT_EQ(0, myc_setopt(self->a, MYC_SO_GUARANTEE,
+				MYC_GUARANTEE_GUARANTEED));
+	t1 = b_stat(1, "tx-frames");
+	t2 = b_stat(2, "tx-frames");
+	for (i = 0; i < n; i++) {
+		struct sockaddr_myc to = myc_addr(0xb, MYC_ADDR_PORT, PORT);
+
+		ASSERT_EQ(8, sendto(self->a, buf, 8, 0, (struct sockaddr *)&to,
+				    sizeof(to)));
+		ASSERT_EQ(8, recv(self->b, buf, sizeof(buf), 0));
+	}
+	usleep(100000);		/* the last delayed ACK */
+	t1 = b_stat(1, "tx-frames") - t1;
+	t2 = b_stat(2, "tx-frames") - t2;
+	EXPECT_EQ(0, t1) TH_LOG("mB sent %lld frames on path 1", t1);
+	EXPECT_LE(n / 2, t2) TH_LOG("mB sent %lld frames on path 2", t2);
+	EXPECT_EQ(0, path_stat(1, "retrans") + path_stat(2, "retrans"));
+}
+
 /* Round-robin: path 1 cut and restored is used again. */
 TEST_F(mp, path_comes_back)
 {
