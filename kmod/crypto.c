@@ -243,14 +243,14 @@ enum myc_rekey myc_keys_tick(struct myc_peer *peer, u64 now)
 		k->due_us = now;
 	/* now was read before the lock: a key may be younger (0 then) */
 	age = myc_since(now, k->born_us);
-	if (k->due_us)
-		/* a new session is coming: update only when late */
-		age /= 2;
+	/* a new session is coming: update only when late */
 	if (myc_keys_in_step(k) && k->rx_seen &&
-	    (age >= life || k->frames >= frames))
+	    ((k->due_us ? age / 2 : age) >= life || k->frames >= frames)) {
 		myc_keys_step(k, NULL);
+		age = 0;	/* born now */
+	}
 	/* keys that could not be updated, a session nobody renewed */
-	if (myc_since(now, k->born_us) >= MYC_REKEY_EXPIRE * life ||
+	if (age >= MYC_REKEY_EXPIRE * life ||
 	    k->frames >= 2 * frames ||
 	    (k->due_us && myc_since(now, k->due_us) >= session))
 		return MYC_REKEY_EXPIRED;
@@ -395,7 +395,8 @@ int myc_crypto_in(struct myc_net *mn, struct myc_peer *peer,
 		  struct sk_buff *skb)
 {
 	u16 flags = get_unaligned_be16(skb->data + 2);
-	u8 key[MYC_KEY_LEN], next[MYC_KEY_LEN], type = skb->data[1], phase;
+	u8 key[MYC_KEY_LEN], next[MYC_KEY_LEN], cur[MYC_KEY_LEN];
+	u8 type = skb->data[1], phase;
 	bool ok, have_key, try_next = false, stepped = false, now_ready = false;
 	struct myc_keys *k;
 	unsigned int len;
@@ -416,22 +417,26 @@ int myc_crypto_in(struct myc_net *mn, struct myc_peer *peer,
 		return MYC_CRYPTO_CLEAR;
 	}
 	have_key = k->rx[phase].valid;
-	if (phase != k->rx_phase && myc_keys_in_step(k)) {
-		/* sent before the peer's update, or its next update */
-		myc_key_next(next, k->rx[k->rx_phase].key);
-		try_next = true;
-	}
+	/* sent before the peer's update, or its next update */
+	try_next = phase != k->rx_phase && myc_keys_in_step(k);
 	if (!(flags & MYC_FF_SEALED) || peer->auth == MYC_AUTH_NONE ||
 	    (!have_key && !try_next)) {
 		spin_unlock(&peer->lock);
-		memzero_explicit(next, sizeof(next));
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_UNAUTH);
 		return -EPERM;
 	}
 	if (have_key)
 		memcpy(key, k->rx[phase].key, MYC_KEY_LEN);
+	if (try_next)
+		memcpy(cur, k->rx[k->rx_phase].key, MYC_KEY_LEN);
 	epoch = k->epoch;
 	spin_unlock(&peer->lock);
+
+	if (try_next) {
+		/* the next key, derived outside the lock */
+		myc_key_next(next, cur);
+		memzero_explicit(cur, sizeof(cur));
+	}
 
 	if (skb_ensure_writable(skb, skb->len)) {
 		memzero_explicit(key, sizeof(key));
