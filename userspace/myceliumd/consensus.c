@@ -17,14 +17,20 @@
 #define A_LEN		(10 + MYC_SPORE_DIGEST_LEN)
 #define OPEN_MAX	CONS_OPEN_MAX
 
+/* Where a question stands with one node asked. */
+enum {
+	Q_WAITING,
+	Q_ANSWERED,
+	Q_LOST,				/* the question came back */
+};
+
 struct question {
 	uint32_t id;			/* 0: free */
 	uint64_t deadline_ms;
-	int asked, answered;
-	int lost;			/* could not be asked after all */
+	int asked;
+	int open;			/* nodes still Q_WAITING */
 	uint64_t nodes[CONS_MAX_ASKED];
-	bool done[CONS_MAX_ASKED];	/* answered, or lost */
-	bool lost_to[CONS_MAX_ASKED];	/* the question came back */
+	uint8_t state[CONS_MAX_ASKED];	/* Q_* */
 	struct {
 		uint8_t digest[MYC_SPORE_DIGEST_LEN];
 		uint8_t flags;
@@ -141,6 +147,7 @@ uint32_t cons_ask(struct cons *c, const char *id, const uint64_t *nodes,
 			continue;	/* not reachable: no vote */
 		q->nodes[q->asked++] = nodes[i];
 	}
+	q->open = q->asked;
 	if (!q->asked) {
 		q->id = 0;
 		return 0;
@@ -176,7 +183,8 @@ static struct question *waiting(struct cons *c, uint32_t qid, uint64_t node,
 		if (q->id != qid)
 			continue;
 		for (*j = 0; *j < q->asked; (*j)++)
-			if (q->nodes[*j] == node && !q->done[*j])
+			if (q->nodes[*j] == node &&
+			    q->state[*j] == Q_WAITING)
 				return q;
 	}
 	return NULL;
@@ -193,8 +201,8 @@ static void count(struct cons *c, uint64_t node, const uint8_t *buf,
 	q = waiting(c, get32(buf + 6), node, &j);
 	if (!q)
 		return;
-	q->done[j] = true;
-	q->answered++;
+	q->state[j] = Q_ANSWERED;
+	q->open--;
 	q->votes[j].flags = buf[5];
 	memcpy(q->votes[j].digest, buf + 10, MYC_SPORE_DIGEST_LEN);
 }
@@ -216,10 +224,8 @@ static void lost(struct cons *c, uint64_t node, const uint8_t *buf,
 	q = waiting(c, get32(buf + 6), node, &j);
 	if (!q)
 		return;
-	q->done[j] = true;
-	q->lost_to[j] = true;
-	q->votes[j].flags = 0;
-	q->lost++;
+	q->state[j] = Q_LOST;
+	q->open--;
 }
 
 static void receive_errors(struct cons *c)
@@ -274,13 +280,13 @@ int cons_votes(struct cons *c, uint32_t qid,
 
 		if (!qid || q->id != qid)
 			continue;
-		if (q->answered + q->lost < q->asked &&
-		    mono_ms() < q->deadline_ms)
+		if (q->open && mono_ms() < q->deadline_ms)
 			return -1;
-		*t = (struct cons_tally){ .answered = (uint32_t)q->answered };
+		*t = (struct cons_tally){};
 		for (int j = 0; j < q->asked; j++) {
-			if (!q->done[j] || q->lost_to[j])
+			if (q->state[j] != Q_ANSWERED)
 				continue;	/* no answer: no vote */
+			t->answered++;
 			if (q->nodes[j] != c->self) {
 				t->others++;
 				if (q->votes[j].flags & CONS_DECIDING)

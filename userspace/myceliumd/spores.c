@@ -215,14 +215,46 @@ static int wins(struct spores *s, const struct spore_verdict *v,
 	return w < 0 ? WINS : LOSES;
 }
 
+/*
+ * Ask the sclerotia we know about id: the question, or 0 and why none
+ * went out.
+ */
+static uint32_t ask_sclerotia(struct spores *s, const char *id,
+			      const char **why)
+{
+	uint64_t nodes[CONS_MAX_ASKED];
+	int n = store_sclerotia(s->db, nodes, CONS_MAX_ASKED, real_ms());
+	uint32_t q = n > 0 ? cons_ask(s->cons, id, nodes, n) : 0;
+
+	*why = n > 0 ? "the sclerotia cannot be asked" : "no sclerotia known";
+	if (q)
+		logm(LOG_DEBUG, "spore %s: %d sclerotia asked", id, n);
+	return q;
+}
+
+/*
+ * The votes of question *q on the versions of digests held and other,
+ * once every answer is in or the wait is over: true, *vt filled, and *q
+ * cleared (the question is done).
+ */
+static bool votes_in(struct spores *s, uint32_t *q, const uint8_t *held,
+		     const uint8_t *other, struct votes *vt)
+{
+	memcpy(vt->a, held, sizeof(vt->a));
+	memcpy(vt->b, other, sizeof(vt->b));
+	if (cons_votes(s->cons, *q, vt->a, vt->b, &vt->t))
+		return false;
+	*q = 0;
+	return true;
+}
+
 /* Ask the sclerotia about a conflict; the decision comes in a tick. */
 static bool ask(struct spores *s, const char *id, uint64_t cookie,
 		uint64_t from, const uint8_t *blob, size_t len,
 		const struct held *h)
 {
-	uint64_t nodes[CONS_MAX_ASKED];
 	struct pending_vote *p = NULL;
-	int n;
+	const char *why;
 
 	for (int i = 0; i < VOTES_PENDING && !p; i++)
 		if (!s->votes[i].q)
@@ -232,12 +264,9 @@ static bool ask(struct spores *s, const char *id, uint64_t cookie,
 		     id, VOTES_PENDING);
 		return false;
 	}
-	n = store_sclerotia(s->db, nodes, CONS_MAX_ASKED, real_ms());
-	p->q = n > 0 ? cons_ask(s->cons, id, nodes, n) : 0;
+	p->q = ask_sclerotia(s, id, &why);
 	if (!p->q) {
-		logm(LOG_INFO, "spore %s: %s: decided without votes", id,
-		     n > 0 ? "the sclerotia cannot be asked" :
-		     "no sclerotia known");
+		logm(LOG_INFO, "spore %s: %s: decided without votes", id, why);
 		return false;
 	}
 	snprintf(p->id, sizeof(p->id), "%s", id);
@@ -247,8 +276,6 @@ static bool ask(struct spores *s, const char *id, uint64_t cookie,
 	memcpy(p->blob, blob, len);
 	memcpy(p->held_digest, h->key.digest, sizeof(p->held_digest));
 	spore_digest(p->digest, blob, len);
-	logm(LOG_DEBUG, "spore %s: a conflict for the sclerotia (%d asked)",
-	     id, n);
 	return true;
 }
 
@@ -519,13 +546,9 @@ static void votes_tick(struct spores *s)
 		struct pending_vote *p = &s->votes[i];
 		struct votes vt;
 
-		if (!p->q)
+		if (!p->q || !votes_in(s, &p->q, p->held_digest, p->digest,
+				       &vt))
 			continue;
-		memcpy(vt.a, p->held_digest, sizeof(vt.a));
-		memcpy(vt.b, p->digest, sizeof(vt.b));
-		if (cons_votes(s->cons, p->q, vt.a, vt.b, &vt.t))
-			continue;
-		p->q = 0;
 		logm(LOG_DEBUG, "votes: held %u, new %u", vt.t.a, vt.t.b);
 		decide(s, p->cookie, p->from, p->blob, p->len, &vt, false);
 	}
@@ -564,26 +587,23 @@ static uint8_t answer(void *arg, const char *id,
 /* Re-checks that are due: ask; those whose votes are in: decide again. */
 static void recheck_tick(struct spores *s)
 {
-	uint64_t nodes[CONS_MAX_ASKED];
 	uint8_t blob[MYC_SPORE_MAX];
+	uint64_t now = mono_ms();
 
 	for (int i = 0; i < RECHECKS; i++) {
 		struct recheck *r = &s->rechecks[i];
 		struct myc_spore sp;
+		const char *why;
 		struct votes vt;
 		size_t len;
-		int n;
 
-		if (!r->id[0] || (!r->q && mono_ms() < r->due_ms))
+		if (!r->id[0] || (!r->q && now < r->due_ms))
 			continue;
 		if (!r->q) {
-			n = store_sclerotia(s->db, nodes, CONS_MAX_ASKED,
-					    real_ms());
-			r->q = n > 0 ? cons_ask(s->cons, r->id, nodes, n) : 0;
+			r->q = ask_sclerotia(s, r->id, &why);
 			if (!r->q) {
 				logm(LOG_INFO, "spore %s: not checked again: %s",
-				     r->id, n > 0 ? "the sclerotia cannot be asked" :
-				     "no sclerotia known");
+				     r->id, why);
 				r->id[0] = '\0';
 				continue;
 			}
@@ -591,11 +611,8 @@ static void recheck_tick(struct spores *s)
 			spore_digest(r->digest, r->other, r->len);
 			continue;
 		}
-		memcpy(vt.a, r->held_digest, sizeof(vt.a));
-		memcpy(vt.b, r->digest, sizeof(vt.b));
-		if (cons_votes(s->cons, r->q, vt.a, vt.b, &vt.t))
+		if (!votes_in(s, &r->q, r->held_digest, r->digest, &vt))
 			continue;
-		r->q = 0;
 		/* decide() may give r the other version: judge a copy */
 		len = r->len;
 		memcpy(blob, r->other, len);
