@@ -677,7 +677,8 @@ static void myc_spore_rx_queue(struct myc_net *mn)
  * latent spores due for a gossip round (their copies go on *gossip).
  * Returns whether anything is left to look at later.
  */
-static bool myc_spore_timers(struct myc_net *mn, struct list_head *gossip)
+static bool myc_spore_timers(struct myc_net *mn, struct list_head *gossip,
+			     struct myc_spore_ask *ask, unsigned int *n_ask)
 {
 	struct myc_spore_ent *e, *tmp;
 	u64 now = myc_now_us(), now_ms = myc_real_ms();
@@ -714,7 +715,7 @@ static bool myc_spore_timers(struct myc_net *mn, struct list_head *gossip)
 			e->next_gossip_us = now + MYC_GOSSIP_US;
 		}
 	}
-	gone = myc_spore_gone_expire(mn, now_ms);
+	gone = myc_spore_gone_expire(mn, now_ms, ask, n_ask);
 	spin_unlock_bh(&mn->spore_lock);
 	return mn->nr_spores || mn->nr_pending || gone;
 }
@@ -753,14 +754,26 @@ static void myc_spore_work(struct work_struct *work)
 					  struct myc_net, spore_work);
 	struct myc_spore_ent *e, *tmp;
 	LIST_HEAD(gossip);
+	struct myc_spore_ask ask[MYC_SPORE_ASK_MAX];
+	unsigned int n_ask = 0, i;
 	bool again;
 
 	myc_spore_rx_queue(mn);
-	again = myc_spore_timers(mn, &gossip);
+	again = myc_spore_timers(mn, &gossip, ask, &n_ask);
 	list_for_each_entry_safe(e, tmp, &gossip, list) {
 		list_del(&e->list);
 		myc_spore_spread(mn, e->data, e->len, &e->sp, e->from);
 		kfree(e);
+	}
+	/* refused for a while: ask the peer that sent it once more */
+	for (i = 0; i < n_ask; i++) {
+		struct myc_peer *peer = myc_peer_lookup(mn, ask[i].from);
+
+		if (!peer)
+			continue;
+		myc_spore_send(peer, MYC_CK_SPORE_WANT, ask[i].sum,
+			       MYC_SPORE_SUM_LEN, MYC_GUARANTEE_HIGH, 4);
+		myc_peer_put(peer);
 	}
 	myc_spore_sync(mn);
 	if (again || READ_ONCE(mn->nr_peers))

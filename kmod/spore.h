@@ -66,8 +66,20 @@ void myc_spore_forget(struct myc_net *mn, const struct myc_spore_ent *e);
 bool myc_spore_gone_bytes(struct myc_net *mn, u64 bhash);
 /* sum: the first MYC_SPORE_SUM_LEN bytes of a digest, as summaries have. */
 bool myc_spore_gone_digest(struct myc_net *mn, const u8 *sum);
-/* Drop the entries past their time; whether any are left. */
-bool myc_spore_gone_expire(struct myc_net *mn, u64 now_ms);
+/* A spore to ask a peer for again: its refusal for a while ended. */
+struct myc_spore_ask {
+	u64 from;
+	u8 sum[MYC_SPORE_SUM_LEN];
+};
+
+#define MYC_SPORE_ASK_MAX	32	/* per round of the work */
+
+/*
+ * Drop the entries past their time; whether any are left.  Those refused
+ * for a while go on ask (at most MYC_SPORE_ASK_MAX, *n of them).
+ */
+bool myc_spore_gone_expire(struct myc_net *mn, u64 now_ms,
+			   struct myc_spore_ask *ask, unsigned int *n);
 void myc_spore_gone_init(struct myc_net *mn);
 void myc_spore_gone_purge(struct myc_net *mn);
 

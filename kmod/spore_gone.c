@@ -12,9 +12,13 @@
  * (a peer's summary).  It lives until the spore expires, but for a
  * rejection that may not hold later: the trust check (scores move), a
  * timestamp still in the future, or a lost conflict (the votes may
- * change); those at most MYC_SPORE_REFUSE_MS.  A bad signature, an
- * expired spore, a replay or an inconsistent one stays bad.  At most
- * MYC_SPORE_GONE_MAX entries, the oldest dropped first.
+ * change); those at most MYC_SPORE_REFUSE_MS, and when that ends the
+ * node asks the peer that sent it for it again (a SPORE_WANT of its
+ * digest): without that, it would wait for a random peer's summary (one
+ * every 30 s, to one peer of many) and could go without the spore for
+ * minutes after it became good.  A bad signature, an expired spore, a
+ * replay or an inconsistent one stays bad.  At most MYC_SPORE_GONE_MAX
+ * entries, the oldest dropped first.
  *
  * Everything here is under mn->spore_lock; entries belong to the tables
  * and are freed with kfree() under it.
@@ -35,6 +39,7 @@ struct myc_spore_gone {
 	struct list_head list;		/* mn->spore_gone_list, oldest first */
 	u64 bhash;
 	u64 until_ms;			/* CLOCK_REALTIME */
+	u64 ask;			/* then ask this peer for it; 0: none */
 	bool have_digest;
 	u8 sum[MYC_SPORE_SUM_LEN];
 };
@@ -82,12 +87,19 @@ void myc_spore_forget(struct myc_net *mn, const struct myc_spore_ent *e)
 {
 	u64 until = myc_spore_expiry_ms(&e->sp), now = myc_real_ms();
 	struct myc_spore_gone *g;
+	u64 ask = 0;
 
-	if (e->state == MYC_SPORE_REJECTED && !myc_spore_bad_for_good(e, now))
-		until = min_t(u64, until, now + MYC_SPORE_REFUSE_MS);
+	if (e->state == MYC_SPORE_REJECTED && !myc_spore_bad_for_good(e, now) &&
+	    now + MYC_SPORE_REFUSE_MS < until) {
+		until = now + MYC_SPORE_REFUSE_MS;
+		ask = e->v.have_digest ? e->from : 0;
+	}
 	hash_for_each_possible(mn->spore_gone_b, g, bnode, (u32)e->bhash) {
 		if (g->bhash == e->bhash) {
-			g->until_ms = max(g->until_ms, until);
+			if (until >= g->until_ms) {
+				g->until_ms = until;
+				g->ask = ask;
+			}
 			return;
 		}
 	}
@@ -97,6 +109,7 @@ void myc_spore_forget(struct myc_net *mn, const struct myc_spore_ent *e)
 		return;
 	g->bhash = e->bhash;
 	g->until_ms = until;
+	g->ask = ask;
 	hash_add(mn->spore_gone_b, &g->bnode, (u32)g->bhash);
 	if (e->v.have_digest) {
 		g->have_digest = true;
@@ -131,14 +144,26 @@ bool myc_spore_gone_digest(struct myc_net *mn, const u8 *sum)
 	return false;
 }
 
-/* Drop what is past its time; the rest may be needed later. */
-bool myc_spore_gone_expire(struct myc_net *mn, u64 now_ms)
+/*
+ * Drop what is past its time; the rest may be needed later.  A spore
+ * refused for a while is asked for again (when ask has room: otherwise a
+ * summary brings it).
+ */
+bool myc_spore_gone_expire(struct myc_net *mn, u64 now_ms,
+			   struct myc_spore_ask *ask, unsigned int *n)
 {
 	struct myc_spore_gone *g, *tmp;
 
-	list_for_each_entry_safe(g, tmp, &mn->spore_gone_list, list)
-		if (g->until_ms <= now_ms)
-			myc_spore_gone_del(mn, g);
+	list_for_each_entry_safe(g, tmp, &mn->spore_gone_list, list) {
+		if (g->until_ms > now_ms)
+			continue;
+		if (g->ask && g->have_digest && *n < MYC_SPORE_ASK_MAX) {
+			ask[*n].from = g->ask;
+			memcpy(ask[*n].sum, g->sum, MYC_SPORE_SUM_LEN);
+			(*n)++;
+		}
+		myc_spore_gone_del(mn, g);
+	}
 	return mn->nr_gone;
 }
 

@@ -5,13 +5,15 @@
  * spore commands with its errno and extack; the spore table (add, get,
  * dump, del, spore-limit); a spore added on one node reaching the other's
  * daemon with its cookie, held once the verdict says so, and dropped as a
- * duplicate when it comes again.  The spores are well-formed (the shared
+ * duplicate when it comes again; one refused for a while asked for again
+ * when the while ends.  The spores are well-formed (the shared
  * codec makes them) but not signed: checking signatures is myceliumd's.
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <linux/genetlink.h>
 #include <libmnl/libmnl.h>
 
@@ -199,6 +201,37 @@ static int f_accept(struct fake *d, const struct spore_ntf *ntf)
 	return myc_nl_talk(&d->h, verdict_attrs(nlh, MYC_SPORE_ACCEPTED, true,
 						dg),
 			   q_cb, d);
+}
+
+/*
+ * Reject what ntf brought on the trust check only, which may pass later
+ * (scores move): the kernel refuses it for a while, not for good.
+ */
+static int f_reject_trust(struct fake *d, const struct spore_ntf *ntf)
+{
+	struct nlmsghdr *nlh = myc_nl_msg(&d->h, MYC_CMD_SPORE_VERDICT, 0);
+	uint8_t dg[MYC_SPORE_DIGEST_LEN];
+
+	f_digest(ntf->blob, ntf->len, dg);
+	mnl_attr_put_u64(nlh, MYC_A_SPORE_COOKIE, ntf->cookie);
+	mnl_attr_put_u8(nlh, MYC_A_SPORE_STATE, MYC_SPORE_REJECTED);
+	mnl_attr_put_u8(nlh, MYC_A_SPORE_FORWARD, 0);
+	mnl_attr_put_u8(nlh, MYC_A_SPORE_CHECK_CRYPTO, MYC_SPORE_CHECK_PASS);
+	mnl_attr_put_u8(nlh, MYC_A_SPORE_CHECK_TEMPORAL, MYC_SPORE_CHECK_PASS);
+	mnl_attr_put_u8(nlh, MYC_A_SPORE_CHECK_CONSISTENCY,
+			MYC_SPORE_CHECK_PASS);
+	mnl_attr_put_u8(nlh, MYC_A_SPORE_CHECK_TRUST, MYC_SPORE_CHECK_FAIL);
+	mnl_attr_put_strz(nlh, MYC_A_SPORE_REASON, "trust: origin below threshold");
+	mnl_attr_put(nlh, MYC_A_SPORE_DIGEST, MYC_SPORE_DIGEST_LEN, dg);
+	return myc_nl_talk(&d->h, nlh, q_cb, d);
+}
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 /* spore-publish of id; the errno, the extack in d->h.errmsg. */
@@ -477,6 +510,40 @@ TEST_F(sp, deleted_stays_out)
 	EXPECT_FALSE(f_wait(&self->b, 2000, &ntf));
 	EXPECT_EQ(-ENOENT, f_id_cmd(&self->b, MYC_CMD_SPORE_GET, "app/gone"));
 	EXPECT_EQ(dup0, myc_json("mB", "-s node show", "0.stats.spores-dup"));
+}
+
+/*
+ * A spore rejected for a reason that may pass later (here the trust check)
+ * is refused for 60 s: A's summary meanwhile (every 30 s) does not bring
+ * it.  When the 60 s end, B asks A, which sent it, at once: its daemon
+ * judges it again within seconds, not at A's next summary (up to 30 s
+ * later, and with many peers, much later).
+ */
+TEST_F_TIMEOUT(sp, refused_for_a_while_asked_again, 120)
+{
+	uint8_t blob[MYC_SPORE_MAX];
+	struct spore_ntf ntf;
+	size_t n = mk_spore(blob, "app/later", MYC_SPORE_PRIMARY, NODE_A, 1,
+			    "may pass later");
+	double t0, t;
+
+	ASSERT_EQ(0, f_register(&self->a));
+	ASSERT_EQ(0, f_register(&self->b));
+	ASSERT_EQ(0, f_add(&self->a, blob, n, MYC_SPORE_ACCEPTED, true, true));
+	ASSERT_TRUE(f_wait(&self->b, 5000, &ntf));
+	ASSERT_EQ(0, f_reject_trust(&self->b, &ntf));
+	t0 = mono_ms();
+	EXPECT_FALSE(f_wait(&self->b, 55000, &ntf))
+		TH_LOG("came again after %.1f s", (mono_ms() - t0) / 1e3);
+	ASSERT_TRUE(f_wait(&self->b, 35000, &ntf));
+	t = (mono_ms() - t0) / 1e3;
+	ASSERT_EQ(n, ntf.len);
+	EXPECT_EQ(0, memcmp(blob, ntf.blob, n));
+	EXPECT_EQ((uint64_t)NODE_A, ntf.from);
+	/* the refusal's 60 s, and the spore work's round (1 s) twice */
+	EXPECT_GE(63.0, t) TH_LOG("came again after %.1f s", t);
+	TH_LOG("came again after %.1f s", t);
+	EXPECT_EQ(0, f_accept(&self->b, &ntf));
 }
 
 /*
