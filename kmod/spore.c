@@ -23,7 +23,9 @@
  *     for MYC_GOSSIP_ROUNDS rounds, one a second;
  *   - SPORE_SUMMARY and SPORE_WANT: a peer that became ready, and a random
  *     peer every MYC_SPORE_SYNC_US, get the digests of what we hold and ask
- *     for what they lack and do not refuse.
+ *     for what they lack and do not refuse; a spore refused for a while is
+ *     asked for (SPORE_WANT) from the peer that sent it when the while
+ *     ends (spore_gone.c).
  *
  * The work also drops verdicts that did not come, and held spores that
  * expired.  Everything above is under mn->spore_lock (spin_lock_bh); the
