@@ -187,11 +187,6 @@ void myc_health_update_peer(struct myc_peer *peer, u8 reason)
 		  .reason = reason, .peer = peer->id, .state = state });
 }
 
-static bool myc_path_good(u8 state)
-{
-	return state == MYC_PATH_UP || state == MYC_PATH_UNKNOWN;
-}
-
 void myc_health_set_state(struct myc_peer *peer, struct myc_path *path,
 			  u8 state, u8 reason, struct sk_buff_head *q)
 {

@@ -493,6 +493,12 @@ bool myc_peer_auth_locked(struct myc_peer *peer, u8 auth);
 /* Set the state (no lock held), sending what waited if it became ready. */
 void myc_peer_set_auth(struct myc_peer *peer, u8 auth);
 void myc_peer_now_ready(struct myc_peer *peer);
+/* Up or not yet judged: not failed (suspect or down). */
+static inline bool myc_path_good(u8 state)
+{
+	return state == MYC_PATH_UP || state == MYC_PATH_UNKNOWN;
+}
+
 static inline bool myc_peer_ready(const struct myc_peer *peer)
 {
 	return READ_ONCE(peer->ready);

@@ -854,8 +854,7 @@ static void myc_rel_send_ack(struct myc_peer *peer)
 	spin_lock_bh(&peer->lock);
 	if (peer->ack_path)
 		path = myc_path_by_id(peer, peer->ack_path);
-	if (!path || !path->enabled || (path->state != MYC_PATH_UP &&
-					path->state != MYC_PATH_UNKNOWN))
+	if (!path || !path->enabled || !myc_path_good(path->state))
 		path = myc_path_pick(peer, MYC_CLASS_HEALTH, false);
 	spin_unlock_bh(&peer->lock);
 	if (path)
