@@ -89,16 +89,24 @@ void myc_health_wake(struct myc_peer *peer, u64 when_us)
 	ktime_t when = ns_to_ktime(when_us * NSEC_PER_USEC);
 	u64 old = READ_ONCE(peer->health_wake_us);
 
+	/*
+	 * The dead check and the start are one RCU read section: removal
+	 * sets peer->dead, waits a grace period, then cancels the timer
+	 * (peer.c), so no start can come after the cancel.
+	 */
+	rcu_read_lock();
 	if (READ_ONCE(peer->dead))
-		return;
+		goto out;
 	if (!old || when_us < old)
 		WRITE_ONCE(peer->health_wake_us, when_us);
 	if (hrtimer_callback_running(&peer->health_timer))
-		return;
+		goto out;
 	if (!hrtimer_is_queued(&peer->health_timer) ||
 	    ktime_before(when, hrtimer_get_expires(&peer->health_timer)))
 		hrtimer_start(&peer->health_timer, when,
 			      HRTIMER_MODE_ABS_SOFT);
+out:
+	rcu_read_unlock();
 }
 
 /* peer->dead is set: the timer does not restart itself any more. */

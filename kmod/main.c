@@ -5,7 +5,9 @@
  * Module entry points.  Initialisation order: per-netns node state first
  * (everything else looks it up), then the generic netlink family, then the
  * socket family, which is what makes the module reachable from userspace.
- * Exit runs in reverse.
+ * Exit runs in reverse, then waits for the RCU callbacks the teardown
+ * queued (peers, paths, endpoints): they run module code, which must still
+ * be there.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -72,6 +74,7 @@ static void __exit myc_exit(void)
 	myc_node_exit();
 	myc_comp_exit();
 	destroy_workqueue(myc_wq);	/* after the last retry ran */
+	rcu_barrier();			/* the last free callbacks ran */
 }
 
 module_init(myc_init);

@@ -230,7 +230,8 @@ struct myc_peer {
 	u64 id;
 	u8 type;			/* enum myc_node_type */
 	refcount_t refcnt;
-	bool dead;			/* unhashed; under mn->lock */
+	bool dead;			/* unhashed; set under peer->lock */
+	struct list_head dead_list;	/* peer.c: removal of many, mn->lock */
 	unsigned long spore_sync;	/* bit 0: became ready, owed a summary */
 
 	/* settings, written under mn->lock and peer->lock, read under either */

@@ -4,10 +4,19 @@
  *
  * Lifetime: a peer is created by netlink (PEER_ADD) and hashed in its
  * node's table; lookups take a reference (refcount_inc_not_zero under RCU).
- * Removal unhashes it, marks it dead, deletes its paths and drops the
- * table's reference; the last myc_peer_put() frees it after an RCU grace
- * period.  Paths belong to their peer: they are added and deleted under
- * mn->lock, read under RCU, and freed after a grace period.
+ * Removal is WireGuard's: the peer is unhashed and marked dead (under
+ * peer->lock), then, after synchronize_net() (one for a whole node's peers),
+ * torn down in process context: its timers stopped, its paths deleted, what
+ * it never acknowledged returned to the senders, its queues, reassembly and
+ * reorder buffers freed.  Nothing can start its timers or fill its queues
+ * again: every such path checks peer->dead under peer->lock or inside an
+ * RCU read section (myc_health_wake()), so the grace period orders it
+ * before the teardown.  Then the table's reference is dropped; the last
+ * myc_peer_put() frees the memory after another grace period, and that RCU
+ * callback only frees memory (it touches neither the node nor timers).
+ * Module exit waits for those callbacks (rcu_barrier(), main.c).  Paths
+ * belong to their peer: they are added and deleted under mn->lock, read
+ * under RCU, and freed after a grace period (memory only, too).
  *
  * Locking: the peer table and path lists change under mn->lock (mutex);
  * readers use RCU.  peer->lock (spinlock, taken with _bh) protects the
@@ -42,18 +51,11 @@ struct myc_peer *myc_peer_lookup(struct myc_net *mn, u64 id)
 	return peer;
 }
 
+/* RCU callback: memory only (the teardown stopped everything else). */
 static void myc_peer_free_rcu(struct rcu_head *rcu)
 {
 	struct myc_peer *peer = container_of(rcu, struct myc_peer, rcu);
 
-	/*
-	 * myc_peer_remove() stopped the timer, but a wake that saw the peer
-	 * alive just before may have started it again since.  Nobody can
-	 * now (the peer is out of every table for a grace period), and no
-	 * health softirq runs on this CPU while RCU's does.
-	 */
-	hrtimer_cancel(&peer->health_timer);
-	myc_reasm_purge(peer);
 	myc_rel_destroy(peer);
 	myc_keys_free(peer);
 	kfree(peer);
@@ -290,35 +292,69 @@ struct myc_path *myc_path_pick(struct myc_peer *peer, u8 cls, bool data)
 	return path;
 }
 
-void myc_peer_remove(struct myc_peer *peer)
+/* Out of the table, and dead: nothing new starts (mn->lock held). */
+static void myc_peer_make_dead(struct myc_peer *peer)
+{
+	lockdep_assert_held(&peer->mn->lock);
+
+	hash_del_rcu(&peer->hnode);
+	peer->mn->nr_peers--;
+	spin_lock_bh(&peer->lock);
+	peer->dead = true;
+	spin_unlock_bh(&peer->lock);
+}
+
+/*
+ * A grace period after myc_peer_make_dead(): no receive path, timer or
+ * RCU reader sees the peer any more.  Tear it down here, in process
+ * context, and drop the table's reference.
+ */
+static void myc_peer_remove_after_dead(struct myc_peer *peer)
 {
 	struct myc_net *mn = peer->mn;
 	struct myc_path *path, *tmp;
 
 	lockdep_assert_held(&mn->lock);
 
-	hash_del_rcu(&peer->hnode);
-	mn->nr_peers--;
-	spin_lock_bh(&peer->lock);
-	peer->dead = true;
-	spin_unlock_bh(&peer->lock);
 	myc_health_stop(peer);
 	list_for_each_entry_safe(path, tmp, &peer->paths, list)
 		__myc_path_del(path, true);
 	myc_rel_stop(peer);
+	spin_lock_bh(&peer->lock);
+	myc_reasm_purge(peer);
+	spin_unlock_bh(&peer->lock);
 	myc_event(mn, &(struct myc_event){ .type = MYC_EV_PEER_DEL,
 		  .reason = MYC_EVR_CONFIG, .peer = peer->id });
 	myc_peer_put(peer);
+}
+
+void myc_peer_remove(struct myc_peer *peer)
+{
+	myc_peer_make_dead(peer);
+	synchronize_net();
+	myc_peer_remove_after_dead(peer);
 }
 
 void myc_peer_remove_all(struct myc_net *mn)
 {
 	struct myc_peer *peer;
 	struct hlist_node *tmp;
+	LIST_HEAD(dead);
 	int bkt;
 
 	lockdep_assert_held(&mn->lock);
 
-	hash_for_each_safe(mn->peers, bkt, tmp, peer, hnode)
-		myc_peer_remove(peer);
+	if (!mn->nr_peers)
+		return;
+	/* one grace period for them all (synchronize_net() per peer is slow) */
+	hash_for_each_safe(mn->peers, bkt, tmp, peer, hnode) {
+		myc_peer_make_dead(peer);
+		list_add_tail(&peer->dead_list, &dead);
+	}
+	synchronize_net();
+	while (!list_empty(&dead)) {
+		peer = list_first_entry(&dead, struct myc_peer, dead_list);
+		list_del(&peer->dead_list);
+		myc_peer_remove_after_dead(peer);
+	}
 }

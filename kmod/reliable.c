@@ -117,8 +117,9 @@ void myc_rel_init(struct myc_peer *peer)
 }
 
 /*
- * Peer is unhashed (peer->dead set): stop the timer, return what it never
- * acknowledged to the senders, wake those waiting for the window.
+ * Peer is dead and a grace period passed (peer.c): stop the timers, return
+ * what it never acknowledged to the senders, wake those waiting for the
+ * window, free what it held for delivery.  Process context.
  */
 void myc_rel_stop(struct myc_peer *peer)
 {
@@ -132,31 +133,34 @@ void myc_rel_stop(struct myc_peer *peer)
 		myc_sent_unpath(s);
 	list_splice_init(&peer->sent, &failed);
 	peer->in_flight = 0;
-	spin_unlock_bh(&peer->lock);
-	myc_rel_fail_list(peer, &failed, EHOSTUNREACH);
-	myc_sched_purge(peer);
-}
-
-/* Last reference gone: free what is pending. */
-void myc_rel_destroy(struct myc_peer *peer)
-{
-	struct myc_sent *s, *tmp;
-
-	spin_lock_bh(&peer->lock);
-	list_for_each_entry_safe(s, tmp, &peer->sent, list) {
-		list_del(&s->list);
-		myc_sent_free(s);
-	}
-	peer->in_flight = 0;
 	__skb_queue_purge(&peer->reorder);
 	__skb_queue_purge(&peer->rejects);
-	myc_sched_destroy(peer);
 	peer->reorder_bytes = 0;
 	if (peer->reorder_kick) {
 		peer->reorder_kick = false;
 		atomic_dec(&peer->mn->reorder_pending);
 	}
 	spin_unlock_bh(&peer->lock);
+	myc_rel_fail_list(peer, &failed, EHOSTUNREACH);
+	myc_sched_purge(peer);
+}
+
+/*
+ * Last reference gone (an RCU callback): free what a late holder of a
+ * reference may have left.  Memory only: the node may be gone already.
+ */
+void myc_rel_destroy(struct myc_peer *peer)
+{
+	struct myc_sent *s, *tmp;
+
+	list_for_each_entry_safe(s, tmp, &peer->sent, list) {
+		list_del(&s->list);
+		myc_sent_free(s);
+	}
+	__skb_queue_purge(&peer->reorder);
+	__skb_queue_purge(&peer->rejects);
+	myc_sched_destroy(peer);
+	myc_reasm_purge(peer);
 }
 
 /*
