@@ -381,8 +381,9 @@ int myc_nl_auth_set(struct sk_buff *skb, struct genl_info *info)
 	struct myc_net *mn = myc_net(genl_info_net(info));
 	struct nlattr **attrs = info->attrs;
 	struct myc_key_cfg k = {};
+	bool now_ready = false, restarted = false;
 	struct myc_peer *peer;
-	bool now_ready = false;
+	LIST_HEAD(failed);
 	int err = 0;
 	u8 state;
 
@@ -420,6 +421,23 @@ int myc_nl_auth_set(struct sk_buff *skb, struct genl_info *info)
 		goto unlock;
 	}
 	if (state == MYC_AUTH_OK) {
+		/*
+		 * The handshake bound the peer's HELLO (checked above): if it
+		 * is another instance's than the one our state belongs to,
+		 * the peer restarted.  Its old keys go too, so that no frame
+		 * of the old instance opens into the fresh replay window.
+		 */
+		if (peer->have_hello &&
+		    peer->sess_inst != peer->rhello.instance) {
+			restarted = peer->sess_inst != 0;
+			if (restarted) {
+				myc_keys_clear(peer);
+				myc_peer_restart_locked(peer,
+							peer->rhello.instance,
+							&failed);
+			}
+			peer->sess_inst = peer->rhello.instance;
+		}
 		myc_keys_install(peer, &k);
 		now_ready = myc_hello_keyed(peer);
 		/*
@@ -436,6 +454,8 @@ int myc_nl_auth_set(struct sk_buff *skb, struct genl_info *info)
 	}
 unlock:
 	spin_unlock_bh(&peer->lock);
+	if (restarted)
+		myc_peer_restart_done(peer, &failed);
 	if (now_ready)
 		myc_peer_now_ready(peer);
 	myc_peer_put(peer);

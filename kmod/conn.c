@@ -268,6 +268,41 @@ bool myc_conn_rejected(struct myc_net *mn, u32 port,
 	return refused;
 }
 
+/*
+ * The peer node restarted (restart.c): its end of every connection is
+ * gone, so each of ours to it is reset, as a TCP RST does (any context).
+ * Sockets are SOCK_RCU_FREE: the port table is walked under RCU.
+ */
+void myc_conn_peer_reset(struct myc_net *mn, u64 node)
+{
+	struct myc_sock *ms;
+	struct sock *sk;
+	bool reset;
+	int bkt;
+
+	rcu_read_lock();
+	hash_for_each_rcu(mn->ports, bkt, ms, port_node) {
+		sk = &ms->sk;
+		if (sk->sk_type != SOCK_SEQPACKET ||
+		    READ_ONCE(ms->dst.smyc_node) != node ||
+		    !refcount_inc_not_zero(&sk->sk_refcnt))
+			continue;
+		spin_lock_bh(&ms->conn_lock);
+		reset = (sk->sk_state == TCP_ESTABLISHED ||
+			 sk->sk_state == TCP_SYN_SENT) &&
+			ms->dst.smyc_node == node;
+		if (reset)
+			myc_conn_set_closed(sk, ECONNRESET);
+		spin_unlock_bh(&ms->conn_lock);
+		if (reset) {
+			sk->sk_state_change(sk);
+			sk_error_report(sk);
+		}
+		sock_put(sk);
+	}
+	rcu_read_unlock();
+}
+
 int myc_seqpacket_connect(struct socket *sock, struct sockaddr *uaddr,
 			  int len, int flags)
 {

@@ -74,6 +74,22 @@ void myc_hello_local(struct myc_peer *peer, struct myc_hello *h, bool reply)
 		h->flags |= MYC_HELLO_REPLY;
 }
 
+/* Answer a HELLO that came in skb, the way it came: one frame for one. */
+static void myc_hello_answer(struct myc_net *mn, struct myc_peer *peer,
+			     const struct sk_buff *skb)
+{
+	u8 payload[MYC_HELLO_LEN];
+	struct sk_buff *reply;
+	struct myc_hello h;
+
+	myc_hello_local(peer, &h, true);
+	if (myc_hello_encode(payload, sizeof(payload), &h) != MYC_HELLO_LEN)
+		return;
+	reply = myc_ctl_skb(peer, MYC_FT_HELLO, payload, sizeof(payload));
+	if (reply)
+		myc_bearer_reply(mn, peer, skb, reply);
+}
+
 /* Send our HELLO on every enabled path (no lock held). */
 void myc_hello_send(struct myc_peer *peer, bool reply)
 {
@@ -181,15 +197,15 @@ void myc_hello_rx(struct myc_net *mn, struct myc_peer *peer,
 		  struct sk_buff *skb)
 {
 	struct myc_hello local, remote;
-	bool now_ready = false;
+	bool now_ready = false, restarted = false, answer;
 	u8 comp = MYC_COMP_NONE;
+	LIST_HEAD(failed);
 	int ask = -1;
 
 	if (myc_hello_decode(skb->data + MYC_HDR_LEN, skb->len - MYC_HDR_LEN,
 			     &remote))
 		return;		/* validated before: cannot happen */
-	if (!(remote.flags & MYC_HELLO_REPLY))
-		myc_hello_send(peer, true);
+	answer = !(remote.flags & MYC_HELLO_REPLY);
 
 	myc_hello_local(peer, &local, false);
 	spin_lock_bh(&peer->lock);
@@ -204,7 +220,11 @@ void myc_hello_rx(struct myc_net *mn, struct myc_peer *peer,
 	peer->have_hello = true;
 	peer->next_hello_us = 0;
 	if (peer->auth == MYC_AUTH_OK) {
-		/* keys were made with the old HELLO: a new session first */
+		/*
+		 * Keys were made with the old HELLO: a new session first.
+		 * Unauthenticated, this HELLO changes nothing else (a peer
+		 * that restarted is restarted with the session's keys).
+		 */
 		peer->next_ask_us = myc_now_us() + MYC_ASK_AGAIN_US;
 		ask = MYC_AUTHR_NEW;
 		goto unlock;
@@ -213,8 +233,20 @@ void myc_hello_rx(struct myc_net *mn, struct myc_peer *peer,
 	myc_prof_negotiate(&local, &remote, &peer->prof);
 	ask = myc_hello_decide(peer, &now_ready);
 	comp = peer->prof.comp;
+	/* an insecure pair restarts on the HELLO of a new instance */
+	if (peer->auth == MYC_AUTH_NONE && peer->sess_inst != remote.instance) {
+		restarted = peer->sess_inst != 0;
+		if (restarted)
+			myc_peer_restart_locked(peer, remote.instance, &failed);
+		peer->sess_inst = remote.instance;
+	}
 unlock:
 	spin_unlock_bh(&peer->lock);
+	if (restarted)
+		myc_peer_restart_done(peer, &failed);
+	/* after a restart: the peer may send as soon as it has our answer */
+	if (answer)
+		myc_hello_answer(mn, peer, skb);
 	myc_comp_want(comp);	/* its workspaces, before the first frame */
 	if (ask >= 0)
 		myc_auth_ask(peer, ask);
@@ -234,6 +266,7 @@ bool myc_hello_keyed(struct myc_peer *peer)
 	if (peer->have_hello) {
 		myc_hello_local(peer, &local, false);
 		peer->lhello = local;
+		peer->sess_rhello = peer->rhello;
 		myc_prof_negotiate(&local, &peer->rhello, &peer->prof);
 		myc_comp_want(peer->prof.comp);
 	}
@@ -284,6 +317,20 @@ u64 myc_hello_tick(struct myc_peer *peer, u64 now, bool *send_hello,
 			/* keys that no frame confirmed: the handshake broke */
 			peer->next_ask_us = now + MYC_ASK_AGAIN_US;
 			*ask = MYC_AUTHR_RETRY;
+			break;
+		}
+		if (peer->have_hello && now >= peer->next_ask_us &&
+		    memcmp(&peer->rhello, &peer->sess_rhello,
+			   sizeof(peer->rhello))) {
+			/*
+			 * A HELLO unlike the session's came (a new instance,
+			 * or forged) and no session was made with it yet:
+			 * ask again, and say HELLO, so that the peer's own
+			 * current HELLO replaces a forged one.
+			 */
+			peer->next_ask_us = now + MYC_ASK_AGAIN_US;
+			*ask = MYC_AUTHR_RETRY;
+			*send_hello = true;
 			break;
 		}
 		switch (myc_keys_tick(peer, now)) {

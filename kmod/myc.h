@@ -75,6 +75,7 @@ enum myc_stat {
 	MYC_STAT_SPORES_RX,
 	MYC_STAT_SPORES_DUP,
 	MYC_STAT_SPORES_DROPPED,
+	MYC_STAT_RESTARTS,
 	MYC_STAT_CNT
 };
 
@@ -301,7 +302,9 @@ struct myc_peer {
 	bool have_hello;		/* the peer's hello came */
 	struct myc_hello rhello;	/* the last one it sent */
 	struct myc_hello lhello;	/* ours, when the profile was made */
+	struct myc_hello sess_rhello;	/* the peer's, of the keys in use */
 	u32 instance;			/* ours, for this peer */
+	u32 sess_inst;			/* restart.c: the peer's, of our state */
 	u8 hello_tries;			/* sent without an answer */
 	u64 next_hello_us;		/* send again then (0: answered) */
 	u64 next_ask_us;		/* auth.c: ask myceliumd again then */
@@ -505,6 +508,11 @@ static inline bool myc_peer_ready(const struct myc_peer *peer)
 	return READ_ONCE(peer->ready);
 }
 
+/* restart.c: a new instance of the peer; the pair starts afresh. */
+void myc_peer_restart_locked(struct myc_peer *peer, u32 inst,
+			     struct list_head *failed);
+void myc_peer_restart_done(struct myc_peer *peer, struct list_head *failed);
+
 /* crypto.c: session keys, sealing and opening frames. */
 int myc_keys_alloc(struct myc_peer *peer);
 void myc_keys_free(struct myc_peer *peer);
@@ -670,6 +678,9 @@ void myc_reasm_drop(struct myc_peer *peer, u8 guarantee, u64 msn);
 void myc_rel_init(struct myc_peer *peer);
 void myc_rel_stop(struct myc_peer *peer);
 void myc_rel_destroy(struct myc_peer *peer);
+void myc_rel_restart(struct myc_peer *peer, struct list_head *failed);
+/* Return what myc_rel_restart() failed (ECONNRESET); no lock held. */
+void myc_rel_fail_restart(struct myc_peer *peer, struct list_head *failed);
 enum hrtimer_restart myc_rel_rto(struct hrtimer *t);
 /* (Re)arm the retransmission timer for what is in flight (peer->lock). */
 void myc_rel_arm(struct myc_peer *peer);
@@ -742,6 +753,7 @@ void myc_sched_queue(struct myc_peer *peer, struct sock *sk,
 		     const struct myc_msg_meta *meta);
 void myc_sched_push(struct myc_peer *peer);
 void myc_sched_purge(struct myc_peer *peer);
+void myc_sched_fail_locked(struct myc_peer *peer, struct list_head *failed);
 void myc_sched_destroy(struct myc_peer *peer);
 void myc_sched_orphan(struct myc_net *mn, struct sock *sk);
 
@@ -890,6 +902,8 @@ int myc_conn_input(struct myc_net *mn, struct sk_buff *skb);
 bool myc_conn_rejected(struct myc_net *mn, u32 port,
 		       const struct sockaddr_myc *dst);
 void myc_conn_failed(struct sock *sk, int err);
+/* The peer node restarted: its connections are reset (ECONNRESET). */
+void myc_conn_peer_reset(struct myc_net *mn, u64 node);
 void myc_conn_close(struct sock *sk);
 void myc_conn_ve_done(struct sock *sk);
 int myc_seqpacket_connect(struct socket *sock, struct sockaddr *uaddr,

@@ -146,6 +146,36 @@ void myc_rel_stop(struct myc_peer *peer)
 }
 
 /*
+ * The peer restarted (restart.c, peer->lock held): what was in flight to
+ * its old instance, or queued with a number, goes on *failed; what came
+ * from the old instance and waits is dropped; the sequences start afresh.
+ */
+void myc_rel_restart(struct myc_peer *peer, struct list_head *failed)
+{
+	struct myc_sent *s;
+
+	lockdep_assert_held(&peer->lock);
+
+	list_for_each_entry(s, &peer->sent, list)
+		myc_sent_unpath(s);
+	list_splice_tail_init(&peer->sent, failed);
+	peer->in_flight = 0;
+	peer->min_deadline_us = U64_MAX;
+	peer->rto_fired_us = 0;
+	myc_sched_fail_locked(peer, failed);
+	__skb_queue_purge(&peer->reorder);
+	__skb_queue_purge(&peer->rejects);
+	peer->reorder_bytes = 0;
+	if (peer->reorder_kick) {
+		peer->reorder_kick = false;
+		atomic_dec(&peer->mn->reorder_pending);
+	}
+	myc_seqwin_init(&peer->rx_seq[0]);
+	myc_seqwin_init(&peer->rx_seq[1]);
+	peer->ack_pending = 0;
+}
+
+/*
  * Last reference gone (an RCU callback): free what a late holder of a
  * reference may have left.  Memory only: the node may be gone already.
  */
@@ -676,10 +706,14 @@ void myc_rel_skip(struct myc_peer *peer, u8 guarantee, u64 msn)
  * fragment of a message, or whole messages (sched.c bundles only those):
  * fragments of one message are told apart by sorting.  No lock held.
  */
-void myc_rel_fail_list(struct myc_peer *peer, struct list_head *failed,
-		       int err)
+/*
+ * skip: tell the receiver not to wait for the failed messages (SKIP).  Not
+ * after a restart: their numbers belong to the old instance.
+ */
+static void __myc_rel_fail_list(struct myc_peer *peer,
+				struct list_head *failed, int err, bool skip)
 {
-	bool skip = !READ_ONCE(peer->dead), have = false;
+	bool have = false;
 	struct sk_buff *frame = NULL;
 	struct myc_sent *s, *tmp;
 	u64 msn = 0;
@@ -722,6 +756,17 @@ void myc_rel_fail_list(struct myc_peer *peer, struct list_head *failed,
 		myc_sent_free(s);
 	}
 	myc_rel_send_skips(peer, frame);
+}
+
+void myc_rel_fail_list(struct myc_peer *peer, struct list_head *failed,
+		       int err)
+{
+	__myc_rel_fail_list(peer, failed, err, !READ_ONCE(peer->dead));
+}
+
+void myc_rel_fail_restart(struct myc_peer *peer, struct list_head *failed)
+{
+	__myc_rel_fail_list(peer, failed, ECONNRESET, false);
 }
 
 /*

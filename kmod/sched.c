@@ -326,23 +326,21 @@ void myc_sched_push(struct myc_peer *peer)
 }
 
 /*
- * The peer is gone (peer->dead set): return every queued reliable message
- * to its sender, drop the rest.
+ * Empty the queue: every reliable message goes on *failed (to come back
+ * to its sender), the rest is dropped.  Under peer->lock.
  */
-void myc_sched_purge(struct myc_peer *peer)
+void myc_sched_fail_locked(struct myc_peer *peer, struct list_head *failed)
 {
 	struct sk_buff *skb;
-	LIST_HEAD(failed);
 	int i;
 
-	spin_lock_bh(&peer->lock);
 	for (i = 0; i < MYC_TX_LEVELS; i++) {
 		while ((skb = __skb_dequeue(&peer->txq[i]))) {
 			if (myc_sched_reliable(skb)) {
 				skb_push(skb, MYC_HDR_LEN);
 				myc_rel_fail_unsent(peer, skb,
 						    MYC_TX_CB(skb)->sink,
-						    &failed);
+						    failed);
 			} else {
 				myc_sched_free_chunk(skb);
 			}
@@ -350,6 +348,18 @@ void myc_sched_purge(struct myc_peer *peer)
 	}
 	peer->txq_mask = 0;
 	peer->txq_bytes = 0;
+}
+
+/*
+ * The peer is gone (peer->dead set): return every queued reliable message
+ * to its sender, drop the rest.
+ */
+void myc_sched_purge(struct myc_peer *peer)
+{
+	LIST_HEAD(failed);
+
+	spin_lock_bh(&peer->lock);
+	myc_sched_fail_locked(peer, &failed);
 	spin_unlock_bh(&peer->lock);
 	myc_rel_fail_list(peer, &failed, EHOSTUNREACH);
 }

@@ -156,8 +156,9 @@ TEST(events)
 		    [MYC_EV_PATH_ADD] = "path-add",
 		    [MYC_EV_PATH_DEL] = "path-del",
 		    [MYC_EV_BACKEND_STATE] = "backend-state",
-		    [MYC_EV_SPORE] = "spore");
-	ASSERT_EQ(MYC_EV_MAX, MYC_EV_SPORE);
+		    [MYC_EV_SPORE] = "spore",
+		    [MYC_EV_PEER_RESTART] = "peer-restart");
+	ASSERT_EQ(MYC_EV_MAX, MYC_EV_PEER_RESTART);
 	EXPECT_STREQ("unknown", myc_event_type_name(0));
 	CHECK_NAMES(myc_event_reason_name, NULL,
 		    [MYC_EVR_NONE] = "none",
@@ -169,8 +170,9 @@ TEST(events)
 		    [MYC_EVR_RETRY_TIMEOUT] = "retry-timeout",
 		    [MYC_EVR_SERVICE] = "service",
 		    [MYC_EVR_VERDICT] = "verdict",
-		    [MYC_EVR_TTL] = "ttl");
-	ASSERT_EQ(MYC_EVR_MAX, MYC_EVR_TTL);
+		    [MYC_EVR_TTL] = "ttl",
+		    [MYC_EVR_INSTANCE] = "instance");
+	ASSERT_EQ(MYC_EVR_MAX, MYC_EVR_INSTANCE);
 }
 
 TEST(spores)

@@ -73,6 +73,7 @@ static const char *const event_types[] = {
 	[MYC_EV_PATH_DEL] = "path-del",
 	[MYC_EV_BACKEND_STATE] = "backend-state",
 	[MYC_EV_SPORE] = "spore",
+	[MYC_EV_PEER_RESTART] = "peer-restart",
 };
 
 static const char *const event_reasons[] = {
@@ -86,6 +87,7 @@ static const char *const event_reasons[] = {
 	[MYC_EVR_SERVICE] = "service",
 	[MYC_EVR_VERDICT] = "verdict",
 	[MYC_EVR_TTL] = "ttl",
+	[MYC_EVR_INSTANCE] = "instance",
 };
 
 static const char *const profiles[] = {

@@ -30,6 +30,7 @@ static const char *const stat_names[MYC_A_STATS_MAX + 1] = {
 	[MYC_A_STATS_SPORES_RX] = "spores-rx",
 	[MYC_A_STATS_SPORES_DUP] = "spores-dup",
 	[MYC_A_STATS_SPORES_DROPPED] = "spores-dropped",
+	[MYC_A_STATS_RESTARTS] = "restarts",
 };
 
 void myc_print_stats(const struct nlattr *nest, const char *indent)

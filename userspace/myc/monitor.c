@@ -46,6 +46,7 @@ static unsigned int event_object(unsigned int type)
 	case MYC_EV_PEER_STATE:
 	case MYC_EV_PEER_ADD:
 	case MYC_EV_PEER_DEL:
+	case MYC_EV_PEER_RESTART:
 		return MON_PEER;
 	case MYC_EV_PATH_STATE:
 	case MYC_EV_PATH_ADD:

@@ -195,6 +195,8 @@ enum {
  *   ee_errno   ECONNREFUSED: nobody is bound to the destination
  *              ETIMEDOUT:    not acknowledged within MYC_SO_TIMEOUT
  *              EHOSTUNREACH: the peer was removed before it acknowledged
+ *              ECONNRESET:   the peer restarted (a new instance) before it
+ *                            acknowledged: delivered or not is unknown
  *   ee_origin  MYC_EE_ORIGIN_LOCAL (this node gave up) or
  *              MYC_EE_ORIGIN_REMOTE (the remote node returned it)
  *   ee_data    the original message length
@@ -423,6 +425,7 @@ enum myc_stats_attr {
 	MYC_A_STATS_SPORES_RX,		/* spores received (to the daemon) */
 	MYC_A_STATS_SPORES_DUP,		/* spores received again, dropped */
 	MYC_A_STATS_SPORES_DROPPED,	/* no daemon, no room, no verdict */
+	MYC_A_STATS_RESTARTS,		/* the peer came back as a new instance */
 
 	__MYC_A_STATS_MAX,
 	MYC_A_STATS_MAX = __MYC_A_STATS_MAX - 1
@@ -519,6 +522,7 @@ enum myc_event_type {
 	MYC_EV_PATH_DEL,	/* _PEER, _PATH */
 	MYC_EV_BACKEND_STATE,	/* _ENDPOINT, _BACKEND, _STATE */
 	MYC_EV_SPORE,		/* _SPORE_ID, _STATE (myc_spore_state), _PEER */
+	MYC_EV_PEER_RESTART,	/* _PEER: a new instance; the pair started afresh */
 
 	__MYC_EV_CNT,
 	MYC_EV_MAX = __MYC_EV_CNT - 1
@@ -536,6 +540,7 @@ enum myc_event_reason {
 	MYC_EVR_SERVICE,	/* backend: its service is (not) bound */
 	MYC_EVR_VERDICT,	/* spore: myceliumd's verdict */
 	MYC_EVR_TTL,		/* spore: its TTL ran out */
+	MYC_EVR_INSTANCE,	/* the peer's HELLO or new session: a new instance */
 
 	__MYC_EVR_CNT,
 	MYC_EVR_MAX = __MYC_EVR_CNT - 1
