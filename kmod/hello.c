@@ -223,10 +223,14 @@ void myc_hello_rx(struct myc_net *mn, struct myc_peer *peer,
 		/*
 		 * Keys were made with the old HELLO: a new session first.
 		 * Unauthenticated, this HELLO changes nothing else (a peer
-		 * that restarted is restarted with the session's keys).
+		 * that restarted is restarted with the session's keys), and
+		 * asks at most once per MYC_ASK_AGAIN_US (the health tick
+		 * asks again while it differs from the session's).
 		 */
-		peer->next_ask_us = myc_now_us() + MYC_ASK_AGAIN_US;
-		ask = MYC_AUTHR_NEW;
+		if (myc_now_us() >= peer->next_ask_us) {
+			peer->next_ask_us = myc_now_us() + MYC_ASK_AGAIN_US;
+			ask = MYC_AUTHR_NEW;
+		}
 		goto unlock;
 	}
 	peer->lhello = local;

@@ -29,6 +29,7 @@
 #include <linux/ktime.h>
 #include <linux/ratelimit.h>
 #include <linux/refcount.h>
+#include <linux/siphash.h>
 #include <linux/workqueue.h>
 #include <linux/ipv6.h>
 #include <linux/udp.h>
@@ -76,6 +77,7 @@ enum myc_stat {
 	MYC_STAT_SPORES_DUP,
 	MYC_STAT_SPORES_DROPPED,
 	MYC_STAT_RESTARTS,
+	MYC_STAT_RX_RATELIMITED,
 	MYC_STAT_CNT
 };
 
@@ -100,6 +102,13 @@ static inline u64 myc_now_us(void)
 
 /* sched.c: levels of the send queue (class rank x priority). */
 #define MYC_TX_LEVELS		(4 * (MYC_PRIORITY_MAX + 1))
+
+/* ratelimit.c: token buckets for unauthenticated input. */
+#define MYC_RL_BUCKETS		256
+struct myc_tbucket {
+	u64 last_ns;
+	u64 tokens;			/* ns of earning */
+};
 
 /* node.c: one node per network namespace. */
 #define MYC_PEER_HASH_BITS	8
@@ -170,6 +179,11 @@ struct myc_net {
 
 	/* contact.c: CONTACT and unknown HELLOs to the daemon, rate-limited */
 	struct ratelimit_state contact_rs;
+	/* ratelimit.c: unauthenticated frames, per source and per node */
+	spinlock_t rl_lock;
+	siphash_key_t rl_key;
+	struct myc_tbucket rl_src[MYC_RL_BUCKETS];
+	struct myc_tbucket rl_node;
 
 	atomic_t reorder_pending;	/* peers holding refused messages */
 	atomic_t overflow_bytes;	/* af.c: in all sockets' overflow */
@@ -617,6 +631,11 @@ int myc_nl_spore_verdict(struct sk_buff *skb, struct genl_info *info);
 int myc_nl_spore_add(struct sk_buff *skb, struct genl_info *info);
 extern const struct nla_policy myc_spore_policy[MYC_A_SPORE_MAX + 1];
 extern const struct nla_policy myc_spore_verdict_policy[MYC_A_SPORE_MAX + 1];
+
+/* ratelimit.c: unauthenticated input (HELLO, HANDSHAKE, CONTACT). */
+void myc_rl_init_net(struct myc_net *mn);
+/* May this unauthenticated frame be taken?  Counts it when not (BH). */
+bool myc_rl_allow(struct myc_net *mn, const struct sk_buff *skb);
 
 /* contact.c: bootstrap (CONTACT frames, unknown nodes to the daemon). */
 void myc_contact_init_net(struct myc_net *mn);

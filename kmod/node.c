@@ -57,6 +57,7 @@ static int __net_init myc_net_init(struct net *net)
 	myc_policy_init(mn);
 	myc_spore_init_net(mn);
 	myc_contact_init_net(mn);
+	myc_rl_init_net(mn);
 	return myc_proc_init_net(net);
 }
 

@@ -261,7 +261,7 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 	peer = myc_peer_lookup_rcu(mn, h.src_node);
 	if (h.type == MYC_FT_CONTACT || (!peer && h.type == MYC_FT_HELLO)) {
 		/* bootstrap: a node that is no peer (yet) says hello */
-		if (!peer)
+		if (!peer && myc_rl_allow(mn, skb))
 			myc_contact_rx(mn, skb, &h);
 		goto unlock;
 	}
@@ -271,7 +271,9 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 	}
 
 	if (h.type == MYC_FT_HELLO || h.type == MYC_FT_HANDSHAKE) {
-		myc_rx_setup(mn, peer, skb, &h);
+		/* unauthenticated: each may cost a reply or the daemon's work */
+		if (myc_rl_allow(mn, skb))
+			myc_rx_setup(mn, peer, skb, &h);
 		goto unlock;
 	}
 	sealed = h.flags & MYC_FF_SEALED;

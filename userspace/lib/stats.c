@@ -31,6 +31,7 @@ static const char *const stat_names[MYC_A_STATS_MAX + 1] = {
 	[MYC_A_STATS_SPORES_DUP] = "spores-dup",
 	[MYC_A_STATS_SPORES_DROPPED] = "spores-dropped",
 	[MYC_A_STATS_RESTARTS] = "restarts",
+	[MYC_A_STATS_RX_RATELIMITED] = "rx-ratelimited",
 };
 
 void myc_print_stats(const struct nlattr *nest, const char *indent)

@@ -426,6 +426,7 @@ enum myc_stats_attr {
 	MYC_A_STATS_SPORES_DUP,		/* spores received again, dropped */
 	MYC_A_STATS_SPORES_DROPPED,	/* no daemon, no room, no verdict */
 	MYC_A_STATS_RESTARTS,		/* the peer came back as a new instance */
+	MYC_A_STATS_RX_RATELIMITED,	/* unauthenticated frames over the limits */
 
 	__MYC_A_STATS_MAX,
 	MYC_A_STATS_MAX = __MYC_A_STATS_MAX - 1
