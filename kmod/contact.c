@@ -4,9 +4,10 @@
  * only an address says hello to it with a CONTACT frame (CONTACT, from
  * myceliumd); a node that gets a CONTACT, or a HELLO, from a node that is
  * not its peer tells its myceliumd (CONTACT_NTF, unicast), which may add
- * the sender as a peer.  The kernel never answers by itself, and never
- * creates a peer: who joins is the daemon's decision, and authentication
- * follows as for any peer.
+ * the sender as a peer.  The kernel never creates a peer: who joins is the
+ * daemon's decision, and authentication follows as for any peer.  It
+ * answers only a CONTACT from a node that is already its peer (rx.c): that
+ * node lost its state, and one HELLO makes it learn of us anew.
  *
  * CONTACT_NTFs are rate-limited per node (mn->contact_rs, 10 a second),
  * so that a flood of forged contacts costs the daemon little.  The frame

@@ -74,15 +74,14 @@ void myc_hello_local(struct myc_peer *peer, struct myc_hello *h, bool reply)
 		h->flags |= MYC_HELLO_REPLY;
 }
 
-/* Answer a HELLO that came in skb, the way it came: one frame for one. */
-static void myc_hello_answer(struct myc_net *mn, struct myc_peer *peer,
-			     const struct sk_buff *skb)
+void myc_hello_answer(struct myc_net *mn, struct myc_peer *peer,
+		      const struct sk_buff *skb, bool reply_flag)
 {
 	u8 payload[MYC_HELLO_LEN];
 	struct sk_buff *reply;
 	struct myc_hello h;
 
-	myc_hello_local(peer, &h, true);
+	myc_hello_local(peer, &h, reply_flag);
 	if (myc_hello_encode(payload, sizeof(payload), &h) != MYC_HELLO_LEN)
 		return;
 	reply = myc_ctl_skb(peer, MYC_FT_HELLO, payload, sizeof(payload));
@@ -250,7 +249,7 @@ unlock:
 		myc_peer_restart_done(peer, &failed);
 	/* after a restart: the peer may send as soon as it has our answer */
 	if (answer)
-		myc_hello_answer(mn, peer, skb);
+		myc_hello_answer(mn, peer, skb, true);
 	myc_comp_want(comp);	/* its workspaces, before the first frame */
 	if (ask >= 0)
 		myc_auth_ask(peer, ask);

@@ -488,6 +488,13 @@ void myc_hello_rx(struct myc_net *mn, struct myc_peer *peer,
 u64 myc_hello_tick(struct myc_peer *peer, u64 now, bool *send_hello,
 		   int *ask);
 void myc_hello_send(struct myc_peer *peer, bool reply);
+/*
+ * Our HELLO to where skb (a frame from peer) came from: one frame for one.
+ * reply: an answer to its HELLO; else a HELLO the peer answers (a peer
+ * that CONTACTs us again lost its state: it learns of us anew).
+ */
+void myc_hello_answer(struct myc_net *mn, struct myc_peer *peer,
+		      const struct sk_buff *skb, bool reply);
 /* Our HELLO to peer, as the node's settings are now. */
 void myc_hello_local(struct myc_peer *peer, struct myc_hello *h, bool reply);
 /* Refused peers are asked for again this often (a certificate renewed). */

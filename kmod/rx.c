@@ -260,9 +260,18 @@ void myc_rx(struct myc_net *mn, struct sk_buff *skb)
 	rcu_read_lock();
 	peer = myc_peer_lookup_rcu(mn, h.src_node);
 	if (h.type == MYC_FT_CONTACT || (!peer && h.type == MYC_FT_HELLO)) {
+		if (!myc_rl_allow(mn, skb))
+			goto unlock;
 		/* bootstrap: a node that is no peer (yet) says hello */
-		if (!peer && myc_rl_allow(mn, skb))
+		if (!peer)
 			myc_contact_rx(mn, skb, &h);
+		/*
+		 * A peer that contacts us again has lost us (it restarted
+		 * with no state): our HELLO makes it learn of us anew, and
+		 * its new instance restarts the pair (restart.c).
+		 */
+		else if (h.type == MYC_FT_CONTACT)
+			myc_hello_answer(mn, peer, skb, false);
 		goto unlock;
 	}
 	if (!peer) {
