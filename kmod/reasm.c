@@ -180,10 +180,12 @@ static bool myc_reasm_give_up(struct myc_peer *peer, struct myc_reasm *r,
 		cb->total = r->total;
 		cb->err = err;
 		if (!myc_rel_rx_abandon(peer, skb)) {
-			if (first)
+			if (first) {
+				MYC_PIECE_OFF(first) = 0;	/* cb reused */
 				__skb_queue_head(&r->frags, first);
-			else
+			} else {
 				kfree_skb(skb);
+			}
 			return false;
 		}
 	}
