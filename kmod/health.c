@@ -342,7 +342,10 @@ static enum hrtimer_restart myc_health_timer(struct hrtimer *t)
 		paths[n++] = path;
 	}
 	myc_failover_tick(peer, &q);
+	if (!list_empty(&peer->reasm))
+		myc_reasm_expire(peer);	/* a silent peer's too */
 	spin_unlock_bh(&peer->lock);
+	myc_rel_send_rejects(peer);
 
 	if (hello)
 		myc_hello_send(peer, false);

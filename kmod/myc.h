@@ -185,6 +185,12 @@ struct myc_net {
 	struct myc_tbucket rl_src[MYC_RL_BUCKETS];
 	struct myc_tbucket rl_node;
 
+	/* reasm.c: memory held by partial messages (truesize), bounded */
+	atomic_long_t reasm_mem;	/* all peers' */
+	u32 reasm_peer_max;		/* READ_ONCE; set under lock */
+	u32 reasm_node_max;		/* READ_ONCE; set under lock */
+	atomic64_t reasm_drops;		/* partial messages given up */
+
 	atomic_t reorder_pending;	/* peers holding refused messages */
 	atomic_t overflow_bytes;	/* af.c: in all sockets' overflow */
 	struct myc_stats stats;		/* frames that match no peer, ... */
@@ -277,7 +283,7 @@ struct myc_peer {
 	u64 tx_msn[__MYC_GUARANTEE_CNT];	/* next message sequence */
 	struct myc_pnwin rx_pnwin;	/* replay window */
 	struct list_head reasm;		/* partial messages (reasm.c) */
-	u32 reasm_bytes;
+	u32 reasm_mem;			/* their truesize; READ_ONCE outside */
 	unsigned int reasm_count;
 
 	/* reliable.c */
@@ -680,13 +686,21 @@ struct myc_event {
 void myc_event(struct myc_net *mn, const struct myc_event *ev);
 
 /* reasm.c: reassembly of fragmented messages, under peer->lock. */
-struct sk_buff *myc_alloc_msg_skb(u32 len, gfp_t gfp);
 /*
- * Store a fragment: 0 with *out = the complete message (data only) or NULL
- * (stored, or a duplicate); -ENOBUFS when there is no room for it.
+ * Store a fragment: 0 with *out = the complete message (data only, its
+ * pieces on the frag_list) or NULL (stored, a duplicate, or a best-effort
+ * fragment dropped); -ENOBUFS: a reliable fragment refused, to come again;
+ * -EAGAIN (only when reserve is NULL): the node bound stopped it, nothing
+ * changed: call myc_reasm_reclaim() without the lock, try again with what
+ * it set aside in *reserve, then myc_reasm_unreserve() what is left.
  */
 int myc_reasm_add(struct myc_peer *peer, const struct myc_chunk *c,
-		  struct sk_buff **out);
+		  unsigned int *reserve, struct sk_buff **out);
+/* No lock held: take room back from the peer holding the most. */
+unsigned int myc_reasm_reclaim(struct myc_net *mn, struct myc_peer *asker,
+			       unsigned int len);
+void myc_reasm_unreserve(struct myc_net *mn, unsigned int reserve);
+void myc_reasm_expire(struct myc_peer *peer);
 void myc_reasm_purge(struct myc_peer *peer);
 void myc_reasm_drop(struct myc_peer *peer, u8 guarantee, u64 msn);
 
@@ -768,6 +782,8 @@ bool myc_rel_rx_msg(struct myc_net *mn, struct myc_peer *peer,
 		    struct sk_buff *skb, u32 dst_id, bool service);
 void myc_rel_rx_poll(struct myc_net *mn, struct myc_peer *peer);
 void myc_rel_kick(struct myc_net *mn);
+bool myc_rel_rx_abandon(struct myc_peer *peer, struct sk_buff *skb);
+void myc_rel_send_rejects(struct myc_peer *peer);
 
 /* sched.c: the per-peer send queue (scheduling, bundling). */
 struct myc_msg_meta;
@@ -961,6 +977,8 @@ struct myc_skb_cb {
 	bool connected;			/* MYC_CF_CONNECTED */
 	bool endpoint;			/* MYC_CF_ENDPOINT */
 	u32 aux;			/* CREDIT: blocks granted */
+	u32 total;			/* returned: its length (0: skb->len) */
+	u8 err;				/* returned: why (0: ECONNREFUSED) */
 };
 
 #define MYC_SKB_CB(skb) ((struct myc_skb_cb *)((skb)->cb))

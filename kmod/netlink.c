@@ -45,6 +45,11 @@ static const struct nla_policy myc_node_get_policy[MYC_A_NODE_MAX + 1] = {
 	[MYC_A_NODE_SPORE_LIMIT] = MYC_NO_ATTR,
 	[MYC_A_NODE_SPORES] = MYC_NO_ATTR,
 	[MYC_A_NODE_SESSION_TIME] = MYC_NO_ATTR,
+	[MYC_A_NODE_REASM_PEER_MAX] = MYC_NO_ATTR,
+	[MYC_A_NODE_REASM_NODE_MAX] = MYC_NO_ATTR,
+	[MYC_A_NODE_REASM_MEM] = MYC_NO_ATTR,
+	[MYC_A_NODE_REASM_PEER_MEM] = MYC_NO_ATTR,
+	[MYC_A_NODE_REASM_DROPS] = MYC_NO_ATTR,
 };
 
 #define MYC_READ_ONLY { .type = NLA_REJECT, .reject_message = "attribute is read-only" }
@@ -57,6 +62,11 @@ static MYC_NL_RANGE myc_rekey_range = {
 static MYC_NL_RANGE myc_spore_limit_range = {
 	.min = 1,
 	.max = MYC_MAX_SPORE_LIMIT,
+};
+
+static MYC_NL_RANGE myc_reasm_max_range = {
+	.min = MYC_MIN_REASM_MAX,
+	.max = MYC_MAX_REASM_MAX,
 };
 
 static const struct nla_policy myc_node_set_policy[MYC_A_NODE_MAX + 1] = {
@@ -88,6 +98,13 @@ static const struct nla_policy myc_node_set_policy[MYC_A_NODE_MAX + 1] = {
 	[MYC_A_NODE_SPORES] = MYC_READ_ONLY,
 	[MYC_A_NODE_SESSION_TIME] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							  &myc_rekey_range),
+	[MYC_A_NODE_REASM_PEER_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							    &myc_reasm_max_range),
+	[MYC_A_NODE_REASM_NODE_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							    &myc_reasm_max_range),
+	[MYC_A_NODE_REASM_MEM] = MYC_READ_ONLY,
+	[MYC_A_NODE_REASM_PEER_MEM] = MYC_READ_ONLY,
+	[MYC_A_NODE_REASM_DROPS] = MYC_READ_ONLY,
 };
 
 static const struct nla_policy myc_path_policy[MYC_A_PATH_MAX + 1] = {
@@ -220,6 +237,20 @@ static int myc_put_stats(struct sk_buff *skb, int type,
 	return 0;
 }
 
+/* The most reassembly memory one peer holds. */
+static u32 myc_reasm_peer_mem(struct myc_net *mn)
+{
+	struct myc_peer *peer;
+	u32 most = 0;
+	int bkt;
+
+	rcu_read_lock();
+	hash_for_each_rcu(mn->peers, bkt, peer, hnode)
+		most = max(most, READ_ONCE(peer->reasm_mem));
+	rcu_read_unlock();
+	return most;
+}
+
 static int myc_node_fill(struct sk_buff *skb, struct myc_net *mn, u32 portid,
 			 u32 seq, int flags, u8 cmd)
 {
@@ -249,6 +280,17 @@ static int myc_node_fill(struct sk_buff *skb, struct myc_net *mn, u32 portid,
 	    nla_put_u32(skb, MYC_A_NODE_SPORE_LIMIT,
 			READ_ONCE(mn->spore_limit)) ||
 	    nla_put_u32(skb, MYC_A_NODE_SPORES, READ_ONCE(mn->nr_spores)) ||
+	    nla_put_u32(skb, MYC_A_NODE_REASM_PEER_MAX,
+			READ_ONCE(mn->reasm_peer_max)) ||
+	    nla_put_u32(skb, MYC_A_NODE_REASM_NODE_MAX,
+			READ_ONCE(mn->reasm_node_max)) ||
+	    nla_put_u32(skb, MYC_A_NODE_REASM_MEM,
+			atomic_long_read(&mn->reasm_mem)) ||
+	    nla_put_u32(skb, MYC_A_NODE_REASM_PEER_MEM,
+			myc_reasm_peer_mem(mn)) ||
+	    nla_put_u64_64bit(skb, MYC_A_NODE_REASM_DROPS,
+			      atomic64_read(&mn->reasm_drops),
+			      MYC_A_NODE_PAD) ||
 	    myc_put_stats(skb, MYC_A_NODE_STATS, &mn->stats)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -281,7 +323,8 @@ static const int myc_node_settable[] = {
 	MYC_A_NODE_ID, MYC_A_NODE_TYPE, MYC_A_NODE_PORT, MYC_A_NODE_INSECURE,
 	MYC_A_NODE_ENC_CAPS, MYC_A_NODE_COMP_CAPS, MYC_A_NODE_REKEY_TIME,
 	MYC_A_NODE_REKEY_FRAMES, MYC_A_NODE_SPORE_LIMIT,
-	MYC_A_NODE_SESSION_TIME,
+	MYC_A_NODE_SESSION_TIME, MYC_A_NODE_REASM_PEER_MAX,
+	MYC_A_NODE_REASM_NODE_MAX,
 };
 
 static int myc_nl_node_set(struct sk_buff *skb, struct genl_info *info)
@@ -296,7 +339,7 @@ static int myc_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 			break;
 	if (i == ARRAY_SIZE(myc_node_settable)) {
 		NL_SET_ERR_MSG(info->extack,
-			       "nothing to set: give id, type, port, insecure, caps, rekey settings or spore-limit");
+			       "nothing to set: give id, type, port, insecure, caps, rekey settings, spore-limit or reasm bounds");
 		return -EINVAL;
 	}
 	if (attrs[MYC_A_NODE_ENC_CAPS] &&
@@ -314,6 +357,27 @@ static int myc_nl_node_set(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	mutex_lock(&mn->lock);
+	if (attrs[MYC_A_NODE_REASM_PEER_MAX] || attrs[MYC_A_NODE_REASM_NODE_MAX]) {
+		struct nlattr *a = attrs[MYC_A_NODE_REASM_PEER_MAX] ?:
+				   attrs[MYC_A_NODE_REASM_NODE_MAX];
+		u32 pmax = mn->reasm_peer_max, nmax = mn->reasm_node_max;
+
+		if (attrs[MYC_A_NODE_REASM_PEER_MAX])
+			pmax = nla_get_u32(attrs[MYC_A_NODE_REASM_PEER_MAX]);
+		if (attrs[MYC_A_NODE_REASM_NODE_MAX])
+			nmax = nla_get_u32(attrs[MYC_A_NODE_REASM_NODE_MAX]);
+		if (pmax > nmax) {
+			mutex_unlock(&mn->lock);
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "reasm-peer-max exceeds reasm-node-max");
+			return -EINVAL;
+		}
+		/* memory held above a lowered bound stays until it goes */
+		changed |= pmax != mn->reasm_peer_max ||
+			   nmax != mn->reasm_node_max;
+		WRITE_ONCE(mn->reasm_peer_max, pmax);
+		WRITE_ONCE(mn->reasm_node_max, nmax);
+	}
 	if (attrs[MYC_A_NODE_ID]) {
 		u64 id = nla_get_u64(attrs[MYC_A_NODE_ID]);
 

@@ -10,7 +10,8 @@
  *
  * Locking: node_id, node_type and udp_port are written under mn->lock by the
  * netlink handlers and read with READ_ONCE() elsewhere; writers use
- * WRITE_ONCE().  nr_sockets and the counters are atomic.
+ * WRITE_ONCE(); so are the reassembly bounds (reasm_peer_max and
+ * reasm_node_max, reasm.c).  nr_sockets and the counters are atomic.
  *
  * When the namespace goes away its peers are removed and the bearer's UDP
  * sockets closed (kernel sockets hold no reference on their netns).
@@ -54,6 +55,8 @@ static int __net_init myc_net_init(struct net *net)
 	hash_init(mn->services);
 	hash_init(mn->ves);
 	mn->next_ephemeral = get_random_u32();
+	mn->reasm_peer_max = MYC_DEFAULT_REASM_PEER_MAX;
+	mn->reasm_node_max = MYC_DEFAULT_REASM_NODE_MAX;
 	myc_policy_init(mn);
 	myc_spore_init_net(mn);
 	myc_contact_init_net(mn);

@@ -29,8 +29,11 @@
  * same sequence space are not held behind a hole.  A receiver with nobody
  * bound to a message's destination returns it in a REJECT chunk (the first
  * MYC_CHUNK_DATA_MAX bytes), itself a reliable chunk numbered in the high
- * space.  Best-effort messages are never returned.  Each record of a
- * reliable frame holds a reference on the socket that sent it.
+ * space; so does one that gives up a partial message (reasm.c: no memory
+ * for it, ENOBUFS, or its fragments stopped coming, ETIMEDOUT), whose
+ * number is then marked done as if delivered.  Best-effort messages are
+ * never returned.  Each record of a reliable frame holds a reference on the
+ * socket that sent it.
  *
  * Locking: peer->lock (_bh) protects all of it; frames are built under the
  * lock and sent after it is dropped.  The RTO timer is a soft hrtimer
@@ -97,8 +100,6 @@ static void myc_sent_free(struct myc_sent *s)
 	myc_errsink_put(s->sink);
 	kfree(s);
 }
-
-static void myc_rel_send_rejects(struct myc_peer *peer);
 
 void myc_rel_init(struct myc_peer *peer)
 {
@@ -978,10 +979,11 @@ static int myc_rel_deliver(struct myc_net *mn, struct myc_peer *peer,
 }
 
 /*
- * Return the messages nobody was bound for to their senders, each in a
- * REJECT chunk of its own reliable frame.  No lock held.
+ * Return the messages nobody was bound for (and the partial ones reasm.c
+ * gave up: cb->total, cb->err) to their senders, each in a REJECT chunk
+ * of its own reliable frame.  No lock held.
  */
-static void myc_rel_send_rejects(struct myc_peer *peer)
+void myc_rel_send_rejects(struct myc_peer *peer)
 {
 	struct sk_buff *msg, *skb;
 
@@ -1007,9 +1009,9 @@ static void myc_rel_send_rejects(struct myc_peer *peer)
 			.src_port = cb->dst_id,
 			.dst_id = cb->src.smyc_id,
 			.msn = msn,
-			.total = msg->len,
+			.total = cb->total ?: msg->len,
 			.len = min_t(u32, msg->len, MYC_CHUNK_DATA_MAX),
-			.aux = ECONNREFUSED,
+			.aux = cb->err ?: ECONNREFUSED,
 		};
 		skb = alloc_skb(MYC_XMIT_HEADROOM + MYC_HDR_LEN +
 				MYC_CHUNK_HDR_LEN + c.len, GFP_ATOMIC);
@@ -1153,6 +1155,32 @@ out:
 	spin_unlock(&peer->lock);
 	myc_rel_send_rejects(peer);
 	return taken;
+}
+
+/*
+ * reasm.c gives up a partial reliable message (skb: its first fragment or
+ * nothing, the cb filled): mark its number done, deliver what waited behind
+ * it, and queue it to go back to its sender.  Consumes skb and returns true;
+ * false (skb still the caller's) if the REJECT queue is full.  Under
+ * peer->lock.
+ */
+bool myc_rel_rx_abandon(struct myc_peer *peer, struct sk_buff *skb)
+{
+	struct myc_skb_cb *cb = MYC_SKB_CB(skb);
+	int ch = cb->guarantee == MYC_GUARANTEE_GUARANTEED;
+	struct myc_seqwin *w = &peer->rx_seq[ch];
+
+	if (skb_queue_len(&peer->rejects) >= MYC_REJECTS_MAX)
+		return false;
+	if (myc_seqwin_check(w, cb->msn) != MYC_SEQ_NEW) {
+		kfree_skb(skb);		/* done already: nothing to return */
+		return true;
+	}
+	myc_seqwin_mark(w, cb->msn);
+	__skb_queue_tail(&peer->rejects, skb);
+	if (ch)
+		myc_rel_flush_reorder(peer->mn, peer);
+	return true;
 }
 
 /*

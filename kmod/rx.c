@@ -59,8 +59,18 @@ static bool myc_rx_msg(struct myc_net *mn, struct myc_peer *peer,
 
 	if (c->offset || c->len != c->total) {
 		spin_lock(&peer->lock);
-		err = myc_reasm_add(peer, c, &skb);
+		err = myc_reasm_add(peer, c, NULL, &skb);
 		spin_unlock(&peer->lock);
+		if (err == -EAGAIN) {
+			/* the node bound: room back from the biggest holder */
+			unsigned int room = myc_reasm_reclaim(mn, peer, c->len);
+
+			spin_lock(&peer->lock);
+			err = myc_reasm_add(peer, c, &room, &skb);
+			spin_unlock(&peer->lock);
+			myc_reasm_unreserve(mn, room);
+		}
+		myc_rel_send_rejects(peer);	/* partial ones given up */
 		if (err)
 			return !reliable;
 		if (!skb)

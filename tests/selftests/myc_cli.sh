@@ -49,6 +49,25 @@ myc -j -p node show >/tmp/pjson
 check "abbreviated set" myc node set t rh
 eq "type after abbreviated set" rhizomorph "$(myc -j node show | json_get 0.type)"
 
+# reassembly bounds: defaults, sizes with suffixes, use and drops with -s
+eq "reasm-peer-max default" 4194304 "$(myc -j node show | json_get 0.reasm-peer-max)"
+eq "reasm-node-max default" 33554432 "$(myc -j node show | json_get 0.reasm-node-max)"
+check "reasm bounds set" myc node set reasm-node-max 64m reasm-peer-max 8192k
+eq "reasm-peer-max set" 8388608 "$(myc -j node show | json_get 0.reasm-peer-max)"
+eq "reasm-node-max set" 67108864 "$(myc -j node show | json_get 0.reasm-node-max)"
+myc -s node show >/tmp/out
+grep -q '^    reasm-peer-max 8388608 reasm-node-max 67108864 reasm-mem 0 reasm-peer-mem 0 reasm-drops 0$' /tmp/out &&
+	ok "node -s show: reasm line" || { not_ok "node -s show: reasm line"; sed 's/^/# /' /tmp/out; }
+eq "json reasm-mem" 0 "$(myc -j -s node show | json_get 0.reasm-mem)"
+eq "json reasm-drops" 0 "$(myc -j -s node show | json_get 0.reasm-drops)"
+fails "reasm-peer-max too small" myc node set reasm-peer-max 1000
+fails "reasm-node-max too large" myc node set reasm-node-max 2g
+fails "reasm-peer-max not a size" myc node set reasm-peer-max 4t
+fails "reasm-peer-max above node" myc node set reasm-peer-max 128m
+grep -q 'reasm-peer-max exceeds reasm-node-max' /tmp/err &&
+	ok "reasm bounds: the kernel's reason" || { not_ok "reasm bounds: the kernel's reason"; sed 's/^/# /' /tmp/err; }
+check "reasm bounds back" myc node set reasm-peer-max 4m reasm-node-max 32m
+
 ip netns add a && ip netns add b
 check "set in netns a" myc -n a node set id 0xa type hyphae
 check "set in netns b" myc --netns b node set id 0xb type sclerotia

@@ -83,6 +83,39 @@ TEST(ms_parse)
 	EXPECT_EQ(7U, v);	/* untouched on error */
 }
 
+TEST(size_parse)
+{
+	uint32_t v = 7;
+
+	EXPECT_EQ(0, myc_size_parse("1048576", 1, UINT32_MAX, &v));
+	EXPECT_EQ(1048576u, v);
+	EXPECT_EQ(0, myc_size_parse("4m", 1, UINT32_MAX, &v));
+	EXPECT_EQ(4u << 20, v);
+	EXPECT_EQ(0, myc_size_parse("4M", 1, UINT32_MAX, &v));
+	EXPECT_EQ(4u << 20, v);
+	EXPECT_EQ(0, myc_size_parse("512kb", 1, UINT32_MAX, &v));
+	EXPECT_EQ(512u << 10, v);
+	EXPECT_EQ(0, myc_size_parse("32MiB", 1, UINT32_MAX, &v));
+	EXPECT_EQ(32u << 20, v);
+	EXPECT_EQ(0, myc_size_parse("1g", 1, 1u << 30, &v));
+	EXPECT_EQ(1u << 30, v);
+	/* out of range, with and without a suffix */
+	EXPECT_EQ(-EINVAL, myc_size_parse("2g", 1, 1u << 30, &v));
+	EXPECT_EQ(-EINVAL, myc_size_parse("4096g", 1, UINT32_MAX, &v));
+	EXPECT_EQ(-EINVAL, myc_size_parse("1023k", 1u << 20, 1u << 30, &v));
+	EXPECT_EQ(-EINVAL, myc_size_parse("0", 1, 10, &v));
+	/* not sizes */
+	EXPECT_EQ(-EINVAL, myc_size_parse("", 1, 10, &v));
+	EXPECT_EQ(-EINVAL, myc_size_parse("m", 1, 10, &v));
+	EXPECT_EQ(-EINVAL, myc_size_parse("-1", 0, 10, &v));
+	EXPECT_EQ(-EINVAL, myc_size_parse("4t", 1, UINT32_MAX, &v));
+	EXPECT_EQ(-EINVAL, myc_size_parse("4mx", 1, UINT32_MAX, &v));
+	EXPECT_EQ(-EINVAL, myc_size_parse("4 m", 1, UINT32_MAX, &v));
+	EXPECT_EQ(-EINVAL, myc_size_parse("99999999999999999999", 1,
+					  UINT32_MAX, &v));
+	EXPECT_EQ(1u << 30, v);	/* untouched by the failures */
+}
+
 TEST(sockaddr_layout)
 {
 	/* SPEC section 3: the address is part of the ABI. */

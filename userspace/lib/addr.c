@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Node ids and numbers on the command line. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "libmyc.h"
 
@@ -56,6 +58,38 @@ int myc_u32_parse(const char *s, uint32_t max, uint32_t *v)
 	if (errno || *end || x > max)
 		return -EINVAL;
 	*v = (uint32_t)x;
+	return 0;
+}
+
+/* Bytes: a decimal number with an optional binary suffix, in [min, max]. */
+int myc_size_parse(const char *s, uint32_t min, uint32_t max, uint32_t *v)
+{
+	static const char *const units[] = { "k", "m", "g" };
+	unsigned long long x, mult = 1;
+	unsigned int i;
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	x = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	if (*end) {
+		for (i = 0; i < 3; i++) {
+			if (tolower((unsigned char)*end) != units[i][0])
+				continue;
+			if (!end[1] || !strcasecmp(end + 1, "b") ||
+			    !strcasecmp(end + 1, "ib"))
+				mult = 1ULL << (10 * (i + 1));
+			break;
+		}
+		if (mult == 1)
+			return -EINVAL;
+	}
+	if (x > max / mult || x * mult < min)
+		return -EINVAL;
+	*v = (uint32_t)(x * mult);
 	return 0;
 }
 

@@ -57,6 +57,11 @@ char *myc_node_id_fmt(uint64_t id, char buf[MYC_NODE_ID_STRLEN]);
 int myc_u32_parse(const char *s, uint32_t max, uint32_t *v);
 /* "N" or "Nms", min <= N <= max; 0 or -EINVAL. */
 int myc_ms_parse(const char *s, uint32_t min, uint32_t max, uint32_t *v);
+/*
+ * Bytes: "N" with an optional binary suffix k, m, g (also kb, mb, gb, kib,
+ * mib, gib; any case), min <= value <= max; 0 or -EINVAL.
+ */
+int myc_size_parse(const char *s, uint32_t min, uint32_t max, uint32_t *v);
 
 /* nl.c: one generic netlink request/response channel. */
 struct nlmsghdr;

@@ -16,7 +16,8 @@ static void node_usage(FILE *f)
 		"                    [ insecure { on | off } ] [ encryption-caps LEVELS ]\n"
 		"                    [ compression-caps LEVELS ] [ rekey-time SECONDS ]\n"
 		"                    [ rekey-frames N ] [ session-time SECONDS ]\n"
-		"                    [ spore-limit SPORES ]\n"
+		"                    [ spore-limit SPORES ] [ reasm-peer-max BYTES ]\n"
+		"                    [ reasm-node-max BYTES ]\n"
 		"       myc node help\n"
 		"where  NODE_ID := 1 to 16 hex digits, not 0\n"
 		"       TYPE := { sclerotia | rhizomorph | hyphae }\n"
@@ -28,11 +29,17 @@ static void node_usage(FILE *f)
 		"       N := frames, %d.. (default %u)\n"
 		"       the kernel updates a session's keys after rekey-time or\n"
 		"       rekey-frames; myceliumd runs a new handshake after session-time\n"
-		"       SPORES := spores the node holds at most, 1..%d (default %d)\n",
+		"       SPORES := spores the node holds at most, 1..%d (default %d)\n"
+		"       BYTES := N[k|m|g], %dm..%dg: memory partial messages hold\n"
+		"                at most, of one peer (default %dm) and of all\n"
+		"                peers (default %dm); reasm-peer-max <= reasm-node-max\n",
 		MYC_MAX_REKEY_TIME_S, MYC_DEFAULT_REKEY_TIME_S,
 		MYC_DEFAULT_SESSION_TIME_S,
 		MYC_MIN_REKEY_FRAMES, MYC_DEFAULT_REKEY_FRAMES,
-		MYC_MAX_SPORE_LIMIT, MYC_DEFAULT_SPORE_LIMIT);
+		MYC_MAX_SPORE_LIMIT, MYC_DEFAULT_SPORE_LIMIT,
+		MYC_MIN_REASM_MAX >> 20, MYC_MAX_REASM_MAX >> 30,
+		MYC_DEFAULT_REASM_PEER_MAX >> 20,
+		MYC_DEFAULT_REASM_NODE_MAX >> 20);
 }
 
 static int node_help(int argc, char **argv)
@@ -128,6 +135,40 @@ void myc_node_print_trust(const struct nlattr *const tb[])
 			mnl_attr_get_u32(a));
 }
 
+/*
+ * Reassembly memory: the bounds, and with -s what partial messages hold
+ * now and how many were given up (a kernel without them: nothing).
+ */
+static void node_print_reasm(const struct nlattr *const tb[])
+{
+	const struct nlattr *a;
+
+	a = myc_attr(tb, MYC_A_NODE_REASM_PEER_MAX, MNL_TYPE_U32);
+	if (!a)
+		return;
+	out_text("\n   ");
+	out_u64("reasm-peer-max", " reasm-peer-max %" PRIu64,
+		mnl_attr_get_u32(a));
+	a = myc_attr(tb, MYC_A_NODE_REASM_NODE_MAX, MNL_TYPE_U32);
+	if (a)
+		out_u64("reasm-node-max", " reasm-node-max %" PRIu64,
+			mnl_attr_get_u32(a));
+	if (!opts.stats)
+		return;
+	a = myc_attr(tb, MYC_A_NODE_REASM_MEM, MNL_TYPE_U32);
+	if (a)
+		out_u64("reasm-mem", " reasm-mem %" PRIu64,
+			mnl_attr_get_u32(a));
+	a = myc_attr(tb, MYC_A_NODE_REASM_PEER_MEM, MNL_TYPE_U32);
+	if (a)
+		out_u64("reasm-peer-mem", " reasm-peer-mem %" PRIu64,
+			mnl_attr_get_u32(a));
+	a = myc_attr(tb, MYC_A_NODE_REASM_DROPS, MNL_TYPE_U64);
+	if (a)
+		out_u64("reasm-drops", " reasm-drops %" PRIu64,
+			mnl_attr_get_u64(a));
+}
+
 /* "LEVEL[,LEVEL]..." or "all" into a bitmask; -1 after an error. */
 static int caps_parse(const char *what, const char *s,
 		      int (*parse)(const char *), unsigned int all)
@@ -178,6 +219,7 @@ static int node_print_cb(const struct nlmsghdr *nlh, void *data)
 	out_open_object(NULL);
 	myc_node_print(tb);
 	myc_node_print_trust(tb);
+	node_print_reasm(tb);
 	out_text("\n");
 	if (opts.stats)
 		myc_print_stats(tb[MYC_A_NODE_STATS], "    ");
@@ -219,7 +261,7 @@ static int node_set(int argc, char **argv)
 	bool has_id = false, has_type = false, has_port = false;
 	int insecure = -1, enc_caps = -1, comp_caps = -1;
 	int64_t rekey_time = -1, rekey_frames = -1, spore_limit = -1;
-	int64_t session_time = -1;
+	int64_t session_time = -1, reasm_peer = -1, reasm_node = -1;
 	struct nlmsghdr *nlh;
 	uint32_t port = 0, v;
 	uint64_t id = 0;
@@ -297,6 +339,22 @@ static int node_set(int argc, char **argv)
 				return 1;
 			}
 			spore_limit = v;
+		} else if (!strcmp(*argv, "reasm-peer-max") ||
+			   !strcmp(*argv, "reasm-node-max")) {
+			const char *what = *argv;
+
+			NEXT_ARG(what);
+			if (myc_size_parse(*argv, MYC_MIN_REASM_MAX,
+					   MYC_MAX_REASM_MAX, &v)) {
+				myc_error("invalid %s \"%s\" (bytes, %dm..%dg)",
+					  what, *argv, MYC_MIN_REASM_MAX >> 20,
+					  MYC_MAX_REASM_MAX >> 30);
+				return 1;
+			}
+			if (what[6] == 'p')
+				reasm_peer = v;
+			else
+				reasm_node = v;
 		} else if (matches(*argv, "session-time")) {
 			NEXT_ARG("session-time");
 			if (seconds_parse("session-time", *argv, &session_time))
@@ -313,7 +371,8 @@ static int node_set(int argc, char **argv)
 	}
 	if (!has_id && !has_type && !has_port && insecure < 0 &&
 	    enc_caps < 0 && comp_caps < 0 && rekey_time < 0 &&
-	    rekey_frames < 0 && spore_limit < 0 && session_time < 0) {
+	    rekey_frames < 0 && spore_limit < 0 && session_time < 0 &&
+	    reasm_peer < 0 && reasm_node < 0) {
 		myc_error("nothing to set, try \"myc node help\"");
 		return 1;
 	}
@@ -345,6 +404,12 @@ static int node_set(int argc, char **argv)
 	if (spore_limit >= 0)
 		mnl_attr_put_u32(nlh, MYC_A_NODE_SPORE_LIMIT,
 				 (uint32_t)spore_limit);
+	if (reasm_peer >= 0)
+		mnl_attr_put_u32(nlh, MYC_A_NODE_REASM_PEER_MAX,
+				 (uint32_t)reasm_peer);
+	if (reasm_node >= 0)
+		mnl_attr_put_u32(nlh, MYC_A_NODE_REASM_NODE_MAX,
+				 (uint32_t)reasm_node);
 	return myc_talk_close(&h, nlh, NULL, NULL);
 }
 

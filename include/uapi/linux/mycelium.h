@@ -125,6 +125,16 @@ enum myc_spore_rule {
 #define MYC_SPORE_LATENT_TTL_MAX 300	/* seconds, latent spores */
 #define MYC_DEFAULT_SPORE_LIMIT	4096	/* accepted spores a node holds */
 #define MYC_MAX_SPORE_LIMIT	65536
+
+/*
+ * Reassembly memory (MYC_A_NODE_REASM_*): what partial messages hold,
+ * counted as the kernel does (skb truesize: a fragment's bytes plus its
+ * buffer's overhead), per peer and for the whole node.
+ */
+#define MYC_DEFAULT_REASM_PEER_MAX	(4 << 20)
+#define MYC_DEFAULT_REASM_NODE_MAX	(32 << 20)
+#define MYC_MIN_REASM_MAX		(1 << 20)	/* a whole message fits */
+#define MYC_MAX_REASM_MAX		(1 << 30)
 #define MYC_SPORE_REASON_MAX	128	/* bytes of a verdict's reason */
 #define MYC_SPORE_DIGEST_LEN	32	/* BLAKE2b-256 */
 #define MYC_TRUST_MAX		1000	/* trust scores are 0..1000 */
@@ -193,7 +203,11 @@ enum {
  * destination in msg_name and a cmsg at level SOL_MYCELIUM, type
  * MYC_CMSG_ERR, holding a struct sock_extended_err:
  *   ee_errno   ECONNREFUSED: nobody is bound to the destination
- *              ETIMEDOUT:    not acknowledged within MYC_SO_TIMEOUT
+ *              ETIMEDOUT:    not acknowledged within MYC_SO_TIMEOUT, or
+ *                            (origin remote) its fragments stopped coming
+ *                            for 60 s at the remote node
+ *              ENOBUFS:      (origin remote) the remote node had no
+ *                            reassembly memory left for it
  *              EHOSTUNREACH: the peer was removed before it acknowledged
  *              ECONNRESET:   the peer restarted (a new instance) before it
  *                            acknowledged: delivered or not is unknown
@@ -315,6 +329,11 @@ enum myc_node_attr {
 	MYC_A_NODE_SPORE_LIMIT,	/* u32: accepted spores held at most */
 	MYC_A_NODE_SPORES,	/* u32, read-only: accepted spores held */
 	MYC_A_NODE_SESSION_TIME,	/* u32, s: a new handshake after this long */
+	MYC_A_NODE_REASM_PEER_MAX,	/* u32, bytes: partial messages of one peer hold at most */
+	MYC_A_NODE_REASM_NODE_MAX,	/* u32, bytes: ... of all peers together */
+	MYC_A_NODE_REASM_MEM,	/* u32, read-only: bytes they hold now */
+	MYC_A_NODE_REASM_PEER_MEM,	/* u32, read-only: most one peer holds now */
+	MYC_A_NODE_REASM_DROPS,	/* u64, read-only: partial messages given up */
 
 	__MYC_A_NODE_MAX,
 	MYC_A_NODE_MAX = __MYC_A_NODE_MAX - 1
