@@ -191,7 +191,11 @@ void myc_rel_destroy(struct myc_peer *peer)
 	__skb_queue_purge(&peer->reorder);
 	__skb_queue_purge(&peer->rejects);
 	myc_sched_destroy(peer);
-	myc_reasm_purge(peer);
+	/*
+	 * No partial message is left: only the receive path (RCU) adds
+	 * them, and the teardown purged them after a grace period (their
+	 * accounting is the node's, which may be gone now).
+	 */
 }
 
 /*

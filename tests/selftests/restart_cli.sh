@@ -8,7 +8,7 @@
 # handshake (bound: 15 s under TCG; the figure is printed) messages flow
 # both ways again, a counts one restart of b, and only the new session
 # restarted the pair.  Then 20 HELLOs forged from b's address with a new
-# instance does not disturb the authenticated pair: no restart, no loss.
+# instance do not disturb the authenticated pair: no restart, no loss.
 here=$(cd "$(dirname "$0")" && pwd)	# the test changes directory
 PATH=$here:$PATH
 # shellcheck source-path=SCRIPTDIR source=cli_lib
