@@ -590,13 +590,30 @@ __poll_t myc_seqpacket_poll(struct file *file, struct socket *sock,
 	return mask;
 }
 
+/*
+ * A message that took credit did not go (SO_SNDBUF full, a signal, ...; a
+ * part already queued is skipped by the receiver): its blocks will never
+ * be read and granted back, so they are the sender's again.
+ */
+static void myc_conn_untake_credit(struct sock *sk, u32 cost)
+{
+	struct myc_sock *ms = myc_sk(sk);
+
+	spin_lock_bh(&ms->conn_lock);
+	if (sk->sk_state == TCP_ESTABLISHED)
+		ms->snd_credit = min_t(u32, MYC_CONN_WINDOW,
+				       ms->snd_credit + cost);
+	spin_unlock_bh(&ms->conn_lock);
+	sk->sk_write_space(sk);
+}
+
 int myc_seqpacket_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
 	struct sock *sk = sock->sk;
 	struct myc_sock *ms = myc_sk(sk);
 	struct myc_msg_meta meta;
 	struct sockaddr_myc dst;
-	u32 port;
+	u32 port, cost;
 	int err;
 
 	err = myc_send_check(msg, len);
@@ -623,10 +640,13 @@ int myc_seqpacket_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		return err;
 	meta.guarantee = MYC_GUARANTEE_GUARANTEED;
 	meta.cflags = MYC_CF_CONNECTED;
-	err = myc_conn_take_credit(sk, myc_conn_cost(len),
-				   msg->msg_flags & MSG_DONTWAIT);
+	cost = min_t(u32, myc_conn_cost(len), MYC_CONN_WINDOW);
+	err = myc_conn_take_credit(sk, cost, msg->msg_flags & MSG_DONTWAIT);
 	if (err)
 		return err;
 
-	return myc_send(sk, port, &dst, &meta, msg, len);
+	err = myc_send(sk, port, &dst, &meta, msg, len);
+	if (err < 0)
+		myc_conn_untake_credit(sk, cost);
+	return err;
 }
