@@ -649,13 +649,20 @@ TEST_F(sp, lossy_link_in_order)
 	close(s);
 }
 
-/* Many connections to one listener at once, each with its own data. */
+/*
+ * Many connections to one listener at once, each with its own data.  The
+ * clients do not wait for accept(), so the backlog is made to hold them
+ * all: with a smaller one, those beyond it would be refused whenever
+ * accept() falls behind.
+ */
 TEST_F(sp, many_connections)
 {
 	const int n = 32;
-	int c[32], s[32], i, v;
+	int l = sp_listen("mB", MYC_ADDR_PORT, 230, n), c[32], s[32], i, v;
 	pid_t pid;
 
+	ASSERT_LE(0, l);
+	set_timeo(l, 10);
 	for (i = 0; i < n; i++) {
 		c[i] = socket_in("mA", SOCK_SEQPACKET);
 		ASSERT_LE(0, c[i]);
@@ -664,14 +671,14 @@ TEST_F(sp, many_connections)
 	pid = fork();
 	if (pid == 0) {
 		for (i = 0; i < n; i++) {
-			if (sp_connect(c[i], 0xb, MYC_ADDR_PORT, 200) ||
+			if (sp_connect(c[i], 0xb, MYC_ADDR_PORT, 230) ||
 			    send(c[i], &i, 4, 0) != 4)
 				_exit(1);
 		}
 		_exit(0);
 	}
 	for (i = 0; i < n; i++) {
-		s[i] = accept(self->l, NULL, NULL);
+		s[i] = accept(l, NULL, NULL);
 		ASSERT_LE(0, s[i]);
 		set_timeo(s[i], 10);
 	}
@@ -687,6 +694,7 @@ TEST_F(sp, many_connections)
 		close(c[i]);
 		close(s[i]);
 	}
+	close(l);
 }
 
 /*
