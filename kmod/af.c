@@ -5,13 +5,17 @@
  * Object: struct myc_sock, embedding struct sock as its first member.
  *
  * Lifetime: created by myc_create(), which takes a reference on the netns
- * (sk_alloc() with kern == 0) and counts the socket in its node.  A bound
- * socket is hashed in its node's port table (and service table) until
- * release().  Lookups from the receive path run under RCU: sockets are
- * SOCK_RCU_FREE and a lookup takes a reference with refcount_inc_not_zero.
- * release() unhashes, orphans and drops the socket's reference; the last
- * sock_put() runs myc_sk_destruct().  An open socket pins the module
- * through proto_ops.owner, so rmmod is refused while any socket is open.
+ * (sk_alloc() with kern == 0) and counts the socket in its node; or, for a
+ * connection a listener's node takes, by the receive path
+ * (myc_sk_alloc_child(), conn.c), without a struct socket until accept()
+ * grafts one.  A bound socket is hashed in its node's port table (and
+ * service table) until release().  Lookups from the receive path run under
+ * RCU: sockets are SOCK_RCU_FREE and a lookup takes a reference with
+ * refcount_inc_not_zero.  release() (or, for a connection never accepted,
+ * myc_sk_release_child() when its listener closes) unhashes, orphans and
+ * drops the socket's reference; the last sock_put() runs myc_sk_destruct().
+ * An open socket pins the module through proto_ops.owner, and every sock
+ * through myc_proto.owner, so rmmod is refused while any is left.
  *
  * Locking: the socket's own state (binding, destination, options) is
  * protected by lock_sock(); the port and service tables by mn->sk_lock
@@ -852,18 +856,14 @@ static void myc_sk_destruct(struct sock *sk)
 	skb_queue_purge(&sk->sk_error_queue);
 }
 
-static int myc_release(struct socket *sock)
+/*
+ * Unhash sk and let go of what it holds; under lock_sock(), or with sk
+ * out of every other context's reach (a child without a struct socket).
+ */
+static void myc_sk_done(struct sock *sk)
 {
-	struct sock *sk = sock->sk;
-	struct myc_sock *ms;
+	struct myc_sock *ms = myc_sk(sk);
 
-	if (!sk)
-		return 0;
-	ms = myc_sk(sk);
-
-	lock_sock(sk);
-	if (sk->sk_type == SOCK_SEQPACKET)
-		myc_conn_close(sk);
 	myc_unhash(ms);
 	myc_overflow_purge(ms);
 	myc_sched_orphan(ms->mn, sk);
@@ -874,10 +874,35 @@ static int myc_release(struct socket *sock)
 	sk->sk_state_change(sk);
 	atomic_dec(&ms->mn->nr_sockets);
 	sock_orphan(sk);
+}
+
+static int myc_release(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	if (!sk)
+		return 0;
+
+	lock_sock(sk);
+	if (sk->sk_type == SOCK_SEQPACKET)
+		myc_conn_close(sk);
+	myc_sk_done(sk);
 	sock->sk = NULL;
 	release_sock(sk);
 	sock_put(sk);
 	return 0;
+}
+
+/*
+ * A connection that was never accepted ends (its listener closed): as
+ * release(), without a struct socket.  Its CONN_ACK work is done and no
+ * syscall can reach it, so its socket lock is not taken (the caller holds
+ * the listener's, of the same lock class).
+ */
+void myc_sk_release_child(struct sock *sk)
+{
+	myc_sk_done(sk);
+	sock_put(sk);
 }
 
 /*
@@ -975,17 +1000,21 @@ struct sock *myc_errsink_sock(struct myc_errsink *e)
 	return sk;
 }
 
-/* A new sock for sock (whose type and ops are set), counted in its node. */
-struct sock *myc_sk_alloc(struct net *net, struct socket *sock, int kern)
+/*
+ * A new sock of type for sock (whose type and ops are set), or with no
+ * struct socket yet (sock NULL), counted in its node.
+ */
+static struct sock *__myc_sk_alloc(struct net *net, struct socket *sock,
+				   int type, int kern, gfp_t gfp)
 {
 	struct myc_errsink *e;
 	struct myc_sock *ms;
 	struct sock *sk;
 
-	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	e = kzalloc(sizeof(*e), gfp);
 	if (!e)
 		return NULL;
-	sk = sk_alloc(net, myc_family, GFP_KERNEL, &myc_proto, kern);
+	sk = sk_alloc(net, myc_family, gfp, &myc_proto, kern);
 	if (!sk) {
 		kfree(e);
 		return NULL;
@@ -993,8 +1022,10 @@ struct sock *myc_sk_alloc(struct net *net, struct socket *sock, int kern)
 	refcount_set(&e->ref, 1);
 	rcu_assign_pointer(e->sk, sk);
 
-	sock->state = SS_UNCONNECTED;
+	if (sock)
+		sock->state = SS_UNCONNECTED;
 	sock_init_data(sock, sk);
+	sk->sk_type = type;
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	sk->sk_protocol = 0;
 	sk->sk_destruct = myc_sk_destruct;
@@ -1003,15 +1034,44 @@ struct sock *myc_sk_alloc(struct net *net, struct socket *sock, int kern)
 	ms->mn = myc_net(net);
 	ms->errsink = e;
 	spin_lock_init(&ms->conn_lock);
+	myc_conn_init(sk);
 	skb_queue_head_init(&ms->overflow);
 	ms->meta.cls = MYC_CLASS_SERVICE;
 	ms->meta.priority = MYC_PRIORITY_DEFAULT;
-	ms->meta.guarantee = sock->type == SOCK_SEQPACKET ?
+	ms->meta.guarantee = type == SOCK_SEQPACKET ?
 			     MYC_GUARANTEE_GUARANTEED :
 			     MYC_GUARANTEE_BEST_EFFORT;
 	ms->meta.timeout_ms = MYC_DEFAULT_TIMEOUT_MS;
 	atomic_inc(&ms->mn->nr_sockets);
 	return sk;
+}
+
+struct sock *myc_sk_alloc(struct net *net, struct socket *sock, int kern)
+{
+	return __myc_sk_alloc(net, sock, sock->type, kern, GFP_KERNEL);
+}
+
+/*
+ * A connection's socket, made by the receive path: it holds the netns as
+ * the listener does (a user's listener, a user's connection).
+ */
+struct sock *myc_sk_alloc_child(const struct sock *listener)
+{
+	return __myc_sk_alloc(sock_net(listener), NULL, SOCK_SEQPACKET,
+			      !listener->sk_net_refcnt, GFP_ATOMIC);
+}
+
+/* A child refused before it was bound or used: any context. */
+void myc_sk_free_child(struct sock *sk)
+{
+	struct myc_sock *ms = myc_sk(sk);
+
+	RCU_INIT_POINTER(ms->errsink->sk, NULL);
+	myc_errsink_put(ms->errsink);
+	ms->errsink = NULL;
+	atomic_dec(&ms->mn->nr_sockets);
+	sock_orphan(sk);
+	sock_put(sk);
 }
 
 static struct net_proto_family myc_family_ops __ro_after_init = {

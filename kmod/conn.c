@@ -7,21 +7,48 @@
  * chunks CONN_REQ, CONN_ACK and CONN_RST travel in the guaranteed sequence
  * space of the node pair, like the messages, so they are reliable and
  * ordered with the data: the CONN_ACK arrives before the first message of
- * the accepted socket, a CONN_RST after the last message sent before
- * close().
+ * the new connection's socket, a CONN_RST after the last message sent
+ * before close().
+ *
+ * BSD semantics, as TCP, SCTP, TIPC and AF_UNIX have them: connect()
+ * completes when the listener's kernel has taken the connection, not when
+ * the listening program calls accept().
  *
  *   connect()   CLOSE -> SYN_SENT; CONN_REQ to node+port or node+service
- *   listener    queues the request on its receive queue (the accept
- *               queue, bounded by listen()'s backlog); a port that does not
- *               listen, or a full backlog, refuses it: the request comes
- *               back as a REJECT and connect() fails with ECONNREFUSED
- *   accept()    a new socket on an ephemeral port, ESTABLISHED, CONN_ACK
+ *   CONN_REQ    at a listener with room in its backlog: the receive path
+ *               makes the connection's socket at once (myc_conn_request(),
+ *               as TCP makes a child from its SYN queue): a sock with no
+ *               struct socket yet, on an ephemeral port, ESTABLISHED,
+ *               connected to the requester; it goes on the listener's
+ *               accept queue (its receive queue, bounded by listen()'s
+ *               backlog) and its CONN_ACK goes out from its port, from
+ *               process context (conn_work on myc_wq: the receive path may
+ *               hold peer->lock, under which nothing is sent).  A port that
+ *               does not listen, a full backlog, or no memory for the
+ *               socket refuses the request: it comes back as a REJECT and
+ *               connect() fails with ECONNREFUSED (TIPC refuses too; TCP
+ *               would drop the SYN and retry)
  *   CONN_ACK    SYN_SENT -> ESTABLISHED; the destination becomes the port
- *               of the accepted socket
+ *               of the new socket; connect() returns.  Messages sent now
+ *               wait in the new socket's receive queue, within the
+ *               connection's credit, until the program accepts and reads
+ *   accept()    takes the first socket off the accept queue (blocking,
+ *               O_NONBLOCK: EAGAIN, poll: POLLIN while one waits), waits
+ *               for its CONN_ACK to be out (flush_work(), so that nothing
+ *               the program sends can pass it), grafts it on the new struct
+ *               socket
  *   close()     CONN_RST to the other side, which reads what it has queued,
  *               then end of file; its sends fail with EPIPE.  A message the
  *               other side can no longer take (its socket is gone) comes
  *               back as a REJECT and resets the connection (ECONNRESET).
+ *   listener    close() resets every connection on its accept queue: a
+ *   close()     CONN_RST with aux ECONNRESET (as TCP sends a RST), so the
+ *               requester's calls fail with ECONNRESET, then end of file
+ *               and EPIPE; the sockets are freed (myc_sk_release_child()).
+ *               A requester that gives up while SYN_SENT sends its CONN_RST
+ *               to the listener: the socket made for it is closed and
+ *               accept() returns it with end of file, as TCP returns a
+ *               connection reset before accept()
  *
  * Flow control per connection (credit, as TIPC's connections have): a
  * sender may have MYC_CONN_WINDOW blocks of messages unread at the other
@@ -33,10 +60,25 @@
  * SO_RCVBUF: the credit is what bounds them.
  *
  * Locking: sk_state, the destination and the accept queue counters change
- * under ms->conn_lock (spinlock, _bh), because the receive path (BH) moves
- * them too; process context also holds lock_sock() where it needs the
- * socket's other fields.  A request on a listener's queue is an empty skb
- * whose myc_skb_cb holds the requester's address.
+ * under ms->conn_lock (spinlock, _bh), because the receive path (BH, under
+ * peer->lock; or a local sender in process context) moves them too;
+ * process context also holds lock_sock() where it needs the socket's other
+ * fields.  Order: peer->lock > a listener's conn_lock > mn->sk_lock (the
+ * new socket is bound) and the listener's receive queue lock.  Two
+ * sockets' conn_locks are never held together.  Nothing is sent under
+ * conn_lock.
+ *
+ * Lifetimes: a socket on an accept queue is held by its entry there, an
+ * empty skb whose cb (struct myc_accept_cb) points to it; that reference
+ * becomes the struct socket's at accept(), or is dropped by
+ * myc_sk_release_child() when the listener closes.  conn_work holds one
+ * more while queued; the listener's close cancels it (the CONN_ACK then
+ * never went: the requester, still SYN_SENT, is refused) or waits for it.
+ * Entries are added under the listener's conn_lock while it is TCP_LISTEN
+ * only, and close() moves it out of TCP_LISTEN under that lock before it
+ * empties the queue, so no entry outlives the listener.  Every sock pins
+ * the module (myc_proto.owner) and conn_work runs on myc_wq, which module
+ * exit destroys: rmmod waits for the last of them.
  */
 #include <linux/net.h>
 #include <linux/sched/signal.h>
@@ -44,6 +86,13 @@
 #include <net/tcp_states.h>
 
 #include "myc.h"
+
+/* An entry of a listener's accept queue: an empty skb, its cb this. */
+struct myc_accept_cb {
+	struct sock *child;		/* the connection's socket, +ref */
+};
+
+#define MYC_ACCEPT_CB(skb) ((struct myc_accept_cb *)((skb)->cb))
 
 /* Send a control chunk of this kind from sk's port to dst. */
 static int myc_conn_send_ctl_aux(struct sock *sk, u8 kind,
@@ -126,25 +175,101 @@ static void myc_conn_set_closed(struct sock *sk, int err)
 		WRITE_ONCE(sk->sk_err, err);
 }
 
-/* A CONN_RST from a requester that gave up: forget its queued request. */
+/*
+ * A CONN_RST to a listener from a requester that gave up before its
+ * CONN_ACK came: close the socket made for its request (the last one made
+ * for that port), which accept() returns with end of file.  Not under the
+ * listener's conn_lock.
+ */
 static void myc_conn_drop_request(struct sock *sk,
 				  const struct sockaddr_myc *from)
 {
 	struct sk_buff_head *q = &sk->sk_receive_queue;
-	struct sk_buff *skb, *tmp;
+	struct sock *child = NULL;
+	struct myc_sock *cms;
+	struct sk_buff *skb;
+	bool closed = false;
 
-	spin_lock(&q->lock);
-	skb_queue_walk_safe(q, skb, tmp) {
-		if (myc_conn_match(myc_sk(sk)->mn, &MYC_SKB_CB(skb)->src, from,
+	spin_lock_bh(&q->lock);
+	skb_queue_reverse_walk(q, skb) {
+		struct sock *c = MYC_ACCEPT_CB(skb)->child;
+
+		/* dst is set before the entry is queued and stays */
+		if (myc_conn_match(myc_sk(sk)->mn, &myc_sk(c)->dst, from,
 				   false)) {
-			__skb_unlink(skb, q);
-			sk_acceptq_removed(sk);
-			spin_unlock(&q->lock);
-			kfree_skb(skb);
-			return;
+			child = c;
+			sock_hold(child);
+			break;
 		}
 	}
-	spin_unlock(&q->lock);
+	spin_unlock_bh(&q->lock);
+	if (!child)
+		return;
+	cms = myc_sk(child);
+	spin_lock_bh(&cms->conn_lock);
+	if (child->sk_state == TCP_ESTABLISHED) {
+		myc_conn_set_closed(child, 0);
+		closed = true;
+	}
+	spin_unlock_bh(&cms->conn_lock);
+	if (closed)
+		child->sk_state_change(child);
+	sock_put(child);
+}
+
+/* Can the listener take one more connection?  Under its conn_lock. */
+static bool myc_conn_room(struct sock *sk)
+{
+	return READ_ONCE(sk->sk_state) == TCP_LISTEN &&
+	       !sk_acceptq_is_full(sk) &&
+	       !(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN);
+}
+
+/*
+ * A CONN_REQ (skb) for the listener ms: make the connection's socket, put
+ * it on the accept queue with skb as its entry and send its CONN_ACK from
+ * conn_work.  Consumes skb on success; -ENOENT refuses the request.  Any
+ * context (the receive path, under peer->lock; or a local connect()).
+ */
+static int myc_conn_request(struct myc_sock *ms, struct sk_buff *skb)
+{
+	struct sockaddr_myc src = MYC_SKB_CB(skb)->src;
+	struct sock *sk = &ms->sk, *child;
+	struct myc_sock *cms;
+	int err = 0;
+
+	if (!myc_conn_room(sk))		/* before allocating; again below */
+		return -ENOENT;
+	child = myc_sk_alloc_child(sk);
+	if (!child)
+		return -ENOENT;
+	cms = myc_sk(child);
+	cms->meta = ms->meta;
+	cms->dst = src;
+	cms->snd_credit = MYC_CONN_WINDOW;
+	child->sk_state = TCP_ESTABLISHED;
+	cms->connected = true;
+
+	spin_lock_bh(&ms->conn_lock);
+	if (!myc_conn_room(sk))
+		err = -ENOENT;
+	else
+		err = myc_autobind(cms);	/* visible from here on */
+	if (!err) {
+		sk_acceptq_added(sk);
+		sock_hold(child);		/* conn_work's */
+		queue_work(myc_wq, &cms->conn_work);
+		memset(skb->cb, 0, sizeof(skb->cb));
+		MYC_ACCEPT_CB(skb)->child = child;
+		skb_queue_tail(&sk->sk_receive_queue, skb);
+	}
+	spin_unlock_bh(&ms->conn_lock);
+	if (err) {
+		myc_sk_free_child(child);
+		return -ENOENT;		/* out of ports too: refused */
+	}
+	sk->sk_data_ready(sk);
+	return 0;
 }
 
 /*
@@ -159,24 +284,26 @@ int myc_conn_input(struct myc_net *mn, struct sk_buff *skb)
 	bool wake = false;
 	struct myc_sock *ms;
 	struct sock *sk;
-	int err = 0;
+	int err = 0, sk_err = 0;
 
 	ms = myc_sock_get(mn, cb->dst_id, cb->service, SOCK_SEQPACKET);
 	if (!ms)
 		return -ENOENT;
 	sk = &ms->sk;
 
+	if (cb->kind == MYC_CK_CONN_REQ) {
+		err = myc_conn_request(ms, skb);
+		goto out;
+	}
+	if (cb->kind == MYC_CK_CONN_RST &&
+	    READ_ONCE(sk->sk_state) == TCP_LISTEN) {
+		myc_conn_drop_request(sk, &cb->src);
+		consume_skb(skb);
+		goto out;
+	}
+
 	spin_lock_bh(&ms->conn_lock);
 	switch (cb->kind) {
-	case MYC_CK_CONN_REQ:
-		if (sk->sk_state != TCP_LISTEN || sk_acceptq_is_full(sk) ||
-		    (sk->sk_shutdown & RCV_SHUTDOWN))
-			err = -ENOENT;
-		else if (sock_queue_rcv_skb(sk, skb))
-			err = -ENOBUFS;
-		else
-			sk_acceptq_added(sk);
-		break;
 	case MYC_CK_CONN_ACK:
 		if (sk->sk_state != TCP_SYN_SENT ||
 		    !myc_conn_match(mn, &ms->dst, &cb->src, true)) {
@@ -201,14 +328,16 @@ int myc_conn_input(struct myc_net *mn, struct sk_buff *skb)
 		consume_skb(skb);
 		break;
 	case MYC_CK_CONN_RST:
-		if (sk->sk_state == TCP_LISTEN) {
-			myc_conn_drop_request(sk, &cb->src);
-		} else if ((sk->sk_state == TCP_ESTABLISHED &&
-			    myc_conn_match(mn, &ms->dst, &cb->src, false)) ||
-			   (sk->sk_state == TCP_SYN_SENT &&
-			    myc_conn_match(mn, &ms->dst, &cb->src, true))) {
-			myc_conn_set_closed(sk, sk->sk_state == TCP_SYN_SENT ?
-						ECONNREFUSED : 0);
+		/* aux: 0 closed (end of file), else reset (ECONNRESET) */
+		if (sk->sk_state == TCP_ESTABLISHED &&
+		    myc_conn_match(mn, &ms->dst, &cb->src, false)) {
+			sk_err = cb->aux ? ECONNRESET : 0;
+			myc_conn_set_closed(sk, sk_err);
+			wake = true;
+		} else if (sk->sk_state == TCP_SYN_SENT &&
+			   myc_conn_match(mn, &ms->dst, &cb->src, true)) {
+			sk_err = ECONNREFUSED;
+			myc_conn_set_closed(sk, sk_err);
 			wake = true;
 		}
 		consume_skb(skb);
@@ -230,6 +359,9 @@ int myc_conn_input(struct myc_net *mn, struct sk_buff *skb)
 		sk->sk_state_change(sk);
 		sk->sk_write_space(sk);
 	}
+	if (sk_err)
+		sk_error_report(sk);
+out:
 	sock_put(sk);
 	return err;
 }
@@ -443,7 +575,15 @@ int myc_seqpacket_listen(struct socket *sock, int backlog)
 	if (err)
 		goto out;
 	backlog = clamp(backlog, 0, MYC_MAX_BACKLOG);
+	/*
+	 * The receive queue becomes the accept queue: messages of an
+	 * earlier connection (never ESTABLISHED again now) must not stay.
+	 */
+	if (sk->sk_state == TCP_CLOSE)
+		skb_queue_purge(&sk->sk_receive_queue);
 	spin_lock_bh(&ms->conn_lock);
+	if (sk->sk_state == TCP_CLOSE)
+		ms->rcv_queued = 0;
 	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
 	sk->sk_shutdown = 0;
 	sk->sk_state = TCP_LISTEN;
@@ -457,8 +597,7 @@ int myc_seqpacket_accept(struct socket *sock, struct socket *newsock,
 			 int flags, bool kern)
 {
 	struct sock *sk = sock->sk, *newsk;
-	struct myc_sock *ms = myc_sk(sk), *nms;
-	struct myc_skb_cb *cb;
+	struct myc_sock *ms = myc_sk(sk);
 	struct sk_buff *skb;
 	int err;
 
@@ -471,41 +610,80 @@ int myc_seqpacket_accept(struct socket *sock, struct socket *newsock,
 	spin_lock_bh(&ms->conn_lock);
 	sk_acceptq_removed(sk);
 	spin_unlock_bh(&ms->conn_lock);
-	cb = MYC_SKB_CB(skb);
-
-	newsk = myc_sk_alloc(sock_net(sk), newsock, kern);
-	if (!newsk) {
-		err = -ENOMEM;
-		goto refuse;
-	}
-	nms = myc_sk(newsk);
-	lock_sock(newsk);
-	nms->meta = ms->meta;
-	err = myc_autobind(nms);
-	if (!err) {
-		spin_lock_bh(&nms->conn_lock);
-		nms->dst = cb->src;
-		nms->snd_credit = MYC_CONN_WINDOW;
-		newsk->sk_state = TCP_ESTABLISHED;
-		WRITE_ONCE(nms->connected, true);
-		spin_unlock_bh(&nms->conn_lock);
-		newsock->state = SS_CONNECTED;
-	}
-	release_sock(newsk);
-	if (!err)
-		err = myc_conn_send_ctl(newsk, MYC_CK_CONN_ACK, &cb->src);
-	if (err)
-		goto refuse;	/* newsock's release frees newsk */
+	newsk = MYC_ACCEPT_CB(skb)->child;	/* its reference is ours */
 	consume_skb(skb);
-	return 0;
 
-refuse:
-	myc_conn_send_ctl(sk, MYC_CK_CONN_RST, &cb->src);
-	kfree_skb(skb);
-	return err;
+	/* what the program sends must not pass the CONN_ACK */
+	flush_work(&myc_sk(newsk)->conn_work);
+	lock_sock(newsk);
+	sock_graft(newsk, newsock);
+	newsock->state = SS_CONNECTED;
+	release_sock(newsk);
+	return 0;
 }
 
-/* release(): tell the other side, refuse what waits for accept(). */
+/*
+ * conn_work: a new connection's CONN_ACK, from its own port, in process
+ * context.  Not sent when the connection closed meanwhile (its requester
+ * gave up).  If it cannot go, the connection is aborted and the requester
+ * refused (when a CONN_RST can reach it).
+ */
+static void myc_conn_ack_work(struct work_struct *work)
+{
+	struct myc_sock *ms = container_of(work, struct myc_sock, conn_work);
+	struct sock *sk = &ms->sk;
+	struct sockaddr_myc dst;
+	bool send;
+	int err;
+
+	spin_lock_bh(&ms->conn_lock);
+	send = sk->sk_state == TCP_ESTABLISHED;
+	dst = ms->dst;
+	spin_unlock_bh(&ms->conn_lock);
+	if (send) {
+		err = myc_conn_send_ctl(sk, MYC_CK_CONN_ACK, &dst);
+		if (err) {
+			spin_lock_bh(&ms->conn_lock);
+			if (sk->sk_state == TCP_ESTABLISHED)
+				myc_conn_set_closed(sk, ECONNABORTED);
+			spin_unlock_bh(&ms->conn_lock);
+			sk->sk_state_change(sk);
+			/* -ECONNREFUSED: a local requester no longer waits */
+			if (err != -ECONNREFUSED)
+				myc_conn_send_ctl(sk, MYC_CK_CONN_RST, &dst);
+		}
+	}
+	sock_put(sk);
+}
+
+void myc_conn_init(struct sock *sk)
+{
+	INIT_WORK(&myc_sk(sk)->conn_work, myc_conn_ack_work);
+}
+
+/*
+ * A connection on the accept queue of a listener that closes: reset it
+ * (CONN_RST with aux ECONNRESET after its CONN_ACK, as TCP sends a RST; a
+ * requester whose CONN_ACK never went is refused by it) and free it.
+ */
+static void myc_conn_reset_child(struct sock *sk)
+{
+	struct myc_sock *ms = myc_sk(sk);
+	struct sockaddr_myc dst;
+	bool rst;
+
+	if (cancel_work_sync(&ms->conn_work))
+		sock_put(sk);		/* the reference of the work */
+	spin_lock_bh(&ms->conn_lock);
+	rst = sk->sk_state == TCP_ESTABLISHED;
+	dst = ms->dst;
+	myc_conn_set_closed(sk, 0);
+	spin_unlock_bh(&ms->conn_lock);
+	if (rst)
+		myc_conn_send_ctl_aux(sk, MYC_CK_CONN_RST, &dst, ECONNRESET);
+	myc_sk_release_child(sk);
+}
+
 /* The connection no longer counts on its endpoint's backend. */
 void myc_conn_ve_done(struct sock *sk)
 {
@@ -521,6 +699,7 @@ void myc_conn_ve_done(struct sock *sk)
 		myc_ve_conn_done(ms->mn, ve_id, be_id);
 }
 
+/* release(): tell the other side; reset what waits for accept(). */
 void myc_conn_close(struct sock *sk)
 {
 	struct myc_sock *ms = myc_sk(sk);
@@ -529,16 +708,20 @@ void myc_conn_close(struct sock *sk)
 
 	spin_lock_bh(&ms->conn_lock);
 	state = sk->sk_state;
-	sk->sk_state = TCP_CLOSE;
+	sk->sk_state = TCP_CLOSE;	/* no entry is queued after this */
 	WRITE_ONCE(ms->connected, false);
 	spin_unlock_bh(&ms->conn_lock);
 
 	switch (state) {
 	case TCP_LISTEN:
 		while ((skb = skb_dequeue(&sk->sk_receive_queue))) {
-			myc_conn_send_ctl(sk, MYC_CK_CONN_RST,
-					  &MYC_SKB_CB(skb)->src);
-			kfree_skb(skb);
+			struct sock *child = MYC_ACCEPT_CB(skb)->child;
+
+			spin_lock_bh(&ms->conn_lock);
+			sk_acceptq_removed(sk);
+			spin_unlock_bh(&ms->conn_lock);
+			consume_skb(skb);
+			myc_conn_reset_child(child);
 		}
 		break;
 	case TCP_ESTABLISHED:
@@ -625,13 +808,30 @@ __poll_t myc_seqpacket_poll(struct file *file, struct socket *sock,
 	return mask;
 }
 
+/*
+ * A message that took credit did not go (SO_SNDBUF full, a signal, ...; a
+ * part already queued is skipped by the receiver): its blocks will never
+ * be read and granted back, so they are the sender's again.
+ */
+static void myc_conn_untake_credit(struct sock *sk, u32 cost)
+{
+	struct myc_sock *ms = myc_sk(sk);
+
+	spin_lock_bh(&ms->conn_lock);
+	if (sk->sk_state == TCP_ESTABLISHED)
+		ms->snd_credit = min_t(u32, MYC_CONN_WINDOW,
+				       ms->snd_credit + cost);
+	spin_unlock_bh(&ms->conn_lock);
+	sk->sk_write_space(sk);
+}
+
 int myc_seqpacket_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
 	struct sock *sk = sock->sk;
 	struct myc_sock *ms = myc_sk(sk);
 	struct myc_msg_meta meta;
 	struct sockaddr_myc dst;
-	u32 port;
+	u32 port, cost;
 	int err;
 
 	err = myc_send_check(msg, len);
@@ -658,10 +858,13 @@ int myc_seqpacket_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		return err;
 	meta.guarantee = MYC_GUARANTEE_GUARANTEED;
 	meta.cflags = MYC_CF_CONNECTED;
-	err = myc_conn_take_credit(sk, myc_conn_cost(len),
-				   msg->msg_flags & MSG_DONTWAIT);
+	cost = min_t(u32, myc_conn_cost(len), MYC_CONN_WINDOW);
+	err = myc_conn_take_credit(sk, cost, msg->msg_flags & MSG_DONTWAIT);
 	if (err)
 		return err;
 
-	return myc_send(sk, port, &dst, &meta, msg, len);
+	err = myc_send(sk, port, &dst, &meta, msg, len);
+	if (err < 0)
+		myc_conn_untake_credit(sk, cost);
+	return err;
 }

@@ -10,11 +10,14 @@
  *                 ├─ bearer: UDP sockets sock4/sock6, RCU pointers
  *                 └─ ports/services: hash of struct myc_sock, RCU
  *
- * Lock order: myc_net.lock (mutex, configuration) > myc_net.sk_lock
- * (spinlock, port table) > myc_peer.lock (spinlock_bh, per-peer protocol
- * state) > myc_ve.lock (spinlock_bh, an endpoint's backends) >
- * myc_net.event_lock.  No spinlock is held while calling into the IP
- * layer to transmit (configuration may hold the myc_net.lock mutex).
+ * Lock order: myc_net.lock (mutex, configuration) > myc_peer.lock
+ * (spinlock_bh, per-peer protocol state) > myc_sock.conn_lock (spinlock_bh,
+ * a connection's state, conn.c) > myc_net.sk_lock (spinlock_bh, port
+ * table; innermost: the receive path binds a new connection's socket under
+ * the two before it); myc_peer.lock > myc_ve.lock (spinlock_bh, an
+ * endpoint's backends) > myc_net.event_lock.  No spinlock is held while
+ * calling into the IP layer to transmit (configuration may hold the
+ * myc_net.lock mutex).
  */
 #ifndef _MYC_H
 #define _MYC_H
@@ -887,6 +890,7 @@ struct myc_sock {
 	u32 ve_id, ve_be;		/* SEQPACKET: connected through them */
 	u32 ve_used;			/* DGRAM: endpoint sent through last */
 	spinlock_t conn_lock;		/* conn.c: sk_state, dst (_bh) */
+	struct work_struct conn_work;	/* conn.c: a new connection's CONN_ACK */
 	u32 snd_credit;			/* conn.c: blocks the other end takes */
 	u32 rcv_consumed;		/* conn.c: blocks read, not granted */
 	u32 rcv_queued;			/* conn.c: blocks queued, not read */
@@ -916,6 +920,16 @@ struct myc_sock *myc_sock_get(struct myc_net *mn, u32 id, bool service,
 			      int type);
 bool myc_sock_bound(struct myc_net *mn, u32 id, bool service);
 struct sock *myc_sk_alloc(struct net *net, struct socket *sock, int kern);
+/*
+ * The socket of a connection a listener's node sets up (conn.c): no struct
+ * socket until accept() grafts one, not bound, in the listener's netns.
+ * Any context.
+ */
+struct sock *myc_sk_alloc_child(const struct sock *listener);
+/* Free a child that was never bound (any context). */
+void myc_sk_free_child(struct sock *sk);
+/* The end of a child never accepted, as release() (process context). */
+void myc_sk_release_child(struct sock *sk);
 bool myc_is_local_node(struct myc_net *mn, u64 node);
 int myc_check_addr(const struct sockaddr *uaddr, int len, unsigned int kinds);
 int myc_autobind(struct myc_sock *ms);
@@ -937,6 +951,7 @@ int myc_send_local(struct sock *sk, const struct sockaddr_myc *dst,
  */
 #define MYC_CONN_BLOCK		1024
 #define MYC_CONN_WINDOW		512
+void myc_conn_init(struct sock *sk);
 void myc_conn_consumed(struct sock *sk, size_t len);
 __poll_t myc_seqpacket_poll(struct file *file, struct socket *sock,
 			    struct poll_table_struct *wait);

@@ -964,6 +964,7 @@ static int myc_rel_deliver(struct myc_net *mn, struct myc_peer *peer,
 {
 	struct myc_skb_cb *cb = MYC_SKB_CB(skb);
 	u64 msn = cb->msn;
+	u8 kind = cb->kind;	/* skb is no longer ours once taken */
 	int err;
 
 	err = myc_input(mn, skb);
@@ -975,7 +976,7 @@ static int myc_rel_deliver(struct myc_net *mn, struct myc_peer *peer,
 		else
 			kfree_skb(skb);
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_DROP);
-	} else if (cb->kind == MYC_CK_MSG) {
+	} else if (kind == MYC_CK_MSG) {
 		myc_stat_inc(&peer->stats, MYC_STAT_RX_MSGS);
 	}
 	myc_seqwin_mark(w, msn);

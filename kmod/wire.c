@@ -131,6 +131,10 @@ static int myc_chunk_check(const struct myc_chunk *c)
 		if (!c->aux || c->aux > MYC_WIRE_MAX_ERRNO)
 			return -MYC_WERR_FIELD;
 		break;
+	case MYC_CK_CONN_RST:	/* 0: closed, else reset */
+		if (c->aux > MYC_WIRE_MAX_ERRNO)
+			return -MYC_WERR_FIELD;
+		break;
 	case MYC_CK_CREDIT:
 		break;
 	case MYC_CK_SKIP:

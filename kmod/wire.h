@@ -137,8 +137,9 @@ enum myc_chunk_kind {
  *          sequence space, starting at 1; all fragments of a message share it
  *  20  u32 total message length (<= MYC_MAX_MSG_SIZE)
  *  24  u32 offset of this fragment in the message
- *  28  u32 aux: REJECT: reason (errno), CREDIT: window, CONN_*: zero,
- *          MSG, SKIP: zero
+ *  28  u32 aux: REJECT: reason (errno), CREDIT: window, CONN_RST: 0
+ *          (closed) or an errno (reset), CONN_REQ, CONN_ACK, MSG, SKIP:
+ *          zero
  *  32  u16 len: data bytes in this chunk
  *  34  u16 reserved, zero
  *  36  data

@@ -1295,14 +1295,26 @@ TEST(err_field_chunk)
 	EXPECT_EQ(0, validate(buf, n));
 	buf[MYC_HDR_LEN + 23] = 10;
 	EXPECT_EQ(-MYC_WERR_FIELD, validate(buf, n));
-	/* CONN_* aux is zero; REJECT reason is 1..4095; CREDIT anything. */
-	c = mk_chunk(MYC_CK_CONN_RST, 0);
+	/*
+	 * CONN_REQ and CONN_ACK aux is zero; CONN_RST 0 (closed) or a reason
+	 * 1..4095 (reset); REJECT reason is 1..4095; CREDIT anything.
+	 */
+	c = mk_chunk(MYC_CK_CONN_ACK, 0);
 	c.aux = 1;
 	EXPECT_EQ(0U, myc_chunk_encode(buf, sizeof(buf), &c, NULL));
 	c.aux = 0;
 	n = mk_frame(buf, MYC_FT_DATA, 0, NULL, 0);
 	n += myc_chunk_encode(buf + n, sizeof(buf) - n, &c, NULL);
 	buf[MYC_HDR_LEN + 31] = 1;
+	EXPECT_EQ(-MYC_WERR_FIELD, validate(buf, n));
+	c = mk_chunk(MYC_CK_CONN_RST, 0);
+	n = mk_frame(buf, MYC_FT_DATA, 0, NULL, 0);
+	n += myc_chunk_encode(buf + n, sizeof(buf) - n, &c, NULL);
+	EXPECT_EQ(0, validate(buf, n));
+	buf[MYC_HDR_LEN + 31] = 104;	/* ECONNRESET */
+	EXPECT_EQ(0, validate(buf, n));
+	buf[MYC_HDR_LEN + 30] = 0x10;
+	buf[MYC_HDR_LEN + 31] = 0x00;	/* 4096 */
 	EXPECT_EQ(-MYC_WERR_FIELD, validate(buf, n));
 	c = mk_chunk(MYC_CK_REJECT, 0);
 	n = mk_frame(buf, MYC_FT_DATA, 0, NULL, 0);
