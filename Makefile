@@ -6,6 +6,9 @@
 #   make modules-all     module for every supported kernel (6.1 and 6.12)
 #   make check           everything: build, static checks, host unit tests and
 #                        in-VM selftests on both kernels; ends "N passed, N failed"
+#   make check-debug     the in-VM selftests and a kmemleak scan on a 6.12 debug
+#                        kernel (KASAN, lockdep, ...), built once and cached
+#                        (scripts/debug-kernel); not in check: hours, not minutes
 #   make demo            a narrated network inside a VM
 #   make bench           AF_MYCELIUM vs TCP, UDP, TIPC, SCTP in a VM: table,
 #                        build/bench/bench.json and bench.svg (not in check)
@@ -75,6 +78,10 @@ bench-tools: deps-build userspace
 check: deps
 	@$(TOP)/tests/run
 
+check-debug:
+	@$(TOP)/scripts/deps debug
+	@$(TOP)/tests/run-debug
+
 # Long fuzzing run: make fuzz FUZZ_SECONDS=3600
 FUZZ_SECONDS ?= 600
 fuzz: deps
@@ -109,4 +116,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all deps deps-build modules modules-all sparse checkpatch userspace \
-	unit selftests vm-inputs bench-tools check fuzz demo bench install clean
+	unit selftests vm-inputs bench-tools check check-debug fuzz demo bench install clean
