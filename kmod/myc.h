@@ -15,7 +15,8 @@
  * a connection's state, conn.c) > myc_net.sk_lock (spinlock_bh, port
  * table; innermost: the receive path binds a new connection's socket under
  * the two before it); myc_peer.lock > myc_ve.lock (spinlock_bh, an
- * endpoint's backends) > myc_net.event_lock.  No spinlock is held while
+ * endpoint's backends) > myc_net.event_lock.  myc_net.rl_lock
+ * (spinlock_bh, ratelimit.c) is a leaf.  No spinlock is held while
  * calling into the IP layer to transmit (configuration may hold the
  * myc_net.lock mutex).
  */
