@@ -89,4 +89,37 @@ int bind_port(int fd, uint32_t port);
 int myc_setopt(int fd, int opt, int val);
 uint32_t local_port(int fd);
 
+/*
+ * MYC_TEST_TIMEOUT_SCALE (environment; a whole number, default 1)
+ * multiplies every test's harness timeout (TEST_TIMEOUT_DEFAULT, 30 s, or
+ * TEST_F_TIMEOUT's): the alarm that kills a hung test, not an assert.
+ * make check-debug sets it: the debug kernel (KASAN, lockdep) is several
+ * times slower.  Test files include this after kselftest_harness.h.
+ */
+#ifdef TEST_HARNESS_MAIN
+#include <stdlib.h>
+
+static inline void myc_scale_test_timeouts(void)
+{
+	const char *s = getenv("MYC_TEST_TIMEOUT_SCALE");
+	struct __fixture_metadata *f;
+	struct __test_metadata *t;
+	int k = s ? atoi(s) : 1;
+
+	if (k <= 1)
+		return;
+	for (f = __fixture_list; f; f = f->next)
+		for (t = f->tests; t; t = t->next)
+			t->timeout *= k;
+}
+
+#undef TEST_HARNESS_MAIN
+#define TEST_HARNESS_MAIN \
+	int main(int argc, char **argv) \
+	{ \
+		myc_scale_test_timeouts(); \
+		return test_harness_run(argc, argv); \
+	}
+#endif
+
 #endif
