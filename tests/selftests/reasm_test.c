@@ -141,12 +141,23 @@ static int forge(struct forger *f, int g, uint64_t msn, uint32_t total,
 	uint8_t frame[MYC_HDR_LEN + MYC_CHUNK_HDR_LEN + 1400];
 	size_t n, m;
 
+	struct pollfd p = { .fd = f->fd, .events = POLLOUT };
+	int tries;
+
 	n = myc_hdr_encode(frame, sizeof(frame), &h);
 	m = myc_chunk_encode(frame + n, sizeof(frame) - n, &c, data);
 	if (!n || !m)
 		return -EINVAL;
-	return sendto(f->fd, frame, n + m, 0, (struct sockaddr *)&dst,
-		      sizeof(dst)) == (ssize_t)(n + m) ? 0 : -errno;
+	/* the socket is non-blocking: a full send buffer waits, up to 5 s */
+	for (tries = 0; tries < 50; tries++) {
+		if (sendto(f->fd, frame, n + m, 0, (struct sockaddr *)&dst,
+			   sizeof(dst)) == (ssize_t)(n + m))
+			return 0;
+		if (errno != EAGAIN && errno != ENOBUFS)
+			return -errno;
+		poll(&p, 1, 100);
+	}
+	return -EAGAIN;
 }
 
 /*
