@@ -118,21 +118,17 @@ void myc_rel_init(struct myc_peer *peer)
 }
 
 /*
- * Peer is dead and a grace period passed (peer.c): stop the timers, return
- * what it never acknowledged to the senders, wake those waiting for the
- * window, free what it held for delivery.  Process context.
+ * Forget the frames in flight (onto *failed) and what waits for delivery:
+ * the peer is gone, or restarted.  Under peer->lock.
  */
-void myc_rel_stop(struct myc_peer *peer)
+static void myc_rel_drop_locked(struct myc_peer *peer,
+				struct list_head *failed)
 {
 	struct myc_sent *s;
-	LIST_HEAD(failed);
 
-	hrtimer_cancel(&peer->rto_timer);	/* peer->dead: not re-armed */
-	timer_shutdown_sync(&peer->ack_timer);
-	spin_lock_bh(&peer->lock);
 	list_for_each_entry(s, &peer->sent, list)
 		myc_sent_unpath(s);
-	list_splice_init(&peer->sent, &failed);
+	list_splice_tail_init(&peer->sent, failed);
 	peer->in_flight = 0;
 	__skb_queue_purge(&peer->reorder);
 	__skb_queue_purge(&peer->rejects);
@@ -141,6 +137,21 @@ void myc_rel_stop(struct myc_peer *peer)
 		peer->reorder_kick = false;
 		atomic_dec(&peer->mn->reorder_pending);
 	}
+}
+
+/*
+ * Peer is dead and a grace period passed (peer.c): stop the timers, return
+ * what it never acknowledged to the senders, wake those waiting for the
+ * window, free what it held for delivery.  Process context.
+ */
+void myc_rel_stop(struct myc_peer *peer)
+{
+	LIST_HEAD(failed);
+
+	hrtimer_cancel(&peer->rto_timer);	/* peer->dead: not re-armed */
+	timer_shutdown_sync(&peer->ack_timer);
+	spin_lock_bh(&peer->lock);
+	myc_rel_drop_locked(peer, &failed);
 	spin_unlock_bh(&peer->lock);
 	myc_rel_fail_list(peer, &failed, EHOSTUNREACH);
 	myc_sched_purge(peer);
@@ -153,24 +164,12 @@ void myc_rel_stop(struct myc_peer *peer)
  */
 void myc_rel_restart(struct myc_peer *peer, struct list_head *failed)
 {
-	struct myc_sent *s;
-
 	lockdep_assert_held(&peer->lock);
 
-	list_for_each_entry(s, &peer->sent, list)
-		myc_sent_unpath(s);
-	list_splice_tail_init(&peer->sent, failed);
-	peer->in_flight = 0;
+	myc_rel_drop_locked(peer, failed);
 	peer->min_deadline_us = U64_MAX;
 	peer->rto_fired_us = 0;
 	myc_sched_fail_locked(peer, failed);
-	__skb_queue_purge(&peer->reorder);
-	__skb_queue_purge(&peer->rejects);
-	peer->reorder_bytes = 0;
-	if (peer->reorder_kick) {
-		peer->reorder_kick = false;
-		atomic_dec(&peer->mn->reorder_pending);
-	}
 	myc_seqwin_init(&peer->rx_seq[0]);
 	myc_seqwin_init(&peer->rx_seq[1]);
 	peer->ack_pending = 0;

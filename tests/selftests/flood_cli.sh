@@ -36,11 +36,6 @@ ip -n x addr add 10.9.0.9/24 dev v-x
 ip -n x link set v-x up
 A=$(id_of a) B=$(id_of b) C=$(id_of c)
 auth_of() { myc -n "$1" -j peer show "$2" 2>/dev/null | json_get 0.auth; }
-until_ok() {
-	end=$(($(date +%s) + $1)); shift
-	while ! "$@" && [ "$(date +%s)" -lt $end ]; do sleep 0.1; done
-	"$@"
-}
 authed() { [ "$(auth_of "$1" "$2")" = ok ]; }
 stat_of() { myc -n "$1" -j -s peer show "$2" | json_get "0.stats.$3"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -65,9 +60,7 @@ fi
 N=3000
 ip netns exec a mycat -c $N -l 100 >got &
 rcv=$!
-i=0
-while ! ip netns exec a grep -q '^00000064 ' /proc/net/mycelium && [ $i -lt 50 ]; do
-	sleep 0.1; i=$((i + 1)); done
+wait_bound a 100
 cpu0=$(cpu_ticks "$pid_a")
 restarts0=$(stat_of a "$B" restarts)
 seq 1 $N | ip netns exec b mycat -g guaranteed "$A" 100 &

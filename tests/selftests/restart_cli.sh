@@ -28,20 +28,13 @@ mk_node a sclerotia 1 auth.key ''
 mk_node b sclerotia 2 auth.key '[network]\nbootstrap = 10.9.0.1'
 A=$(id_of a) B=$(id_of b)
 auth_of() { myc -n "$1" -j peer show "$2" 2>/dev/null | json_get 0.auth; }
-until_ok() {
-	end=$(($(date +%s) + $1)); shift
-	while ! "$@" && [ "$(date +%s)" -lt $end ]; do sleep 0.1; done
-	"$@"
-}
 authed() { [ "$(auth_of "$1" "$2")" = ok ]; }
 # through FROM TO TO_ID: a guaranteed message from FROM reaches TO's port
 # 100 within 2 s
 through() {
 	ip netns exec "$2" mycat -c 1 -l 100 >"$1-$2.got" 2>/dev/null &
 	l=$!
-	i=0	# until it is bound (under load that takes a while)
-	while ! ip netns exec "$2" grep -q '^00000064 ' /proc/net/mycelium &&
-		[ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
+	wait_bound "$2" 100
 	echo "from $1" | ip netns exec "$1" mycat -g guaranteed "$3" 100 2>/dev/null
 	i=0
 	while ! grep -q "from $1" "$1-$2.got" && [ $i -lt 20 ]; do

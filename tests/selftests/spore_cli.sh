@@ -34,14 +34,6 @@ holds() { myc -n "$1" spore list | grep -c "^$2 .* accepted"; }
 # state_of NODE ID: the spore's state on NODE (or "none")
 state_of() { myc -n "$1" -j spore show "$2" 2>/dev/null | json_get 0.state || echo none; }
 origin_of() { myc -n "$1" -j spore show "$2" 2>/dev/null | json_get 0.origin || echo none; }
-# until SECONDS CMD...: CMD succeeds within SECONDS (by the clock: one
-# try over all nodes takes seconds under emulation, so counting tries
-# stretched a failing wait to many minutes)
-until_ok() {
-	end=$(($(date +%s) + $1)); shift
-	while ! "$@" && [ "$(date +%s)" -lt $end ]; do sleep 0.1; done
-	"$@"
-}
 # all_nodes CMD ARGS: CMD NODE ARGS succeeds for every node
 all_nodes() {
 	for m in $NODES; do "$@" "$m" || return 1; done
